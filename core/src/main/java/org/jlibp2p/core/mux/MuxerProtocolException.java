@@ -1,0 +1,10 @@
+package org.jlibp2p.core.mux;
+
+import org.jlibp2p.core.FormatException;
+
+/** The remote broke the multiplexer's protocol (bad version, unknown frame type, window overrun, ...). */
+public final class MuxerProtocolException extends FormatException {
+    public MuxerProtocolException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,18 @@
+package org.jlibp2p.core.mux;
+
+import java.io.IOException;
+import org.jlibp2p.core.io.Duplex;
+
+/** A stream multiplexer (Yamux, mplex): turns one secured connection into many independent streams. */
+public interface StreamMuxer {
+    /** The multistream-select protocol id, e.g. {@code /yamux/1.0.0}. */
+    String protocolId();
+
+    /**
+     * Starts a session over {@code connection}. The session owns the connection from now on and runs its own
+     * reader thread.
+     *
+     * @param initiator true on the side that dialled the connection (it matters for stream id parity)
+     */
+    MuxedSession start(Duplex connection, boolean initiator) throws IOException;
+}

@@ -1,0 +1,2 @@
+/** Stream multiplexers: Yamux and mplex. */
+package org.jlibp2p.muxer;
