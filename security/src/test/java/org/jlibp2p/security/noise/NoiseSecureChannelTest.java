@@ -1,0 +1,506 @@
+package org.jlibp2p.security.noise;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jlibp2p.core.crypto.KeyPair;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.TruncatedFrameException;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.proto.noise.NoiseProtos.NoiseHandshakePayload;
+import org.jlibp2p.security.HandshakeException;
+import org.jlibp2p.security.InvalidSignatureException;
+import org.jlibp2p.security.MalformedHandshakeException;
+import org.jlibp2p.security.MemoryDuplex;
+import org.jlibp2p.security.PeerIdMismatchException;
+import org.jlibp2p.security.RecordingDuplex;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NoiseSecureChannelTest {
+    private static final KeyPair ED25519 = Keys.generateEd25519();
+    private static final KeyPair ED25519_OTHER = Keys.generateEd25519();
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void shutdown() {
+        executor.shutdownNow();
+    }
+
+    private record Sessions(NoiseSession initiator, NoiseSession responder) {}
+
+    private static NoiseSecureChannel channel(PrivateKey key, String... muxers) {
+        return new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(List.of(muxers)));
+    }
+
+    private <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private Sessions connect(NoiseSecureChannel initiator, NoiseSecureChannel responder, Duplex a, Duplex b)
+            throws Exception {
+        Future<NoiseSession> inbound = executor.submit(() -> responder.secureInbound(b));
+        NoiseSession outbound = initiator.secureOutbound(a, responder.localPeer());
+        return new Sessions(outbound, await(inbound));
+    }
+
+    private Sessions connect(NoiseSecureChannel initiator, NoiseSecureChannel responder) throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        return connect(initiator, responder, pair[0], pair[1]);
+    }
+
+    private void handshakeAndTalk(KeyPair a, KeyPair b) throws Exception {
+        Sessions s = connect(channel(a.privateKey()), channel(b.privateKey()));
+        assertEquals(PeerId.fromPublicKey(b.publicKey()), s.initiator().remotePeer());
+        assertEquals(PeerId.fromPublicKey(a.publicKey()), s.responder().remotePeer());
+        assertEquals(b.publicKey(), s.initiator().remotePublicKey());
+        assertEquals(a.publicKey(), s.responder().remotePublicKey());
+        assertEquals(s.initiator().localPeer(), s.responder().remotePeer());
+        assertEquals(Optional.empty(), s.initiator().negotiatedMuxer());
+
+        s.initiator().output().write("hello".getBytes());
+        s.initiator().output().flush();
+        assertArrayEquals("hello".getBytes(), s.responder().input().readNBytes(5));
+        s.responder().output().write("world!".getBytes());
+        s.responder().output().flush();
+        assertArrayEquals("world!".getBytes(), s.initiator().input().readNBytes(6));
+
+        s.initiator().closeOutput();
+        assertEquals(-1, s.responder().input().read());
+        s.responder().output().write(7);
+        s.responder().output().close();
+        assertEquals(7, s.initiator().input().read());
+        assertEquals(-1, s.initiator().input().read());
+    }
+
+    @Test
+    void ed25519Identities() throws Exception {
+        handshakeAndTalk(ED25519, ED25519_OTHER);
+    }
+
+    @Test
+    void secp256k1AndEd25519Identities() throws Exception {
+        handshakeAndTalk(Keys.generateSecp256k1(), ED25519);
+        handshakeAndTalk(ED25519, Keys.generateSecp256k1());
+    }
+
+    @Test
+    void rsaIdentities() throws Exception {
+        handshakeAndTalk(Keys.generateRsa(2048), Keys.generateSecp256k1());
+    }
+
+    @Test
+    void oneChannelServesManyHandshakes() throws Exception {
+        NoiseSecureChannel server = channel(ED25519.privateKey());
+        for (int i = 0; i < 3; i++) {
+            Sessions s = connect(channel(Keys.generateEd25519().privateKey()), server);
+            s.initiator().output().write(i);
+            s.initiator().output().flush();
+            assertEquals(i, s.responder().input().read());
+        }
+    }
+
+    @Test
+    void wrongExpectedPeerId() throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        NoiseSecureChannel responder = channel(ED25519_OTHER.privateKey());
+        Future<NoiseSession> inbound = executor.submit(() -> responder.secureInbound(pair[1]));
+        PeerId expected = PeerId.fromPublicKey(ED25519.publicKey());
+        PeerIdMismatchException e = assertThrows(PeerIdMismatchException.class,
+                () -> channel(Keys.generateEd25519().privateKey()).secureOutbound(pair[0], expected));
+        assertEquals(expected, e.expected());
+        assertEquals(responder.localPeer(), e.actual());
+        pair[0].close();
+        assertThrows(HandshakeException.class, () -> await(inbound));
+    }
+
+    @Test
+    void earlyMuxerNegotiationFollowsTheInitiatorsPreference() throws Exception {
+        Sessions s = connect(channel(ED25519.privateKey(), "/yamux/1.0.0", "/mplex/6.7.0"),
+                channel(ED25519_OTHER.privateKey(), "/mplex/6.7.0", "/yamux/1.0.0"));
+        assertEquals(Optional.of("/yamux/1.0.0"), s.initiator().negotiatedMuxer());
+        assertEquals(Optional.of("/yamux/1.0.0"), s.responder().negotiatedMuxer());
+
+        s = connect(channel(ED25519.privateKey(), "/yamux/1.0.0", "/mplex/6.7.0"),
+                channel(ED25519_OTHER.privateKey(), "/mplex/6.7.0"));
+        assertEquals(Optional.of("/mplex/6.7.0"), s.initiator().negotiatedMuxer());
+        assertEquals(Optional.of("/mplex/6.7.0"), s.responder().negotiatedMuxer());
+    }
+
+    @Test
+    void noEarlyMuxerWithoutCommonOffer() throws Exception {
+        Sessions s = connect(channel(ED25519.privateKey(), "/yamux/1.0.0"), channel(ED25519_OTHER.privateKey()));
+        assertEquals(Optional.empty(), s.initiator().negotiatedMuxer());
+        assertEquals(Optional.empty(), s.responder().negotiatedMuxer());
+        s = connect(channel(ED25519.privateKey(), "/yamux/1.0.0"), channel(ED25519_OTHER.privateKey(), "/mplex/6.7.0"));
+        assertEquals(Optional.empty(), s.initiator().negotiatedMuxer());
+        assertEquals(Optional.empty(), s.responder().negotiatedMuxer());
+    }
+
+    @Test
+    void smallWritesAreBufferedIntoOneFrame() throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        RecordingDuplex recording = new RecordingDuplex(pair[0]);
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
+        int before = recording.writes();
+        for (int i = 0; i < 1000; i++) {
+            s.initiator().output().write(i);
+        }
+        s.initiator().output().write(new byte[5000]);
+        s.initiator().output().flush();
+        assertEquals(before + 1, recording.writes());
+        assertEquals(2 + 6000 + 16, recording.largestWrite());
+        byte[] got = s.responder().input().readNBytes(6000);
+        for (int i = 0; i < 1000; i++) {
+            assertEquals((byte) i, got[i]);
+        }
+    }
+
+    @Test
+    void largeWritesAreSplitIntoFullFrames() throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        RecordingDuplex recording = new RecordingDuplex(pair[0]);
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
+        int before = recording.writes();
+        byte[] data = new byte[3 * NoiseSession.MAX_PLAINTEXT + 10];
+        new Random(1).nextBytes(data);
+        Future<byte[]> received = executor.submit(() -> s.responder().input().readNBytes(data.length));
+        s.initiator().output().write(data);
+        s.initiator().output().flush();
+        assertArrayEquals(data, await(received));
+        assertEquals(before + 4, recording.writes());
+        assertEquals(2 + 65535, recording.largestWrite());
+    }
+
+    @Test
+    void sixteenMebibytesBothWays() throws Exception {
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()));
+        int size = 16 * 1024 * 1024;
+        Future<byte[]> sentByInitiator = executor.submit(() -> send(s.initiator(), size, 1));
+        Future<byte[]> sentByResponder = executor.submit(() -> send(s.responder(), size, 2));
+        Future<byte[]> receivedByResponder = executor.submit(() -> receive(s.responder(), size));
+        byte[] receivedByInitiator = receive(s.initiator(), size);
+        assertArrayEquals(await(sentByResponder), receivedByInitiator);
+        assertArrayEquals(await(sentByInitiator), await(receivedByResponder));
+    }
+
+    /** Sends {@code size} pseudo-random bytes in writes of varying sizes; returns their SHA-256. */
+    private static byte[] send(NoiseSession session, int size, long seed) throws Exception {
+        Random random = new Random(seed);
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[200_000];
+        OutputStream out = session.output();
+        int sent = 0;
+        while (sent < size) {
+            int n = Math.min(size - sent, 1 + random.nextInt(chunk.length));
+            random.nextBytes(chunk);
+            out.write(chunk, 0, n);
+            digest.update(chunk, 0, n);
+            sent += n;
+        }
+        out.close();
+        return digest.digest();
+    }
+
+    /** Reads to the end of the stream, checking there are {@code size} bytes; returns their SHA-256. */
+    private static byte[] receive(NoiseSession session, int size) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[100_000];
+        InputStream in = session.input();
+        long total = 0;
+        Random random = new Random(3);
+        int n;
+        while ((n = in.read(buf, 0, 1 + random.nextInt(buf.length))) >= 0) {
+            digest.update(buf, 0, n);
+            total += n;
+        }
+        assertEquals(size, total);
+        return digest.digest();
+    }
+
+    @Test
+    void tamperedFrameAfterTheHandshakeClosesTheChannel() throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        RecordingDuplex recording = new RecordingDuplex(pair[0]);
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
+        s.initiator().output().write("fine".getBytes());
+        s.initiator().output().flush();
+        recording.corruptNextWrite();
+        s.initiator().output().write("tampered".getBytes());
+        s.initiator().output().flush();
+        assertArrayEquals("fine".getBytes(), s.responder().input().readNBytes(4));
+        assertThrows(FrameAuthenticationException.class, () -> s.responder().input().read(new byte[100]));
+        assertThrows(FrameAuthenticationException.class, () -> s.responder().input().read());
+        // The connection is closed: the initiator can no longer write to it.
+        assertThrows(IOException.class, () -> {
+            s.initiator().output().write(new byte[10]);
+            s.initiator().output().flush();
+        });
+    }
+
+    @Test
+    void malformedFramesAfterTheHandshake() throws Exception {
+        record Case(byte[] wire, Class<? extends IOException> expected) {}
+        List<Case> cases = List.of(
+                new Case(new byte[] {0, 100, 1, 2, 3}, TruncatedFrameException.class),
+                new Case(new byte[] {0}, TruncatedFrameException.class),
+                new Case(new byte[] {0, 5, 1, 2, 3, 4, 5}, FrameAuthenticationException.class),
+                new Case(garbageFrame(1000), FrameAuthenticationException.class));
+        for (Case c : cases) {
+            MemoryDuplex[] pair = MemoryDuplex.pair();
+            Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), pair[0], pair[1]);
+            pair[0].output().write(c.wire());
+            pair[0].closeOutput();
+            assertThrows(c.expected(), () -> s.responder().input().readNBytes(10));
+        }
+    }
+
+    private static byte[] garbageFrame(int length) {
+        byte[] frame = new byte[2 + length];
+        new Random(length).nextBytes(frame);
+        frame[0] = (byte) (length >>> 8);
+        frame[1] = (byte) length;
+        return frame;
+    }
+
+    // --- a misbehaving responder, driven message by message ---
+
+    /** Runs our initiator against a responder that answers message 1 with {@code answer}. */
+    private Exception initiatorFailure(Function<HandshakeState, byte[]> answer) throws Exception {
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Future<?> rogue = executor.submit((Callable<Void>) () -> {
+            HandshakeState hs = new HandshakeState(false, new byte[0], X25519KeyPair.generate(new SecureRandom()),
+                    () -> X25519KeyPair.generate(new SecureRandom()));
+            byte[] buf = new byte[NoiseSession.MAX_FRAME];
+            hs.readMessage(buf, 0, NoiseSecureChannel.readFrame(pair[1].input(), buf));
+            pair[1].output().write(answer.apply(hs));
+            pair[1].closeOutput();
+            return null;
+        });
+        Exception failure = assertThrows(IOException.class, () -> channel(ED25519.privateKey()).secureOutbound(pair[0]));
+        await(rogue);
+        return failure;
+    }
+
+    private static byte[] framed(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            NoiseSecureChannel.writeFrame(out, message);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] write(HandshakeState hs, byte[] payload) {
+        try {
+            return hs.writeMessage(payload);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static NoiseHandshakePayload.Builder signedPayload(KeyPair identity, byte[] staticKey) {
+        return NoiseHandshakePayload.newBuilder()
+                .setIdentityKey(ByteString.copyFrom(identity.publicKey().marshal()))
+                .setIdentitySig(ByteString.copyFrom(
+                        identity.privateKey().sign(NoiseSecureChannel.signedData(staticKey))));
+    }
+
+    @Test
+    void wellBehavedRogueIsAccepted() throws Exception {
+        // The helper itself is sound: a correct payload gets past message 2 (the initiator then fails only
+        // because the rogue closes instead of reading message 3).
+        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Future<?> rogue = executor.submit((Callable<Void>) () -> {
+            HandshakeState hs = new HandshakeState(false, new byte[0], X25519KeyPair.generate(new SecureRandom()),
+                    () -> X25519KeyPair.generate(new SecureRandom()));
+            byte[] buf = new byte[NoiseSession.MAX_FRAME];
+            hs.readMessage(buf, 0, NoiseSecureChannel.readFrame(pair[1].input(), buf));
+            byte[] payload = signedPayload(ED25519_OTHER, hs.localStaticKey()).build().toByteArray();
+            pair[1].output().write(framed(write(hs, payload)));
+            hs.readMessage(buf, 0, NoiseSecureChannel.readFrame(pair[1].input(), buf));
+            assertTrue(hs.isComplete());
+            return null;
+        });
+        NoiseSession session = channel(ED25519.privateKey()).secureOutbound(pair[0],
+                PeerId.fromPublicKey(ED25519_OTHER.publicKey()));
+        await(rogue);
+        assertEquals(PeerId.fromPublicKey(ED25519_OTHER.publicKey()), session.remotePeer());
+    }
+
+    @Test
+    void signatureOverAnotherStaticKey() throws Exception {
+        Exception e = initiatorFailure(hs -> framed(write(hs,
+                signedPayload(ED25519_OTHER, new byte[32]).build().toByteArray())));
+        assertInstanceOf(InvalidSignatureException.class, e);
+    }
+
+    @Test
+    void tamperedSignature() throws Exception {
+        Exception e = initiatorFailure(hs -> {
+            NoiseHandshakePayload good = signedPayload(ED25519_OTHER, hs.localStaticKey()).build();
+            byte[] sig = good.getIdentitySig().toByteArray();
+            sig[10] ^= 0x20;
+            return framed(write(hs, good.toBuilder().setIdentitySig(ByteString.copyFrom(sig)).build().toByteArray()));
+        });
+        assertInstanceOf(InvalidSignatureException.class, e);
+    }
+
+    @Test
+    void garbagePayload() throws Exception {
+        Exception e = initiatorFailure(hs -> framed(write(hs, new byte[] {(byte) 0xFF, 0x01, 0x02})));
+        assertInstanceOf(MalformedHandshakeException.class, e);
+    }
+
+    @Test
+    void payloadWithoutSignature() throws Exception {
+        Exception e = initiatorFailure(hs -> framed(write(hs,
+                signedPayload(ED25519_OTHER, hs.localStaticKey()).clearIdentitySig().build().toByteArray())));
+        assertInstanceOf(MalformedHandshakeException.class, e);
+    }
+
+    @Test
+    void payloadWithAnInvalidIdentityKey() throws Exception {
+        Exception e = initiatorFailure(hs -> framed(write(hs, signedPayload(ED25519_OTHER, hs.localStaticKey())
+                .setIdentityKey(ByteString.copyFrom(new byte[] {8, 1, 18, 3, 1, 2, 3})).build().toByteArray())));
+        assertInstanceOf(MalformedHandshakeException.class, e);
+    }
+
+    @Test
+    void tamperedHandshakeCiphertext() throws Exception {
+        Exception e = initiatorFailure(hs -> {
+            byte[] message = write(hs, signedPayload(ED25519_OTHER, hs.localStaticKey()).build().toByteArray());
+            message[message.length - 1] ^= 1;
+            return framed(message);
+        });
+        assertInstanceOf(FrameAuthenticationException.class, e);
+    }
+
+    @Test
+    void handshakeMessageTooShortForItsKeys() throws Exception {
+        byte[] shortMessage = new byte[40];
+        new Random(4).nextBytes(shortMessage);
+        assertInstanceOf(MalformedHandshakeException.class, initiatorFailure(hs -> framed(shortMessage)));
+        assertInstanceOf(MalformedHandshakeException.class, initiatorFailure(hs -> framed(new byte[0])));
+    }
+
+    @Test
+    void lowOrderEphemeralKeyIsRefused() throws Exception {
+        // An all-zero X25519 key is a low-order point: the shared secret would be all zeros.
+        assertInstanceOf(InvalidX25519KeyException.class, initiatorFailure(hs -> framed(new byte[200])));
+    }
+
+    @Test
+    void handshakeGarbageOfTheRightSizeFailsAuthentication() throws Exception {
+        byte[] garbage = new byte[200];
+        new Random(5).nextBytes(garbage);
+        assertInstanceOf(FrameAuthenticationException.class, initiatorFailure(hs -> framed(garbage)));
+    }
+
+    @Test
+    void handshakeFrameLongerThanTheData() throws Exception {
+        assertInstanceOf(TruncatedFrameException.class, initiatorFailure(hs -> new byte[] {0, 100, 1, 2, 3}));
+        assertInstanceOf(TruncatedFrameException.class, initiatorFailure(hs -> new byte[] {1}));
+        assertInstanceOf(HandshakeException.class, initiatorFailure(hs -> new byte[0]));
+    }
+
+    @Test
+    void responderRejectsMalformedFirstMessages() throws Exception {
+        NoiseSecureChannel responder = channel(ED25519_OTHER.privateKey());
+        record Case(byte[] wire, Class<? extends IOException> expected) {}
+        List<Case> cases = List.of(
+                new Case(new byte[0], HandshakeException.class),
+                new Case(new byte[] {0}, TruncatedFrameException.class),
+                new Case(new byte[] {0, 32, 1, 2}, TruncatedFrameException.class),
+                new Case(new byte[] {0, 3, 1, 2, 3}, MalformedHandshakeException.class));
+        for (Case c : cases) {
+            Duplex canned = new Duplex() {
+                private final InputStream in = new ByteArrayInputStream(c.wire());
+
+                @Override
+                public InputStream input() {
+                    return in;
+                }
+
+                @Override
+                public OutputStream output() {
+                    return OutputStream.nullOutputStream();
+                }
+
+                @Override
+                public void closeOutput() {}
+
+                @Override
+                public void close() {}
+            };
+            assertThrows(c.expected(), () -> responder.secureInbound(canned));
+        }
+    }
+
+    @Test
+    void randomInputOnlyEverGivesIOExceptions() throws Exception {
+        NoiseSecureChannel responder = channel(ED25519_OTHER.privateKey());
+        Random random = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            byte[] wire = new byte[random.nextInt(120)];
+            random.nextBytes(wire);
+            if (wire.length >= 2 && random.nextBoolean()) {
+                wire[0] = 0;
+                wire[1] = (byte) (wire.length - 2);
+            }
+            byte[] input = wire;
+            Duplex canned = new Duplex() {
+                private final InputStream in = new ByteArrayInputStream(input);
+
+                @Override
+                public InputStream input() {
+                    return in;
+                }
+
+                @Override
+                public OutputStream output() {
+                    return OutputStream.nullOutputStream();
+                }
+
+                @Override
+                public void closeOutput() {}
+
+                @Override
+                public void close() {}
+            };
+            assertThrows(IOException.class, () -> responder.secureInbound(canned));
+        }
+    }
+}
