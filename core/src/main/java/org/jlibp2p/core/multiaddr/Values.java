@@ -359,7 +359,7 @@ final class Values {
         for (int i = 0; i <= end; i++) {
             char c = i < end ? name.charAt(i) : '.';
             if (c == '/' || c <= 0x20 || c == 0x7F) {
-                return "name contains " + (c == '/' ? "'/'" : String.format("U+%04X", (int) c)) + " at index " + i;
+                return "name contains " + describe(c) + " at index " + i;
             }
             if (c == '.') {
                 if (i == labelStart) {
@@ -499,6 +499,14 @@ final class Values {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static String describe(char c) {
+        if (c > 0x20 && c < 0x7F) {
+            return "'" + c + "'";
+        }
+        String hex = Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT);
+        return "U+" + "0".repeat(4 - hex.length()) + hex;
     }
 
     static String shorten(String s) {
