@@ -96,7 +96,12 @@ final class RadixCodec {
         return caseInsensitive;
     }
 
+    /** A printable form of {@code c} for error messages. */
     static String describe(char c) {
-        return c >= 0x20 && c < 0x7F ? "'" + c + "'" : String.format("U+%04X", (int) c);
+        if (c >= 0x20 && c < 0x7F) {
+            return "'" + c + "'";
+        }
+        String hex = Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT);
+        return "U+" + "0".repeat(4 - hex.length()) + hex;
     }
 }
