@@ -1,4 +1,4 @@
-package org.jlibp2p.core.interop;
+package org.jlibp2p.core.crypto;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

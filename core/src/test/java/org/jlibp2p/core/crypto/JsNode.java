@@ -1,4 +1,4 @@
-package org.jlibp2p.core.interop;
+package org.jlibp2p.core.crypto;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package org.jlibp2p.core.interop;
+package org.jlibp2p.core.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,11 +18,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
-import org.jlibp2p.core.crypto.KeyFiles;
-import org.jlibp2p.core.crypto.KeyPair;
-import org.jlibp2p.core.crypto.KeyType;
-import org.jlibp2p.core.crypto.Keys;
-import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.peer.PeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
