@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param multihash the hash of the content (always a 32-byte sha2-256 for version 0)
  */
 public record Cid(int version, int codec, Multihash multihash) {
+    /** The longest CID string {@link #parse} decodes, bounding the work spent on hostile input. */
+    public static final int MAX_STRING_LENGTH = 4096;
+
     /** Validates the combination; throws {@link IllegalArgumentException} for one the spec forbids. */
     public Cid {
         Objects.requireNonNull(multihash, "multihash");
@@ -87,6 +90,9 @@ public record Cid(int version, int codec, Multihash multihash) {
      * string of a CIDv1.
      */
     public static Cid parse(String text) throws CidException {
+        if (text.length() > MAX_STRING_LENGTH) {
+            throw new CidException("CID string of " + text.length() + " characters exceeds " + MAX_STRING_LENGTH);
+        }
         if (text.length() == 46 && text.startsWith("Qm")) {
             byte[] bytes;
             try {
