@@ -17,11 +17,14 @@ import org.jlibp2p.core.peer.PeerIdException;
 import org.jlibp2p.core.record.Envelope;
 import org.jlibp2p.core.record.EnvelopeException;
 import org.jlibp2p.core.record.InvalidSignatureException;
+import org.jlibp2p.core.record.PeerRecord;
+import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds the key, peer id and envelope parsers random and mutated input (bit flips, truncation, insertions, huge
- * length prefixes): each must either succeed or throw its own {@link org.jlibp2p.core.FormatException} subclass.
+ * Feeds the key, peer id, envelope and peer record parsers random and mutated input (bit flips, truncation,
+ * insertions, huge length prefixes): each must either succeed or throw its own
+ * {@link org.jlibp2p.core.FormatException} subclass.
  */
 class MalformedInputTest {
     private static final long SEED = 0x6c69627032704bL;
@@ -75,6 +78,13 @@ class MalformedInputTest {
         }
         runs += fuzz(20_000, i -> pick(envelopeSeeds), b -> Envelope.open(b, "fuzz"),
                 EnvelopeException.class, InvalidSignatureException.class);
+        List<byte[]> recordSeeds = new ArrayList<>();
+        for (byte[] pub : publicSeeds.subList(0, 4)) {
+            recordSeeds.add(new PeerRecord(PeerId.fromPublicKey(Keys.unmarshalPublicKey(pub)), 42,
+                    List.of(Multiaddr.parse("/ip4/1.2.3.4/tcp/4001"), Multiaddr.parse("/dns4/example.com/udp/1/quic-v1")))
+                    .marshal());
+        }
+        runs += fuzz(10_000, i -> pick(recordSeeds), PeerRecord::unmarshal, EnvelopeException.class);
         assertTrue(runs >= 100_000, runs + " inputs");
     }
 
