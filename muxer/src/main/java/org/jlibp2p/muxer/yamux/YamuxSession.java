@@ -22,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -52,15 +53,17 @@ import org.jlibp2p.core.mux.StreamLimitException;
  * <p>Limits and their behaviour are those of {@link YamuxConfig}. Anything the remote does against the protocol
  * (bad version, unknown frame type, a frame for a stream never opened, a SYN reusing an id, data past the window or
  * after FIN) closes the session with a go-away "protocol error"; {@link #acceptStream()} and {@link #openStream()}
- * then throw a {@link SessionClosedException} whose cause is the {@link MuxerProtocolException}.
+ * then throw a {@link SessionClosedException} whose cause is the {@link MuxerProtocolException}. Frames for a stream
+ * that was open and is closed now are dropped, as go-yamux does (the remote may not have learnt of the close yet);
+ * data among them is answered with RST, so that a remote writer does not wait forever for window.
  */
 public final class YamuxSession implements MuxedSession {
     private static final Logger LOG = System.getLogger(YamuxSession.class.getName());
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
     private static final int CONTROL_QUEUE_CAPACITY = 1024;
-    /** How far below the highest inbound stream id a SYN may still arrive (SYNs of concurrent opens may swap). */
-    private static final int REMOTE_ID_WINDOW = 64;
+    /** How many id slots below the highest inbound stream id a SYN may still arrive (concurrent opens may swap). */
+    private static final int REMOTE_ID_WINDOW = 1024;
 
     private final Duplex connection;
     private final boolean initiator;
@@ -80,7 +83,7 @@ public final class YamuxSession implements MuxedSession {
     private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
     private long nextLocalId;
     private long highestRemoteId;
-    private long remoteIdsSeen;
+    private final long[] remoteIdsSeen = new long[REMOTE_ID_WINDOW / 64];
     private int inboundCount;
     private int outboundCount;
     private int unackedOutbound;
@@ -509,20 +512,42 @@ public final class YamuxSession implements MuxedSession {
         return null;
     }
 
-    /** Remembers that the remote used {@code id}; refuses an id used before. Called under the lock. */
+    /**
+     * Remembers that the remote used {@code id}; refuses an id used before. SYNs may arrive slightly out of order
+     * (implementations allocate ids under a lock but send SYNs outside it), so ids up to {@link #REMOTE_ID_WINDOW}
+     * slots below the highest seen are accepted once; older ones count as reuse. Called under the lock.
+     */
     private void markRemoteIdUsed(long id) throws MuxerProtocolException {
+        long slot = id >>> 1;
+        long highestSlot = highestRemoteId >>> 1;
         if (id > highestRemoteId) {
-            long shift = (id - highestRemoteId) / 2;
-            remoteIdsSeen = shift >= 64 ? 0 : remoteIdsSeen << shift;
-            remoteIdsSeen |= 1;
+            if (slot - highestSlot >= REMOTE_ID_WINDOW) {
+                Arrays.fill(remoteIdsSeen, 0L);
+            } else {
+                for (long s = highestSlot + 1; s < slot; s++) {
+                    clearSeen(s);
+                }
+            }
             highestRemoteId = id;
-            return;
-        }
-        long distance = (highestRemoteId - id) / 2;
-        if (distance >= REMOTE_ID_WINDOW || (remoteIdsSeen & (1L << distance)) != 0) {
+        } else if (highestSlot - slot >= REMOTE_ID_WINDOW || isSeen(slot)) {
             throw new MuxerProtocolException("SYN reuses stream id " + id);
         }
-        remoteIdsSeen |= 1L << distance;
+        setSeen(slot);
+    }
+
+    private boolean isSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        return (remoteIdsSeen[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    private void setSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        remoteIdsSeen[bit >>> 6] |= 1L << bit;
+    }
+
+    private void clearSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        remoteIdsSeen[bit >>> 6] &= ~(1L << bit);
     }
 
     private void onUnknownStream(int type, int flags, long streamId, long length) throws IOException {

@@ -591,6 +591,25 @@ class YamuxTest {
     }
 
     @Test
+    void synsSlightlyOutOfOrderAreAccepted() throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        peer[0].send("00 01 0001 00000005 00000000");
+        peer[0].send("00 01 0001 00000001 00000000");
+        peer[0].send("00 01 0001 00000003 00000000");
+        assertEquals(5, session.acceptStream().id());
+        assertEquals(1, session.acceptStream().id());
+        assertEquals(3, session.acceptStream().id());
+        assertTrue(session.isOpen());
+    }
+
+    @Test
+    void synFarBelowTheHighestIdCountsAsReuse() throws Exception {
+        assertProtocolError("reuses stream id 1", "00 01 0001 00000001 00000000", "00 01 0001 00000801 00000000",
+                "00 01 0001 00000001 00000000");
+    }
+
+    @Test
     void synWithTheWrongParity() throws Exception {
         assertProtocolError("belongs to this side", "00 01 0001 00000002 00000000");
     }
