@@ -98,14 +98,14 @@ class MplexTest {
         assertEquals(-1, s.input().read());
         MuxedStream second = session.openStream();
         second.reset();
-        YamuxLikeWait.until(() -> session.streamCount() == 0);
+        Wait.until(() -> session.streamCount() == 0);
         session.close();
         assertEquals("000130" + "02026869" + "0400" + "080131" + "0e00",
                 HexFormat.of().formatHex(peer.receivedUntilClosed()));
     }
 
     /** Polling helper. */
-    static final class YamuxLikeWait {
+    static final class Wait {
         interface Check {
             boolean ok() throws Exception;
         }
@@ -247,7 +247,7 @@ class MplexTest {
                 assertEquals("stream " + i, results.get(i).get(10, TimeUnit.SECONDS));
             }
         }
-        YamuxLikeWait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+        Wait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
     }
 
     @Test
@@ -263,7 +263,7 @@ class MplexTest {
         srv.output().write("response".getBytes());
         srv.closeOutput();
         assertEquals("response", new String(c.input().readAllBytes()));
-        YamuxLikeWait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+        Wait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
     }
 
     @Test
@@ -303,7 +303,7 @@ class MplexTest {
         srv2.reset();
         reader2.join();
         assertInstanceOf(StreamResetException.class, pendingRead2.get());
-        YamuxLikeWait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+        Wait.until(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
     }
 
     @Test
