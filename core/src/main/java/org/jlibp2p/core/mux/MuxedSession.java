@@ -5,7 +5,13 @@ import java.io.IOException;
 
 /** One multiplexed connection: opens outbound streams and hands out inbound ones. */
 public interface MuxedSession extends Closeable {
-    /** Opens a new outbound stream. Blocks only while the session's limits make it wait. */
+    /**
+     * Opens a new outbound stream. Blocks only while the session's limits make it wait (Yamux: while too many of
+     * this side's streams await the remote's acknowledgement).
+     *
+     * @throws StreamLimitException if the session already has as many outbound streams open as it allows
+     * @throws SessionClosedException once the session is closed or the remote said it accepts no new streams
+     */
     MuxedStream openStream() throws IOException;
 
     /**

@@ -7,4 +7,9 @@ public final class MuxerProtocolException extends FormatException {
     public MuxerProtocolException(String message) {
         super(message);
     }
+
+    /** A protocol violation found by a lower-level parser ({@code cause}: a malformed varint, a frame too large). */
+    public MuxerProtocolException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,0 +1,2 @@
+/** Helpers shared by the multiplexers; not a public API. */
+package org.jlibp2p.muxer.internal;

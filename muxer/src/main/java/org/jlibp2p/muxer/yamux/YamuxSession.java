@@ -1,0 +1,722 @@
+package org.jlibp2p.muxer.yamux;
+
+import static org.jlibp2p.muxer.yamux.Header.FLAG_ACK;
+import static org.jlibp2p.muxer.yamux.Header.FLAG_RST;
+import static org.jlibp2p.muxer.yamux.Header.FLAG_SYN;
+import static org.jlibp2p.muxer.yamux.Header.GO_AWAY_INTERNAL_ERROR;
+import static org.jlibp2p.muxer.yamux.Header.GO_AWAY_NORMAL;
+import static org.jlibp2p.muxer.yamux.Header.GO_AWAY_PROTOCOL_ERROR;
+import static org.jlibp2p.muxer.yamux.Header.TYPE_DATA;
+import static org.jlibp2p.muxer.yamux.Header.TYPE_GO_AWAY;
+import static org.jlibp2p.muxer.yamux.Header.TYPE_PING;
+import static org.jlibp2p.muxer.yamux.Header.TYPE_WINDOW_UPDATE;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.TruncatedFrameException;
+import org.jlibp2p.core.mux.MuxedSession;
+import org.jlibp2p.core.mux.MuxerProtocolException;
+import org.jlibp2p.core.mux.SessionClosedException;
+import org.jlibp2p.core.mux.StreamLimitException;
+
+/**
+ * One Yamux session over a connection.
+ *
+ * <p>A reader loop on its own virtual thread demultiplexes frames into the streams' receive buffers; application
+ * threads write their frames directly, one frame at a time under a lock around the connection's output (never held
+ * while waiting for window). Frames the reader loop must answer (pong, RST of refused streams) and keep-alive pings
+ * go through a small bounded queue drained by a second virtual thread, so that the reader never blocks on the
+ * output.
+ *
+ * <p>Limits and their behaviour are those of {@link YamuxConfig}. Anything the remote does against the protocol
+ * (bad version, unknown frame type, a frame for a stream never opened, a SYN reusing an id, data past the window or
+ * after FIN) closes the session with a go-away "protocol error"; {@link #acceptStream()} and {@link #openStream()}
+ * then throw a {@link SessionClosedException} whose cause is the {@link MuxerProtocolException}. Frames for a stream
+ * that was open and is closed now are dropped, as go-yamux does (the remote may not have learnt of the close yet);
+ * data among them is answered with RST, so that a remote writer does not wait forever for window.
+ */
+public final class YamuxSession implements MuxedSession {
+    private static final Logger LOG = System.getLogger(YamuxSession.class.getName());
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
+    private static final int CONTROL_QUEUE_CAPACITY = 1024;
+    /** How many id slots below the highest inbound stream id a SYN may still arrive (concurrent opens may swap). */
+    private static final int REMOTE_ID_WINDOW = 1024;
+
+    private final Duplex connection;
+    private final boolean initiator;
+    private final YamuxConfig config;
+    private final String name;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final byte[] writeBuffer;
+
+    private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition acceptable = lock.newCondition();
+    private final Condition openable = lock.newCondition();
+    // Guarded by lock.
+    private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
+    private long nextLocalId;
+    private long highestRemoteId;
+    private final long[] remoteIdsSeen = new long[REMOTE_ID_WINDOW / 64];
+    private int inboundCount;
+    private int outboundCount;
+    private int unackedOutbound;
+    private boolean localGoAway;
+    private boolean remoteGoAway;
+    private volatile SessionClosedException closeReason;
+
+    private final BlockingQueue<Control> control = new ArrayBlockingQueue<>(CONTROL_QUEUE_CAPACITY);
+    private final ConcurrentHashMap<Long, PendingPing> pings = new ConcurrentHashMap<>();
+    private final AtomicInteger pingIds = new AtomicInteger();
+    private volatile long rttNanos;
+
+    private Thread reader;
+    private Thread controller;
+
+    private record Control(int type, int flags, long streamId, long length) {}
+
+    private static final class PendingPing {
+        final long sentAt = System.nanoTime();
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile long rtt = -1;
+    }
+
+    private YamuxSession(Duplex connection, boolean initiator, YamuxConfig config) {
+        this.connection = connection;
+        this.initiator = initiator;
+        this.config = config;
+        this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
+        this.in = new BufferedInputStream(connection.input(), 16 * 1024);
+        this.out = connection.output();
+        this.writeBuffer = new byte[Header.SIZE + config.maxFrameSize()];
+        this.nextLocalId = initiator ? 1 : 2;
+    }
+
+    static YamuxSession start(Duplex connection, boolean initiator, YamuxConfig config) {
+        Objects.requireNonNull(connection, "connection");
+        YamuxSession session = new YamuxSession(connection, initiator, config);
+        session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
+        session.controller = Thread.ofVirtual().name(session.name + "-control").unstarted(session::controlLoop);
+        LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
+        session.reader.start();
+        session.controller.start();
+        return session;
+    }
+
+    YamuxConfig config() {
+        return config;
+    }
+
+    /** The last measured round-trip time, {@link Duration#ZERO} before the first pong. */
+    public Duration rtt() {
+        return Duration.ofNanos(rttNanos);
+    }
+
+    long rttNanos() {
+        return rttNanos;
+    }
+
+    /** Sends a ping and waits for the pong; returns the round-trip time. */
+    public Duration ping(Duration timeout) throws IOException {
+        long id = pingIds.getAndIncrement() & MAX_STREAM_ID;
+        PendingPing ping = new PendingPing();
+        pings.put(id, ping);
+        try {
+            writeFrame(TYPE_PING, FLAG_SYN, 0, id, null, 0, 0, false);
+            if (!ping.done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new SocketTimeoutException("no pong within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a pong");
+        } finally {
+            pings.remove(id);
+        }
+        if (ping.rtt < 0) {
+            throw closedException();
+        }
+        return Duration.ofNanos(ping.rtt);
+    }
+
+    /**
+     * Tells the remote this side opens no new streams and accepts none from now on (inbound SYNs are refused with
+     * RST); streams already open carry on. {@link #close()} sends it too.
+     */
+    public void goAway() throws IOException {
+        lock.lock();
+        try {
+            if (localGoAway) {
+                return;
+            }
+            localGoAway = true;
+        } finally {
+            lock.unlock();
+        }
+        writeFrame(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL, null, 0, 0, false);
+    }
+
+    @Override
+    public YamuxStream openStream() throws IOException {
+        YamuxStream stream;
+        lock.lock();
+        try {
+            while (true) {
+                if (closeReason != null) {
+                    throw closedException();
+                }
+                if (remoteGoAway) {
+                    throw new SessionClosedException("the remote sent go-away: it accepts no new streams");
+                }
+                if (localGoAway) {
+                    throw new SessionClosedException("this side sent go-away: it opens no new streams");
+                }
+                if (outboundCount >= config.maxOutboundStreams()) {
+                    throw new StreamLimitException(
+                            "already " + outboundCount + " outbound streams open, the limit of this session");
+                }
+                if (unackedOutbound < config.ackBacklog()) {
+                    break;
+                }
+                openable.await();
+            }
+            if (nextLocalId > MAX_STREAM_ID) {
+                throw new StreamLimitException("stream ids exhausted on this session");
+            }
+            long id = nextLocalId;
+            nextLocalId += 2;
+            stream = new YamuxStream(this, id, true);
+            streams.put(key(id), stream);
+            outboundCount++;
+            unackedOutbound++;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to open a stream");
+        } finally {
+            lock.unlock();
+        }
+        writeFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, stream.id(), 0, null, 0, 0, false);
+        return stream;
+    }
+
+    @Override
+    public YamuxStream acceptStream() throws IOException {
+        while (true) {
+            YamuxStream stream;
+            lock.lock();
+            try {
+                while (acceptQueue.isEmpty()) {
+                    if (closeReason != null) {
+                        throw closedException();
+                    }
+                    if (remoteGoAway) {
+                        throw new SessionClosedException("the remote sent go-away: it opens no new streams");
+                    }
+                    acceptable.await();
+                }
+                stream = acceptQueue.pollFirst();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while accepting a stream");
+            } finally {
+                lock.unlock();
+            }
+            if (stream.isReset()) {
+                continue;
+            }
+            writeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, stream.id(), 0, null, 0, 0, false);
+            return stream;
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closeReason == null;
+    }
+
+    @Override
+    public int streamCount() {
+        return streams.size();
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public SessionClosedException closeReason() {
+        return closeReason;
+    }
+
+    @Override
+    public void close() {
+        terminate(new SessionClosedException("session closed locally"), GO_AWAY_NORMAL, false);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- writing
+
+    /**
+     * Writes one frame (header and payload in one write) and flushes. Holds the write lock only for the write.
+     *
+     * @param force write even though the session is closing (for the final go-away)
+     */
+    void writeFrame(int type, int flags, long streamId, long length, byte[] payload, int off, int len, boolean force)
+            throws IOException {
+        IOException failure;
+        writeLock.lock();
+        try {
+            if (!force && closeReason != null) {
+                throw closedException();
+            }
+            Header.encode(writeBuffer, type, flags, streamId, length);
+            if (len > 0) {
+                System.arraycopy(payload, off, writeBuffer, Header.SIZE, len);
+            }
+            out.write(writeBuffer, 0, Header.SIZE + len);
+            out.flush();
+            if (LOG.isLoggable(Level.TRACE)) {
+                LOG.log(Level.TRACE, "{0}: sent {1}", name, Header.describe(type, flags, streamId, length));
+            }
+            return;
+        } catch (SessionClosedException e) {
+            throw e;
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            writeLock.unlock();
+        }
+        if (force) {
+            throw failure;
+        }
+        SessionClosedException reason = new SessionClosedException(
+                "connection failed while writing: " + failure.getMessage(), failure);
+        terminate(reason, -1, true);
+        throw closedException();
+    }
+
+    void sendWindowUpdate(long streamId, long delta) throws IOException {
+        writeFrame(TYPE_WINDOW_UPDATE, 0, streamId, delta, null, 0, 0, false);
+    }
+
+    private void enqueueControl(Control frame, boolean mustSend) throws MuxerProtocolException {
+        if (!control.offer(frame)) {
+            if (mustSend) {
+                throw new MuxerProtocolException("more than " + CONTROL_QUEUE_CAPACITY
+                        + " frames await a reply while the remote does not read");
+            }
+            LOG.log(Level.DEBUG, "{0}: dropped a pong, the reply queue is full", name);
+        }
+    }
+
+    private void controlLoop() {
+        long interval = config.keepAliveInterval().toNanos();
+        long keepAlivePing = sendPing();
+        try {
+            long nextPing = System.nanoTime() + interval;
+            while (closeReason == null) {
+                Control frame;
+                if (interval > 0) {
+                    frame = control.poll(Math.max(0, nextPing - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } else {
+                    frame = control.take();
+                }
+                if (frame != null) {
+                    writeFrame(frame.type(), frame.flags(), frame.streamId(), frame.length(), null, 0, 0, false);
+                    continue;
+                }
+                if (keepAlivePing >= 0 && pings.containsKey(keepAlivePing)) {
+                    pings.remove(keepAlivePing);
+                    terminate(new SessionClosedException("keep-alive ping unanswered for "
+                            + config.keepAliveInterval()), -1, true);
+                    return;
+                }
+                keepAlivePing = sendPing();
+                nextPing = System.nanoTime() + interval;
+            }
+        } catch (InterruptedException | IOException e) {
+            // The session is closing.
+        }
+    }
+
+    /** Sends a ping whose pong updates the RTT estimate; returns its id, or -1 if it could not be sent. */
+    private long sendPing() {
+        long id = pingIds.getAndIncrement() & MAX_STREAM_ID;
+        pings.put(id, new PendingPing());
+        try {
+            writeFrame(TYPE_PING, FLAG_SYN, 0, id, null, 0, 0, false);
+            return id;
+        } catch (IOException e) {
+            pings.remove(id);
+            return -1;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- reading
+
+    private void readLoop() {
+        byte[] header = new byte[Header.SIZE];
+        try {
+            while (true) {
+                int n = in.readNBytes(header, 0, Header.SIZE);
+                if (n == 0) {
+                    terminate(new SessionClosedException("connection closed by the remote"), -1, true);
+                    return;
+                }
+                if (n < Header.SIZE) {
+                    throw new TruncatedFrameException(Header.SIZE, n);
+                }
+                int version = header[0] & 0xFF;
+                int type = header[1] & 0xFF;
+                int flags = Header.flags(header);
+                long streamId = Header.u32(header, 4);
+                long length = Header.u32(header, 8);
+                if (LOG.isLoggable(Level.TRACE)) {
+                    LOG.log(Level.TRACE, "{0}: received {1}", name, Header.describe(type, flags, streamId, length));
+                }
+                if (version != Header.VERSION) {
+                    throw new MuxerProtocolException("unsupported yamux version " + version);
+                }
+                switch (type) {
+                    case TYPE_DATA, TYPE_WINDOW_UPDATE -> onStreamFrame(type, flags, streamId, length);
+                    case TYPE_PING -> onPing(flags, length);
+                    case TYPE_GO_AWAY -> {
+                        if (onGoAway(length)) {
+                            return;
+                        }
+                    }
+                    default -> throw new MuxerProtocolException("unknown yamux frame type " + type);
+                }
+            }
+        } catch (MuxerProtocolException e) {
+            if (closeReason == null) {
+                LOG.log(Level.DEBUG, "{0}: remote broke the protocol: {1}", name, e.getMessage());
+            }
+            terminate(new SessionClosedException("protocol error: " + e.getMessage(), e), GO_AWAY_PROTOCOL_ERROR,
+                    false);
+        } catch (IOException e) {
+            terminate(new SessionClosedException("connection failed: " + e.getMessage(), e), -1, true);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, name + ": reader failed", e);
+            terminate(new SessionClosedException("internal error: " + e, e), GO_AWAY_INTERNAL_ERROR, false);
+        }
+    }
+
+    private void onStreamFrame(int type, int flags, long streamId, long length) throws IOException {
+        if (streamId == 0) {
+            throw new MuxerProtocolException(Header.typeName(type) + " frame on stream id 0");
+        }
+        YamuxStream stream;
+        if ((flags & FLAG_SYN) != 0) {
+            stream = onSyn(streamId);
+            if (stream == null) {
+                if (type == TYPE_DATA) {
+                    discard(streamId, length);
+                }
+                return;
+            }
+        } else {
+            stream = streams.get(key(streamId));
+            if (stream == null) {
+                onUnknownStream(type, flags, streamId, length);
+                return;
+            }
+        }
+        if (type == TYPE_DATA) {
+            if (length > 0) {
+                if (stream.remoteFinished()) {
+                    throw new MuxerProtocolException("data after FIN on stream " + streamId);
+                }
+                long credit = stream.reserveReceive(length);
+                if (credit >= 0) {
+                    throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
+                            + " exceeds its receive window of " + credit);
+                }
+                byte[] payload = new byte[(int) length];
+                int n = in.readNBytes(payload, 0, payload.length);
+                if (n != payload.length) {
+                    throw new TruncatedFrameException(length, n);
+                }
+                stream.onData(payload);
+            }
+        } else if (length > 0 && (flags & FLAG_RST) == 0) {
+            stream.onWindowUpdate(length);
+        }
+        if ((flags & FLAG_ACK) != 0) {
+            onAck(stream);
+        }
+        if ((flags & Header.FLAG_FIN) != 0) {
+            stream.onRemoteFin();
+        }
+        if ((flags & FLAG_RST) != 0) {
+            stream.onRemoteReset();
+        }
+    }
+
+    /** A SYN: registers the stream, or refuses it with RST (returns null) when a limit is reached. */
+    private YamuxStream onSyn(long streamId) throws MuxerProtocolException {
+        if (isLocalId(streamId)) {
+            throw new MuxerProtocolException("SYN for stream " + streamId + " whose id belongs to this side");
+        }
+        String refusal;
+        lock.lock();
+        try {
+            markRemoteIdUsed(streamId);
+            if (closeReason != null) {
+                return null;
+            }
+            if (localGoAway) {
+                refusal = "go-away sent";
+            } else if (inboundCount >= config.maxInboundStreams()) {
+                refusal = inboundCount + " inbound streams open";
+            } else if (acceptQueue.size() >= config.ackBacklog()) {
+                refusal = acceptQueue.size() + " inbound streams not yet accepted";
+            } else {
+                YamuxStream stream = new YamuxStream(this, streamId, false);
+                streams.put(key(streamId), stream);
+                inboundCount++;
+                acceptQueue.addLast(stream);
+                acceptable.signal();
+                return stream;
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.DEBUG, "{0}: refused inbound stream {1}: {2}", name, streamId, refusal);
+        enqueueControl(new Control(TYPE_WINDOW_UPDATE, FLAG_RST, streamId, 0), true);
+        return null;
+    }
+
+    /**
+     * Remembers that the remote used {@code id}; refuses an id used before. SYNs may arrive slightly out of order
+     * (implementations allocate ids under a lock but send SYNs outside it), so ids up to {@link #REMOTE_ID_WINDOW}
+     * slots below the highest seen are accepted once; older ones count as reuse. Called under the lock.
+     */
+    private void markRemoteIdUsed(long id) throws MuxerProtocolException {
+        long slot = id >>> 1;
+        long highestSlot = highestRemoteId >>> 1;
+        if (id > highestRemoteId) {
+            if (slot - highestSlot >= REMOTE_ID_WINDOW) {
+                Arrays.fill(remoteIdsSeen, 0L);
+            } else {
+                for (long s = highestSlot + 1; s < slot; s++) {
+                    clearSeen(s);
+                }
+            }
+            highestRemoteId = id;
+        } else if (highestSlot - slot >= REMOTE_ID_WINDOW || isSeen(slot)) {
+            throw new MuxerProtocolException("SYN reuses stream id " + id);
+        }
+        setSeen(slot);
+    }
+
+    private boolean isSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        return (remoteIdsSeen[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    private void setSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        remoteIdsSeen[bit >>> 6] |= 1L << bit;
+    }
+
+    private void clearSeen(long slot) {
+        int bit = (int) (slot % REMOTE_ID_WINDOW);
+        remoteIdsSeen[bit >>> 6] &= ~(1L << bit);
+    }
+
+    private void onUnknownStream(int type, int flags, long streamId, long length) throws IOException {
+        boolean known;
+        lock.lock();
+        try {
+            known = isLocalId(streamId) ? streamId < nextLocalId : streamId <= highestRemoteId;
+        } finally {
+            lock.unlock();
+        }
+        if (!known) {
+            throw new MuxerProtocolException(Header.typeName(type) + " frame for stream " + streamId
+                    + " which was never opened");
+        }
+        // A stream closed or reset here; frames the remote sent before it learnt that are dropped. Data means
+        // the remote still writes to a stream nobody reads: tell it with RST.
+        if (type == TYPE_DATA && length > 0) {
+            discard(streamId, length);
+            if ((flags & FLAG_RST) == 0) {
+                enqueueControl(new Control(TYPE_WINDOW_UPDATE, FLAG_RST, streamId, 0), false);
+            }
+        }
+    }
+
+    private void discard(long streamId, long length) throws IOException {
+        if (length > config.maxStreamWindow()) {
+            throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
+                    + " exceeds any receive window");
+        }
+        in.skipNBytes(length);
+    }
+
+    private void onAck(YamuxStream stream) {
+        lock.lock();
+        try {
+            if (stream.outbound && !stream.acked && !stream.removed) {
+                stream.acked = true;
+                unackedOutbound--;
+                openable.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onPing(int flags, long opaque) throws MuxerProtocolException {
+        if ((flags & FLAG_SYN) != 0) {
+            enqueueControl(new Control(TYPE_PING, FLAG_ACK, 0, opaque), false);
+        } else if ((flags & FLAG_ACK) != 0) {
+            PendingPing ping = pings.remove(opaque);
+            if (ping != null) {
+                long rtt = Math.max(1, System.nanoTime() - ping.sentAt);
+                rttNanos = rtt;
+                ping.rtt = rtt;
+                ping.done.countDown();
+            }
+        }
+    }
+
+    /** Returns true if the session ended. */
+    private boolean onGoAway(long code) {
+        if (code == GO_AWAY_NORMAL) {
+            LOG.log(Level.DEBUG, "{0}: remote sent go-away", name);
+            lock.lock();
+            try {
+                remoteGoAway = true;
+                acceptable.signalAll();
+                openable.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return false;
+        }
+        String what = code == GO_AWAY_PROTOCOL_ERROR ? "protocol error"
+                : code == GO_AWAY_INTERNAL_ERROR ? "internal error" : "error code " + code;
+        LOG.log(Level.DEBUG, "{0}: remote sent go-away: {1}", name, what);
+        terminate(new SessionClosedException("the remote sent go-away: " + what), -1, true);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- streams
+
+    /** Forgets a stream that is finished, reset or closed. Idempotent. */
+    void removeStream(YamuxStream stream) {
+        lock.lock();
+        try {
+            if (stream.removed) {
+                return;
+            }
+            stream.removed = true;
+            streams.remove(key(stream.id()), stream);
+            if (stream.outbound) {
+                outboundCount--;
+                if (!stream.acked) {
+                    unackedOutbound--;
+                }
+                openable.signal();
+            } else {
+                inboundCount--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isLocalId(long id) {
+        return (id & 1) == (initiator ? 1 : 0);
+    }
+
+    private static Integer key(long id) {
+        return (int) id;
+    }
+
+    SessionClosedException closedException() {
+        SessionClosedException reason = closeReason;
+        return reason == null ? new SessionClosedException("session closed")
+                : new SessionClosedException(reason.getMessage(), reason.getCause() != null ? reason.getCause() : reason);
+    }
+
+    /**
+     * Ends the session once: fails every stream, sends go-away if {@code goAwayCode >= 0} (waiting at most the close
+     * timeout), and closes the connection.
+     *
+     * @param keepBuffered whether streams keep the data already received readable (the remote ended the session)
+     */
+    private void terminate(SessionClosedException reason, int goAwayCode, boolean keepBuffered) {
+        List<YamuxStream> open;
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return;
+            }
+            closeReason = reason;
+            open = new ArrayList<>(streams.values());
+            streams.clear();
+            acceptQueue.clear();
+            acceptable.signalAll();
+            openable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.DEBUG, "{0}: closed ({1}), {2} streams open", name, reason.getMessage(), open.size());
+        for (YamuxStream stream : open) {
+            stream.onSessionClosed(reason, keepBuffered);
+        }
+        for (PendingPing ping : pings.values()) {
+            ping.done.countDown();
+        }
+        if (controller != null && Thread.currentThread() != controller) {
+            controller.interrupt();
+        }
+        if (goAwayCode >= 0) {
+            Thread sender = Thread.ofVirtual().name(name + "-go-away").start(() -> {
+                try {
+                    writeFrame(TYPE_GO_AWAY, 0, 0, goAwayCode, null, 0, 0, true);
+                } catch (IOException e) {
+                    // The connection is going anyway.
+                }
+            });
+            try {
+                sender.join(config.closeTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: closing the connection failed: {1}", name, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,677 @@
+package org.jlibp2p.muxer.yamux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jlibp2p.core.io.MemoryPipe;
+import org.jlibp2p.core.mux.MuxedStream;
+import org.jlibp2p.core.mux.MuxerProtocolException;
+import org.jlibp2p.core.mux.SessionClosedException;
+import org.jlibp2p.core.mux.StreamLimitException;
+import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.muxer.testing.RawPeer;
+import org.jlibp2p.muxer.testing.SocketDuplex;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class YamuxTest {
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    private record Sessions(YamuxSession client, YamuxSession server) {}
+
+    private Sessions pair(YamuxConfig config) throws IOException {
+        return over(MemoryPipe.create(), config);
+    }
+
+    private Sessions pair() throws IOException {
+        return pair(YamuxConfig.DEFAULT);
+    }
+
+    private Sessions over(MemoryPipe.Pair pipe, YamuxConfig config) throws IOException {
+        Yamux yamux = new Yamux(config);
+        YamuxSession client = yamux.start(pipe.a(), true);
+        YamuxSession server = yamux.start(pipe.b(), false);
+        toClose.add(client);
+        toClose.add(server);
+        return new Sessions(client, server);
+    }
+
+    private static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s.replace(" ", ""));
+    }
+
+    // ------------------------------------------------------------------------------------------------ encoding
+
+    @Test
+    void headerVectors() throws Exception {
+        assertArrayEquals(hex("00 00 0001 00000001 00000005"), new Header(0, 1, 1, 5).encode());
+        assertArrayEquals(hex("00 01 0002 00000002 00040000"), new Header(1, 2, 2, 262144).encode());
+        assertArrayEquals(hex("00 02 0002 00000000 deadbeef"), new Header(2, 2, 0, 0xdeadbeefL).encode());
+        assertArrayEquals(hex("00 03 0000 00000000 00000001"), new Header(3, 0, 0, 1).encode());
+        assertArrayEquals(hex("00 01 000c ffffffff 00000000"), new Header(1, 12, 0xffffffffL, 0).encode());
+        assertEquals(new Header(1, 12, 0xffffffffL, 0), Header.decode(hex("00 01 000c ffffffff 00000000")));
+        assertEquals(new Header(0, 4, 3, 0x01020304L), Header.decode(hex("00 00 0004 00000003 01020304")));
+        assertThrows(MuxerProtocolException.class, () -> Header.decode(hex("01 00 0000 00000001 00000000")));
+        assertThrows(MuxerProtocolException.class, () -> Header.decode(hex("00 04 0000 00000001 00000000")));
+    }
+
+    // ------------------------------------------------------------------------------------------------ streams
+
+    private static void echo(MuxedStream s) {
+        Thread.ofVirtual().start(() -> {
+            try (s) {
+                s.input().transferTo(s.output());
+                s.closeOutput();
+            } catch (IOException e) {
+                // test ends
+            }
+        });
+    }
+
+    private static void echoServer(YamuxSession server) {
+        Thread.ofVirtual().name("echo-server").start(() -> {
+            try {
+                while (true) {
+                    echo(server.acceptStream());
+                }
+            } catch (IOException e) {
+                // session closed
+            }
+        });
+    }
+
+    private static void assertEchoes(YamuxSession client, String message) throws IOException {
+        MuxedStream s = client.openStream();
+        s.output().write(message.getBytes());
+        s.closeOutput();
+        assertEquals(message, new String(s.input().readAllBytes()));
+        s.close();
+    }
+
+    /** A fresh pair of sessions still works: a bad peer elsewhere costs only its own session. */
+    private void assertHealthySessionWorks() throws IOException {
+        Sessions healthy = pair();
+        echoServer(healthy.server());
+        assertEchoes(healthy.client(), "still fine");
+    }
+
+    @Test
+    void openAcceptAndEcho() throws Exception {
+        Sessions s = pair();
+        echoServer(s.server());
+        assertEchoes(s.client(), "hello yamux");
+        MuxedStream stream = s.client().openStream();
+        assertEquals(3, stream.id());
+        stream.output().write("x".getBytes());
+        assertEquals('x', stream.input().read());
+        stream.close();
+    }
+
+    @Test
+    void serverOpensEvenStreams() throws Exception {
+        Sessions s = pair();
+        echoServer(s.client());
+        MuxedStream stream = s.server().openStream();
+        assertEquals(2, stream.id());
+        stream.output().write(7);
+        assertEquals(7, stream.input().read());
+    }
+
+    private static byte[] transfer(YamuxSession from, YamuxSession to, int size) throws Exception {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        expected.update(data);
+        AtomicReference<byte[]> got = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread receiver = Thread.ofVirtual().start(() -> {
+            try {
+                MuxedStream s = to.acceptStream();
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[37_000];
+                int n;
+                while ((n = s.input().read(buf)) >= 0) {
+                    digest.update(buf, 0, n);
+                }
+                got.set(digest.digest());
+                s.close();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        MuxedStream s = from.openStream();
+        for (int off = 0; off < size; off += 100_000) {
+            s.output().write(data, off, Math.min(100_000, size - off));
+        }
+        s.closeOutput();
+        receiver.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertArrayEquals(expected.digest(), got.get());
+        return data;
+    }
+
+    @Test
+    void transfersEightMebibytesBothWays() throws Exception {
+        Sessions s = pair();
+        Thread other = Thread.ofVirtual().start(() -> {
+            try {
+                transfer(s.server(), s.client(), 8 << 20);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        transfer(s.client(), s.server(), 8 << 20);
+        other.join();
+    }
+
+    @Test
+    void overLoopbackSockets() throws Exception {
+        Sessions s = over(SocketDuplex.loopbackPair(), YamuxConfig.DEFAULT);
+        transfer(s.client(), s.server(), 8 << 20);
+        echoServer(s.server());
+        assertEchoes(s.client(), "over tcp");
+        assertTrue(s.client().ping(Duration.ofSeconds(5)).toNanos() > 0);
+    }
+
+    @Test
+    void fiveHundredConcurrentStreams() throws Exception {
+        Sessions s = pair();
+        echoServer(s.server());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> results = new ArrayList<>();
+            CountDownLatch allOpen = new CountDownLatch(500);
+            for (int i = 0; i < 500; i++) {
+                String message = "stream " + i;
+                results.add(pool.submit(() -> {
+                    MuxedStream stream = s.client().openStream();
+                    allOpen.countDown();
+                    allOpen.await();
+                    stream.output().write(message.getBytes());
+                    stream.closeOutput();
+                    String reply = new String(stream.input().readAllBytes());
+                    stream.close();
+                    return reply;
+                }));
+            }
+            for (int i = 0; i < 500; i++) {
+                assertEquals("stream " + i, results.get(i).get(10, TimeUnit.SECONDS));
+            }
+        }
+        waitUntil(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+    }
+
+    @Test
+    void halfCloseKeepsTheOtherDirectionAndFreesTheStreamAfterBothFins() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        c.output().write("request".getBytes());
+        c.closeOutput();
+        assertThrows(IOException.class, () -> c.output().write(1));
+        MuxedStream srv = s.server().acceptStream();
+        assertEquals("request", new String(srv.input().readAllBytes()));
+        assertEquals(-1, srv.input().read());
+        srv.output().write("response".getBytes());
+        assertEquals(2, s.server().streamCount() + s.client().streamCount());
+        srv.closeOutput();
+        assertEquals("response", new String(c.input().readAllBytes()));
+        waitUntil(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+    }
+
+    @Test
+    void resetByTheOpenerFailsTheAcceptorsReadsAndWrites() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        c.output().write(1);
+        MuxedStream srv = s.server().acceptStream();
+        assertEquals(1, srv.input().read());
+        AtomicReference<Throwable> pendingRead = new AtomicReference<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                srv.input().read();
+            } catch (IOException e) {
+                pendingRead.set(e);
+            }
+        });
+        Thread.sleep(50);
+        c.reset();
+        reader.join();
+        assertInstanceOf(StreamResetException.class, pendingRead.get());
+        assertThrows(StreamResetException.class, () -> srv.input().read());
+        assertThrows(StreamResetException.class, () -> srv.output().write(2));
+        assertThrows(StreamResetException.class, () -> c.input().read());
+        assertThrows(StreamResetException.class, () -> c.output().write(2));
+        waitUntil(() -> s.client().streamCount() == 0 && s.server().streamCount() == 0);
+    }
+
+    @Test
+    void resetByTheAcceptorFailsTheOpenersBlockedWrite() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        MuxedStream srv = s.server().acceptStream();
+        AtomicReference<Throwable> pendingWrite = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                c.output().write(new byte[1 << 20]); // blocks once the 256 KiB window is spent
+            } catch (IOException e) {
+                pendingWrite.set(e);
+            }
+        });
+        waitUntil(() -> ((YamuxStream) c).sendWindow() == 0);
+        srv.reset();
+        writer.join();
+        assertInstanceOf(StreamResetException.class, pendingWrite.get());
+        assertThrows(StreamResetException.class, () -> c.input().read());
+        assertTrue(s.client().isOpen() && s.server().isOpen());
+    }
+
+    @Test
+    void readTimeoutLeavesTheStreamUsable() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        MuxedStream srv = s.server().acceptStream();
+        srv.setReadTimeout(Duration.ofMillis(100));
+        long start = System.nanoTime();
+        assertThrows(SocketTimeoutException.class, () -> srv.input().read());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(90));
+        c.output().write(42);
+        assertEquals(42, srv.input().read());
+        srv.setReadTimeout(Duration.ZERO);
+        c.closeOutput();
+        assertEquals(-1, srv.input().read());
+    }
+
+    @Test
+    void writerBlocksWhenTheReaderDoesNotReadAndMemoryStaysBounded() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        YamuxStream srv = (YamuxStream) s.server().acceptStream();
+        AtomicLong written = new AtomicLong();
+        int total = 4 << 20;
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                byte[] chunk = new byte[16 * 1024];
+                for (int i = 0; i < total / chunk.length; i++) {
+                    c.output().write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        waitUntil(() -> ((YamuxStream) c).sendWindow() == 0);
+        Thread.sleep(100);
+        assertTrue(writer.isAlive());
+        assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, written.get());
+        assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, srv.bufferedBytes());
+        long read = 0;
+        byte[] buf = new byte[8192];
+        while (read < total) {
+            int n = srv.input().read(buf);
+            read += n;
+            assertTrue(srv.bufferedBytes() <= srv.receiveWindow());
+        }
+        writer.join();
+        assertEquals(total, read);
+    }
+
+    @Test
+    void receiveWindowGrowsOnALongTransfer() throws Exception {
+        Sessions s = pair(YamuxConfig.DEFAULT.withMaxFrameSize(256 * 1024));
+        waitUntil(() -> s.client().rttNanos() > 0 && s.server().rttNanos() > 0);
+        MuxedStream c = s.client().openStream();
+        YamuxStream srv = (YamuxStream) s.server().acceptStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                byte[] chunk = new byte[1 << 20];
+                for (int i = 0; i < 64; i++) {
+                    c.output().write(chunk);
+                }
+                c.closeOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] buf = new byte[1 << 20];
+        int maxWindow = 0;
+        long read = 0;
+        int n;
+        while ((n = srv.input().read(buf)) >= 0) {
+            read += n;
+            maxWindow = Math.max(maxWindow, srv.receiveWindow());
+            assertTrue(srv.bufferedBytes() <= srv.receiveWindow());
+        }
+        writer.join();
+        assertEquals(64L << 20, read);
+        assertTrue(maxWindow > YamuxConfig.INITIAL_STREAM_WINDOW, "window stayed at " + maxWindow);
+        assertTrue(maxWindow <= YamuxConfig.DEFAULT.maxStreamWindow());
+    }
+
+    @Test
+    void windowStaysPutWithoutAutoTuning() throws Exception {
+        Sessions s = pair(YamuxConfig.DEFAULT.withWindowAutoTuning(false));
+        waitUntil(() -> s.server().rttNanos() > 0);
+        transfer(s.client(), s.server(), 4 << 20);
+        MuxedStream c = s.client().openStream();
+        YamuxStream srv = (YamuxStream) s.server().acceptStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                c.output().write(new byte[1 << 20]);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertEquals(1 << 20, srv.input().readNBytes(1 << 20).length);
+        writer.join();
+        assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, srv.receiveWindow());
+    }
+
+    @Test
+    void pingMeasuresTheRoundTrip() throws Exception {
+        Sessions s = pair();
+        Duration rtt = s.client().ping(Duration.ofSeconds(5));
+        assertTrue(rtt.toNanos() > 0);
+        assertTrue(s.server().ping(Duration.ofSeconds(5)).toNanos() > 0);
+        waitUntil(() -> s.client().rtt().toNanos() > 0);
+    }
+
+    @Test
+    void goAwayStopsNewStreamsButNotOpenOnes() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        MuxedStream srv = s.server().acceptStream();
+        s.server().goAway();
+        waitUntil(() -> {
+            try {
+                s.client().openStream().reset();
+                return false;
+            } catch (SessionClosedException e) {
+                return e.getMessage().contains("go-away");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        c.output().write(5);
+        assertEquals(5, srv.input().read());
+        srv.output().write(6);
+        assertEquals(6, c.input().read());
+        assertThrows(SessionClosedException.class, () -> s.client().acceptStream());
+    }
+
+    @Test
+    void closeSendsGoAwayAndEndsThePeersSession() throws Exception {
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        c.output().write("last words".getBytes());
+        c.closeOutput();
+        MuxedStream srv = s.server().acceptStream();
+        waitUntil(() -> ((YamuxStream) srv).remoteFinished());
+        s.client().close();
+        assertFalse(s.client().isOpen());
+        assertThrows(SessionClosedException.class, () -> s.server().acceptStream());
+        waitUntil(() -> !s.server().isOpen());
+        assertEquals("connection closed by the remote", s.server().closeReason().getMessage());
+        // Data that arrived before the session ended stays readable.
+        assertEquals("last words", new String(srv.input().readAllBytes()));
+        assertThrows(SessionClosedException.class, () -> s.client().openStream());
+        assertThrows(StreamResetException.class, () -> c.input().read());
+    }
+
+    @Test
+    void openingPastTheOutboundLimitFails() throws Exception {
+        Sessions s = pair(YamuxConfig.DEFAULT.withStreamLimits(256, 1000, 3));
+        echoServer(s.server());
+        MuxedStream first = s.client().openStream();
+        s.client().openStream();
+        s.client().openStream();
+        assertThrows(StreamLimitException.class, () -> s.client().openStream());
+        first.reset();
+        s.client().openStream().reset();
+    }
+
+    @Test
+    void openingWaitsWhileTheAckBacklogIsFull() throws Exception {
+        Sessions s = pair(YamuxConfig.DEFAULT.withStreamLimits(2, 1000, 1000));
+        s.client().openStream();
+        s.client().openStream();
+        CountDownLatch opened = new CountDownLatch(1);
+        Thread opener = Thread.ofVirtual().start(() -> {
+            try {
+                s.client().openStream();
+                opened.countDown();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertFalse(opened.await(200, TimeUnit.MILLISECONDS));
+        s.server().acceptStream(); // sends the ACK
+        assertTrue(opened.await(5, TimeUnit.SECONDS));
+        opener.join();
+    }
+
+    @Test
+    void inboundStreamsPastTheLimitsAreReset() throws Exception {
+        Sessions s = over(MemoryPipe.create(), YamuxConfig.DEFAULT);
+        // The server accepts at most 2 inbound streams and queues at most 2 not yet accepted.
+        MemoryPipe.Pair pipe = MemoryPipe.create();
+        YamuxSession client = new Yamux().start(pipe.a(), true);
+        YamuxSession server = new Yamux(YamuxConfig.DEFAULT.withStreamLimits(2, 3, 1000)).start(pipe.b(), false);
+        toClose.add(client);
+        toClose.add(server);
+        MuxedStream a = client.openStream();
+        MuxedStream b = client.openStream();
+        MuxedStream refusedByBacklog = client.openStream();
+        assertThrows(StreamResetException.class, () -> refusedByBacklog.input().read());
+        server.acceptStream();
+        server.acceptStream();
+        MuxedStream c = client.openStream();
+        server.acceptStream();
+        MuxedStream refusedByCount = client.openStream();
+        assertThrows(StreamResetException.class, () -> refusedByCount.input().read());
+        a.output().write(1);
+        b.output().write(1);
+        c.output().write(1);
+        assertTrue(server.isOpen() && client.isOpen() && s.client().isOpen());
+    }
+
+    // ------------------------------------------------------------------------------------------------ bad input
+
+    private YamuxSession rawSession(RawPeer[] peer) throws IOException {
+        MemoryPipe.Pair pipe = MemoryPipe.create();
+        peer[0] = new RawPeer(pipe.a());
+        toClose.add(peer[0]);
+        YamuxSession session = new Yamux().start(pipe.b(), false);
+        toClose.add(session);
+        return session;
+    }
+
+    private void assertProtocolError(String reason, String... frames) throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        for (String frame : frames) {
+            peer[0].send(frame);
+        }
+        SessionClosedException e = assertThrows(SessionClosedException.class, () -> {
+            while (true) {
+                session.acceptStream();
+            }
+        });
+        assertInstanceOf(MuxerProtocolException.class, e.getCause(), e.toString());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        assertFalse(session.isOpen());
+        byte[] sent = peer[0].receivedUntilClosed();
+        String tail = HexFormat.of().formatHex(sent, sent.length - 12, sent.length);
+        assertEquals("000300000000000000000001", tail, "go-away protocol error");
+        assertHealthySessionWorks();
+    }
+
+    @Test
+    void badVersion() throws Exception {
+        assertProtocolError("version 1", "01 00 0001 00000001 00000000");
+    }
+
+    @Test
+    void unknownFrameType() throws Exception {
+        assertProtocolError("frame type 7", "00 07 0000 00000000 00000000");
+    }
+
+    @Test
+    void dataForAStreamNeverOpened() throws Exception {
+        assertProtocolError("never opened", "00 00 0000 00000005 00000003 616263");
+    }
+
+    @Test
+    void windowUpdateForAStreamNeverOpened() throws Exception {
+        assertProtocolError("never opened", "00 01 0000 00000002 00001000");
+    }
+
+    @Test
+    void dataOnStreamZero() throws Exception {
+        assertProtocolError("stream id 0", "00 00 0000 00000000 00000001 ff");
+    }
+
+    @Test
+    void dataPastTheWindow() throws Exception {
+        // 256 KiB + 1 on a fresh stream: refused from the header alone.
+        assertProtocolError("exceeds its receive window", "00 01 0001 00000001 00000000",
+                "00 00 0000 00000001 00040001");
+    }
+
+    @Test
+    void absurdLengthPrefixIsRefusedBeforeAllocating() throws Exception {
+        assertProtocolError("4294967295 bytes", "00 00 0001 00000001 ffffffff");
+    }
+
+    @Test
+    void windowOverrunAcrossFrames() throws Exception {
+        StringBuilder data = new StringBuilder("00 00 0000 00000001 00020000");
+        data.append("00".repeat(128 * 1024));
+        assertProtocolError("exceeds its receive window", "00 01 0001 00000001 00000000", data.toString(),
+                data.toString(), "00 00 0000 00000001 00000001 00");
+    }
+
+    @Test
+    void synReusingAnOpenStreamId() throws Exception {
+        assertProtocolError("reuses stream id 1", "00 01 0001 00000001 00000000", "00 01 0001 00000001 00000000");
+    }
+
+    @Test
+    void synReusingAClosedStreamId() throws Exception {
+        assertProtocolError("reuses stream id 1", "00 01 0001 00000001 00000000", "00 01 0008 00000001 00000000",
+                "00 01 0001 00000001 00000000");
+    }
+
+    @Test
+    void synsSlightlyOutOfOrderAreAccepted() throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        peer[0].send("00 01 0001 00000005 00000000");
+        peer[0].send("00 01 0001 00000001 00000000");
+        peer[0].send("00 01 0001 00000003 00000000");
+        assertEquals(5, session.acceptStream().id());
+        assertEquals(1, session.acceptStream().id());
+        assertEquals(3, session.acceptStream().id());
+        assertTrue(session.isOpen());
+    }
+
+    @Test
+    void synFarBelowTheHighestIdCountsAsReuse() throws Exception {
+        assertProtocolError("reuses stream id 1", "00 01 0001 00000001 00000000", "00 01 0001 00000801 00000000",
+                "00 01 0001 00000001 00000000");
+    }
+
+    @Test
+    void synWithTheWrongParity() throws Exception {
+        assertProtocolError("belongs to this side", "00 01 0001 00000002 00000000");
+    }
+
+    @Test
+    void dataAfterFin() throws Exception {
+        assertProtocolError("data after FIN", "00 00 0005 00000001 00000001 61", "00 00 0000 00000001 00000001 62");
+    }
+
+    @Test
+    void truncatedFrameClosesTheSession() throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        peer[0].send("00 00 0001 00000001 00000010 6162");
+        peer[0].close();
+        SessionClosedException e = assertThrows(SessionClosedException.class, () -> {
+            while (true) {
+                session.acceptStream().input().readAllBytes();
+            }
+        });
+        assertTrue(e.getMessage().contains("connection"), e.getMessage());
+        assertHealthySessionWorks();
+    }
+
+    @Test
+    void dataForARecentlyClosedStreamIsDroppedAndAnsweredWithReset() throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        peer[0].send("00 00 0001 00000001 00000002 6869");
+        MuxedStream s = session.acceptStream();
+        assertEquals('h', s.input().read());
+        s.close();
+        peer[0].send("00 00 0000 00000001 00000003 616263");
+        // The pong shows the data frame before it was processed.
+        peer[0].send("00 02 0001 00000000 0000abcd");
+        waitUntil(() -> HexFormat.of().formatHex(peer[0].received()).contains("000100080000000100000000")
+                && HexFormat.of().formatHex(peer[0].received()).contains("00020002000000000000abcd"));
+        assertTrue(session.isOpen());
+    }
+
+    @Test
+    void remoteGoAwayWithErrorEndsTheSession() throws Exception {
+        RawPeer[] peer = new RawPeer[1];
+        YamuxSession session = rawSession(peer);
+        peer[0].send("00 03 0000 00000000 00000002");
+        SessionClosedException e = assertThrows(SessionClosedException.class, session::acceptStream);
+        assertTrue(e.getMessage().contains("internal error"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitUntil(Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
