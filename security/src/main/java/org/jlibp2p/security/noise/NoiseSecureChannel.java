@@ -17,11 +17,11 @@ import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.noise.NoiseProtos.NoiseExtensions;
 import org.jlibp2p.proto.noise.NoiseProtos.NoiseHandshakePayload;
-import org.jlibp2p.security.HandshakeException;
+import org.jlibp2p.core.security.HandshakeException;
 import org.jlibp2p.security.InvalidSignatureException;
 import org.jlibp2p.security.MalformedHandshakeException;
-import org.jlibp2p.security.PeerIdMismatchException;
-import org.jlibp2p.security.SecureChannel;
+import org.jlibp2p.core.security.PeerIdMismatchException;
+import org.jlibp2p.core.security.SecureChannel;
 
 /**
  * The libp2p Noise secure channel ({@value #PROTOCOL_ID}, libp2p/specs noise/README.md):

@@ -10,7 +10,7 @@ import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.security.SecureSession;
+import org.jlibp2p.core.security.SecureSession;
 
 /**
  * A connection secured by the libp2p Noise handshake. Every transport message is a frame: a 2-byte big-endian length
@@ -67,6 +67,7 @@ public final class NoiseSession implements SecureSession {
      * The stream muxer agreed on during the handshake (early muxer negotiation), if both sides offered one in
      * common; when empty, negotiate the muxer with multistream-select as usual.
      */
+    @Override
     public Optional<String> negotiatedMuxer() {
         return negotiatedMuxer;
     }

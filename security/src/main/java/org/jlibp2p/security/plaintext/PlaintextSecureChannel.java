@@ -15,11 +15,11 @@ import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.plaintext.PlaintextProtos.Exchange;
-import org.jlibp2p.security.HandshakeException;
+import org.jlibp2p.core.security.HandshakeException;
 import org.jlibp2p.security.MalformedHandshakeException;
-import org.jlibp2p.security.PeerIdMismatchException;
-import org.jlibp2p.security.SecureChannel;
-import org.jlibp2p.security.SecureSession;
+import org.jlibp2p.core.security.PeerIdMismatchException;
+import org.jlibp2p.core.security.SecureChannel;
+import org.jlibp2p.core.security.SecureSession;
 
 /**
  * The insecure {@value #PROTOCOL_ID} channel (libp2p/specs plaintext/plaintext.md), for tests and trusted links:

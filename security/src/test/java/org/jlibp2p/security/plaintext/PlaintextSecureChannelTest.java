@@ -23,11 +23,11 @@ import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.plaintext.PlaintextProtos.Exchange;
-import org.jlibp2p.security.HandshakeException;
+import org.jlibp2p.core.security.HandshakeException;
 import org.jlibp2p.security.MalformedHandshakeException;
 import org.jlibp2p.security.MemoryDuplex;
-import org.jlibp2p.security.PeerIdMismatchException;
-import org.jlibp2p.security.SecureSession;
+import org.jlibp2p.core.security.PeerIdMismatchException;
+import org.jlibp2p.core.security.SecureSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

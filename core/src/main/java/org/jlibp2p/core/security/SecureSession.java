@@ -1,5 +1,6 @@
-package org.jlibp2p.security;
+package org.jlibp2p.core.security;
 
+import java.util.Optional;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.peer.PeerId;
@@ -14,4 +15,12 @@ public interface SecureSession extends Duplex {
 
     /** The remote's identity key. */
     PublicKey remotePublicKey();
+
+    /**
+     * The stream muxer agreed on inside the handshake (early muxer negotiation), where the channel supports it and
+     * both sides offered one in common; when empty, the muxer is negotiated with multistream-select afterwards.
+     */
+    default Optional<String> negotiatedMuxer() {
+        return Optional.empty();
+    }
 }

@@ -1,4 +1,4 @@
-package org.jlibp2p.security;
+package org.jlibp2p.core.security;
 
 import org.jlibp2p.core.peer.PeerId;
 

@@ -1,0 +1,26 @@
+package org.jlibp2p.core.protocol;
+
+import java.io.IOException;
+import org.jlibp2p.core.swarm.Behaviour;
+import org.jlibp2p.core.swarm.Stream;
+import org.jlibp2p.core.swarm.Swarm;
+
+/** The echo protocol ({@value #PROTOCOL_ID}): sends back everything it reads, then half-closes. */
+public final class EchoBehaviour implements Behaviour {
+    public static final String PROTOCOL_ID = "/echo/1.0.0";
+
+    @Override
+    public void start(Swarm swarm) {
+        swarm.setStreamHandler(PROTOCOL_ID, EchoBehaviour::serve);
+    }
+
+    static void serve(Stream stream) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = stream.input().read(buf)) > 0) {
+            stream.output().write(buf, 0, n);
+            stream.output().flush();
+        }
+        stream.closeOutput();
+    }
+}

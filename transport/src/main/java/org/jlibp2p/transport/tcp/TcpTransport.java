@@ -1,0 +1,139 @@
+package org.jlibp2p.transport.tcp;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.transport.Listener;
+import org.jlibp2p.core.transport.RawConnection;
+import org.jlibp2p.core.transport.Transport;
+
+/**
+ * TCP: dials and listens on {@code /ip4/<addr>/tcp/<port>}, {@code /ip6/<addr>/tcp/<port>} and, for dialling,
+ * {@code /dns|dns4|dns6/<name>/tcp/<port>}. Sockets use TCP_NODELAY; a listen port of 0 picks a free port and the
+ * listener reports the real one.
+ */
+public final class TcpTransport implements Transport {
+    private static final Pattern TCP = Pattern.compile("^/(ip4|ip6|dns|dns4|dns6)/([^/]+)/tcp/(\\d{1,5})$");
+    private static final int BACKLOG = 1024;
+
+    /** An address split into what a socket needs. */
+    record HostPort(String family, String host, int port) {
+        boolean isIp() {
+            return family.equals("ip4") || family.equals("ip6");
+        }
+    }
+
+    static Optional<HostPort> parse(Multiaddr address) {
+        Matcher m = TCP.matcher(address.withoutPeerId().toString());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int port = Integer.parseInt(m.group(3));
+        if (port > 65535) {
+            return Optional.empty();
+        }
+        return Optional.of(new HostPort(m.group(1), m.group(2), port));
+    }
+
+    @Override
+    public boolean canDial(Multiaddr address) {
+        return parse(address).isPresent();
+    }
+
+    @Override
+    public boolean canListen(Multiaddr address) {
+        return parse(address).filter(HostPort::isIp).isPresent();
+    }
+
+    @Override
+    public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+        HostPort hp = parse(address).orElseThrow(() -> new IOException("not a TCP address: " + address));
+        List<InetAddress> targets = resolve(hp);
+        IOException last = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (InetAddress target : targets) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                break;
+            }
+            SocketChannel ch = SocketChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.socket().connect(new InetSocketAddress(target, hp.port()), (int) Math.min(left, Integer.MAX_VALUE));
+                return new TcpConnection(ch);
+            } catch (IOException e) {
+                ch.close();
+                last = e;
+            }
+        }
+        if (last == null) {
+            throw new SocketTimeoutException("dial to " + address + " timed out after " + timeout);
+        }
+        throw last;
+    }
+
+    private static List<InetAddress> resolve(HostPort hp) throws UnknownHostException {
+        if (hp.isIp()) {
+            return List.of(InetAddress.getByName(hp.host()));
+        }
+        List<InetAddress> out = new ArrayList<>();
+        for (InetAddress a : InetAddress.getAllByName(hp.host())) {
+            boolean ok = switch (hp.family()) {
+                case "dns4" -> a instanceof Inet4Address;
+                case "dns6" -> a instanceof Inet6Address;
+                default -> true;
+            };
+            if (ok) {
+                out.add(a);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UnknownHostException("no " + hp.family() + " address for " + hp.host());
+        }
+        return out;
+    }
+
+    @Override
+    public Listener listen(Multiaddr address) throws IOException {
+        HostPort hp = parse(address).filter(HostPort::isIp)
+                .orElseThrow(() -> new IOException("cannot listen on " + address));
+        InetAddress ip = InetAddress.getByName(hp.host());
+        ServerSocketChannel server = ServerSocketChannel.open(
+                ip instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(ip, hp.port()), BACKLOG);
+            return new TcpListener(server);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The multiaddr of a socket address: {@code /ip4/a.b.c.d/tcp/p} or {@code /ip6/.../tcp/p}. */
+    static Multiaddr toMultiaddr(InetSocketAddress a) throws IOException {
+        InetAddress ip = a.getAddress();
+        String host = ip.getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        String family = ip instanceof Inet6Address ? "ip6" : "ip4";
+        return Multiaddr.parse("/" + family + "/" + host + "/tcp/" + a.getPort());
+    }
+}
