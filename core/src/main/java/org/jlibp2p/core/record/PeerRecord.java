@@ -17,21 +17,25 @@ import org.jlibp2p.proto.record.PeerRecordProtos;
 /**
  * A peer's routing record (libp2p RFC 0003): its peer id, a sequence number that grows with every new record
  * (compared unsigned; go-libp2p uses a nanosecond timestamp), and the addresses it listens on. It travels in a signed
- * {@link Envelope} with domain {@value #DOMAIN} and payload type the {@code libp2p-peer-record} multicodec, signed by
- * the peer's own key.
+ * {@link Envelope}, signed by the peer's own key, with domain {@value #DOMAIN} and payload type {@code 03 01}: what
+ * go-libp2p and js-libp2p sign and check (RFC 0003's text names the domain {@code libp2p-routing-state}, which they
+ * do not use).
  */
 public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
     /** The envelope domain of peer records. */
-    public static final String DOMAIN = "libp2p-routing-state";
+    public static final String DOMAIN = "libp2p-peer-record";
 
-    private static final byte[] PAYLOAD_TYPE = Multicodec.LIBP2P_PEER_RECORD.varint();
+    private static final byte[] PAYLOAD_TYPE = {0x03, 0x01};
 
     public PeerRecord {
         Objects.requireNonNull(peerId, "peerId");
         addresses = List.copyOf(addresses);
     }
 
-    /** The envelope payload type of peer records: the {@code libp2p-peer-record} multicodec (0x0301) as a varint. */
+    /**
+     * The envelope payload type of peer records: the {@code libp2p-peer-record} multicodec 0x0301 as the two bytes
+     * {@code 03 01}, which is what go-libp2p and js-libp2p write and check (not its varint form {@code 81 06}).
+     */
     public static byte[] payloadType() {
         return PAYLOAD_TYPE.clone();
     }

@@ -22,7 +22,8 @@ class PeerRecordTest {
 
     @Test
     void payloadTypeIsThePeerRecordMulticodec() {
-        assertEquals("8106", HexFormat.of().formatHex(PeerRecord.payloadType()));
+        assertEquals("0301", HexFormat.of().formatHex(PeerRecord.payloadType()));
+        assertEquals("libp2p-peer-record", PeerRecord.DOMAIN);
     }
 
     @Test

@@ -1,0 +1,106 @@
+package org.jlibp2p.interop;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.protocol.EchoBehaviour;
+import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.core.swarm.Stream;
+import org.jlibp2p.core.swarm.Swarm;
+import org.jlibp2p.core.swarm.SwarmConfig;
+import org.jlibp2p.identify.IdentifyBehaviour;
+import org.jlibp2p.identify.IdentifyConfig;
+import org.jlibp2p.muxer.mplex.Mplex;
+import org.jlibp2p.muxer.yamux.Yamux;
+import org.jlibp2p.security.noise.NoiseConfig;
+import org.jlibp2p.security.noise.NoiseSecureChannel;
+import org.jlibp2p.transport.tcp.TcpTransport;
+
+/** Java nodes as the interop tests assemble them: TCP, Noise, one muxer, identify, ping and echo. */
+final class Nodes {
+    static final String AGENT = "jlibp2p-interop/0.1.0";
+
+    record Node(Swarm swarm, PingBehaviour ping) implements AutoCloseable {
+        @Override
+        public void close() {
+            swarm.close();
+        }
+    }
+
+    private Nodes() {}
+
+    static Node start(KeyType keyType, String muxer) {
+        PrivateKey key = Keys.generate(keyType).privateKey();
+        StreamMuxer m = muxer.equals("mplex") ? new Mplex() : new Yamux();
+        Swarm swarm = new Swarm(new SwarmConfig(key, List.of(new TcpTransport()),
+                List.of(new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(List.of(m.protocolId())))),
+                List.of(m)));
+        PingBehaviour ping = new PingBehaviour();
+        swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT)));
+        swarm.addBehaviour(ping);
+        swarm.addBehaviour(new EchoBehaviour());
+        return new Node(swarm, ping);
+    }
+
+    /** What an echo round trip sent and got back. */
+    record Echo(String sentSha, String receivedSha, long received) {}
+
+    /** Sends {@code size} random bytes on a new echo stream while reading the answer back. */
+    static Echo echo(Swarm swarm, PeerId peer, long size, long seed) throws IOException {
+        Stream s = swarm.newStream(peer, List.of(EchoBehaviour.PROTOCOL_ID));
+        MessageDigest sent = sha256();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            Random random = new Random(seed);
+            byte[] buf = new byte[64 * 1024];
+            try {
+                OutputStream out = s.output();
+                for (long left = size; left > 0; ) {
+                    int n = (int) Math.min(buf.length, left);
+                    random.nextBytes(buf);
+                    sent.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
+                out.flush();
+                s.closeOutput();
+            } catch (IOException e) {
+                s.reset();
+            }
+        });
+        MessageDigest got = sha256();
+        long received = 0;
+        byte[] buf = new byte[64 * 1024];
+        try (s) {
+            InputStream in = s.input();
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                got.update(buf, 0, n);
+                received += n;
+            }
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Echo(HexFormat.of().formatHex(sent.digest()), HexFormat.of().formatHex(got.digest()), received);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
