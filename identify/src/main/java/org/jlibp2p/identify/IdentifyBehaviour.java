@@ -1,10 +1,12 @@
 package org.jlibp2p.identify;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -31,7 +33,12 @@ public final class IdentifyBehaviour implements Behaviour {
 
     private final IdentifyConfig config;
     private final List<Consumer<IdentifyEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong recordSeq = new AtomicLong(System.currentTimeMillis() * 1000);
+    /** Pending push requests: a push runs while it is non-zero, so requests made during a push cost one more. */
+    private final AtomicInteger pushRequests = new AtomicInteger();
+    private final Object recordLock = new Object();
+    private long recordSeq;
+    private List<Multiaddr> recordAddresses = List.of();
+    private byte[] record = new byte[0];
     private volatile Swarm swarm;
 
     public IdentifyBehaviour(IdentifyConfig config) {
@@ -61,7 +68,7 @@ public final class IdentifyBehaviour implements Behaviour {
                     Thread.ofVirtual().name("identify-" + e.connection().id()).start(() -> identify(e.connection()));
             case SwarmEvent.LocalInfoChanged e -> {
                 if (config.push()) {
-                    Thread.ofVirtual().name("identify-push").start(this::pushAll);
+                    requestPush();
                 }
             }
             default -> { }
@@ -77,11 +84,26 @@ public final class IdentifyBehaviour implements Behaviour {
     }
 
     private byte[] localMessage(Optional<Multiaddr> observed) {
-        Swarm s = swarm;
         IdentifyInfo info = localInfo(observed);
-        byte[] record = new PeerRecord(s.localPeer(), recordSeq.incrementAndGet(), info.listenAddrs()).seal(s.identity())
-                .marshal();
-        return IdentifyCodec.encode(info, Optional.of(record));
+        return IdentifyCodec.encode(info, Optional.of(signedRecord(info.listenAddrs())));
+    }
+
+    /**
+     * The signed peer record of {@code addresses}: signed again only when the addresses change, with a sequence
+     * number taken from the swarm's clock (microseconds) and always increasing.
+     */
+    private byte[] signedRecord(List<Multiaddr> addresses) {
+        Swarm s = swarm;
+        synchronized (recordLock) {
+            if (record.length == 0 || !recordAddresses.equals(addresses)) {
+                Instant now = s.config().clock().instant();
+                long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+                recordSeq = Math.max(recordSeq + 1, micros);
+                recordAddresses = List.copyOf(addresses);
+                record = new PeerRecord(s.localPeer(), recordSeq, recordAddresses).seal(s.identity()).marshal();
+            }
+            return record;
+        }
     }
 
     private void answer(Stream stream) throws IOException {
@@ -96,20 +118,31 @@ public final class IdentifyBehaviour implements Behaviour {
     }
 
     private IdentifyInfo read(Stream stream) throws IOException {
+        stream.setReadTimeout(swarm.config().limits().negotiationTimeout());
         return IdentifyCodec.decode(LengthPrefixed.read(stream.input(), config.maxMessageSize()));
     }
 
-    /** Asks the peer of {@code connection} to identify itself, and records the answer. */
-    public IdentifyInfo identify(Connection connection) {
+    /**
+     * Asks the peer of {@code connection} to identify itself, and records the answer. A failure (the peer does not
+     * speak identify, a malformed or oversized answer, a timeout) costs only the identify stream: it is reset, a
+     * {@link IdentifyEvent.Failed} is emitted, and the result is empty.
+     */
+    public Optional<IdentifyInfo> identify(Connection connection) {
         PeerId peer = connection.remotePeer();
-        try (Stream stream = connection.newStream(PROTOCOL_ID)) {
+        Stream stream = null;
+        try {
+            stream = connection.newStream(PROTOCOL_ID);
             IdentifyInfo info = read(stream);
+            stream.close();
             apply(peer, info, false);
-            return info;
+            return Optional.of(info);
         } catch (IOException | RuntimeException e) {
+            if (stream != null) {
+                stream.reset();
+            }
             LOG.log(System.Logger.Level.DEBUG, () -> "identify of " + peer + " failed: " + e);
             emit(new IdentifyEvent.Failed(peer, String.valueOf(e.getMessage())));
-            return null;
+            return Optional.empty();
         }
     }
 
@@ -133,19 +166,56 @@ public final class IdentifyBehaviour implements Behaviour {
         emit(new IdentifyEvent.Received(peer, info, pushed));
     }
 
+    /**
+     * Coalesces pushes: the first request starts a push thread; requests arriving while it runs make it run once
+     * more (with the then current information), however many they are.
+     */
+    private void requestPush() {
+        if (pushRequests.getAndIncrement() == 0) {
+            Thread.ofVirtual().name("identify-push").start(() -> {
+                int seen;
+                do {
+                    seen = pushRequests.get();
+                    pushAll();
+                } while (pushRequests.addAndGet(-seen) != 0);
+            });
+        }
+    }
+
+    /** Pushes the local information to every connected peer that speaks identify-push, in parallel. */
     private void pushAll() {
         Swarm s = swarm;
+        if (s == null || s.isClosed()) {
+            return;
+        }
+        List<Thread> pushes = new ArrayList<>();
         for (Connection c : s.connections()) {
-            if (!s.peerstore().protocols(c.remotePeer()).contains(PUSH_PROTOCOL_ID)) {
-                continue;
+            if (s.peerstore().protocols(c.remotePeer()).contains(PUSH_PROTOCOL_ID)) {
+                pushes.add(Thread.ofVirtual().name("identify-push-" + c.id()).start(() -> push(c)));
             }
-            try (Stream stream = c.newStream(PUSH_PROTOCOL_ID)) {
-                LengthPrefixed.write(stream.output(), localMessage(Optional.of(c.remoteAddress())));
-                stream.output().flush();
-                stream.closeOutput();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e);
+        }
+        for (Thread t : pushes) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+        }
+    }
+
+    private void push(Connection c) {
+        Stream stream = null;
+        try {
+            stream = c.newStream(PUSH_PROTOCOL_ID);
+            LengthPrefixed.write(stream.output(), localMessage(Optional.of(c.remoteAddress())));
+            stream.output().flush();
+            stream.close();
+        } catch (IOException | RuntimeException e) {
+            if (stream != null) {
+                stream.reset();
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e);
         }
     }
 

@@ -104,9 +104,11 @@ public final class Connection implements Closeable {
     }
 
     /**
-     * Opens a stream and negotiates the first of {@code protocols} the remote supports.
+     * Opens a stream and negotiates the first of {@code protocols} the remote supports, within the swarm's
+     * negotiation timeout.
      *
-     * @throws org.jlibp2p.core.multistream.NegotiationException if the remote supports none of them
+     * @throws org.jlibp2p.core.multistream.NoCommonProtocolException if the remote supports none of them
+     * @throws java.net.SocketTimeoutException if the negotiation outlasts {@link Limits#negotiationTimeout()}
      */
     public Stream newStream(List<String> protocols) throws IOException {
         if (protocols.isEmpty()) {
@@ -114,7 +116,7 @@ public final class Connection implements Closeable {
         }
         MuxedStream muxed = session.openStream();
         try {
-            String chosen = Multistream.select(muxed, protocols);
+            String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, protocols));
             return new Stream(muxed, this, chosen, Direction.OUTBOUND);
         } catch (IOException | RuntimeException e) {
             muxed.reset();

@@ -54,4 +54,9 @@ public record Limits(int maxConnections, int maxConnectionsPerPeer, int maxInbou
         return new Limits(maxConnections, maxConnectionsPerPeer, maxInboundStreamsPerConnection,
                 maxPendingHandshakes, d, negotiationTimeout);
     }
+
+    public Limits withNegotiationTimeout(Duration d) {
+        return new Limits(maxConnections, maxConnectionsPerPeer, maxInboundStreamsPerConnection,
+                maxPendingHandshakes, handshakeTimeout, d);
+    }
 }

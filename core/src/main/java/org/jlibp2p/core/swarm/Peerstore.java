@@ -79,6 +79,14 @@ public final class Peerstore {
         addAddresses(peer, addresses);
     }
 
+    /** Forgets one address of {@code peer} (any {@code /p2p/} suffix is ignored). */
+    public synchronized void removeAddress(PeerId peer, Multiaddr address) {
+        PeerData e = peers.get(peer);
+        if (e != null) {
+            e.addresses.remove(address.withoutPeerId());
+        }
+    }
+
     public synchronized List<Multiaddr> addresses(PeerId peer) {
         PeerData e = peers.get(peer);
         return e == null ? List.of() : List.copyOf(e.addresses);

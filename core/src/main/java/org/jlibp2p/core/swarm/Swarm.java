@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,9 @@ import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedStream;
+import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.security.PeerIdMismatchException;
 import org.jlibp2p.core.transport.Listener;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
@@ -69,6 +72,9 @@ public final class Swarm implements Closeable {
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final AtomicLong droppedEvents = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean acceptingEvents = true;
+    /** How long {@link #close()} waits for connections to close and behaviours to take the last events. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     public Swarm(SwarmConfig config) {
         this.config = config;
@@ -149,11 +155,19 @@ public final class Swarm implements Closeable {
         return listener.address();
     }
 
-    /** The addresses this node listens on, as bound. */
+    /**
+     * The addresses this node listens on, as others can dial them: a listener bound to a wildcard address
+     * ({@code 0.0.0.0} or {@code ::}) is reported once per address of the machine's interfaces of that family,
+     * loopback included.
+     */
     public List<Multiaddr> listenAddresses() {
         List<Multiaddr> out = new ArrayList<>();
         for (Listener l : listeners) {
-            out.add(l.address());
+            for (Multiaddr a : InterfaceAddresses.expand(l.address())) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+            }
         }
         return out;
     }
@@ -175,12 +189,18 @@ public final class Swarm implements Closeable {
                         "too many pending handshakes (" + config.limits().maxPendingHandshakes() + ")"));
                 continue;
             }
-            tasks.submit(() -> upgradeInbound(raw));
+            try {
+                tasks.submit(() -> upgradeInbound(raw));
+            } catch (RejectedExecutionException e) {
+                pendingHandshakes.release();
+                closeQuietly(raw);
+                break;
+            }
         }
         if (listeners.remove(listener)) {
             closeQuietly(listener);
+            publish(new SwarmEvent.ListenAddressExpired(listener.address()));
         }
-        publish(new SwarmEvent.ListenAddressExpired(listener.address()));
     }
 
     private void upgradeInbound(RawConnection raw) {
@@ -227,6 +247,12 @@ public final class Swarm implements Closeable {
             return await(other);
         }
         try {
+            // A dial that finished between the first look and putIfAbsent left its connection behind.
+            Optional<Connection> raced = connection(peer);
+            if (raced.isPresent()) {
+                mine.complete(raced.get());
+                return raced.get();
+            }
             Connection c = dialAddresses(Optional.of(peer), peerstore.addresses(peer));
             mine.complete(c);
             return c;
@@ -277,14 +303,20 @@ public final class Swarm implements Closeable {
         if (candidates.isEmpty()) {
             throw new DialException("no dialable address for " + who + " among " + addresses);
         }
+        if (connectionCount.get() >= config.limits().maxConnections()) {
+            throw new DialException("cannot dial " + who, new LimitExceededException(
+                    "connection limit reached (" + config.limits().maxConnections() + ")"));
+        }
+        // Every address is tried at once; the first to finish its upgrade wins. invokeAny cancels (interrupts)
+        // the others, and an attempt that still completes its upgrade after the winner closes what it built.
         AtomicBoolean won = new AtomicBoolean();
-        List<IOException> failures = new CopyOnWriteArrayList<>();
+        List<DialException> failures = new CopyOnWriteArrayList<>();
         List<Callable<Connection>> attempts = new ArrayList<>();
         for (Multiaddr a : candidates) {
             attempts.add(() -> {
                 try {
                     return dialOne(peer, a, won);
-                } catch (IOException e) {
+                } catch (DialException e) {
                     failures.add(e);
                     throw e;
                 }
@@ -299,11 +331,17 @@ public final class Swarm implements Closeable {
             for (IOException f : failures) {
                 sb.append(' ').append(f.getMessage()).append(';');
             }
-            DialException d = new DialException(sb.toString(), failures.isEmpty() ? e.getCause() : failures.get(0));
+            if (failures.isEmpty()) {
+                throw new DialException(sb.toString(), e.getCause());
+            }
+            DialException first = failures.getFirst();
+            DialException d = new DialException(sb.toString(), first.getCause() != null ? first.getCause() : first);
             failures.stream().skip(1).forEach(d::addSuppressed);
             throw d;
         } catch (TimeoutException e) {
-            throw new DialException("dial to " + who + " timed out");
+            throw new DialException("dial to " + who + " timed out", new SocketTimeoutException(
+                    "no address of " + who + " connected within " + config.dialTimeout().plus(
+                            config.limits().handshakeTimeout())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while dialling " + who);
@@ -326,6 +364,11 @@ public final class Swarm implements Closeable {
             up = withDeadline(raw, () -> upgrader.outbound(raw, peer));
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
+            if (e instanceof PeerIdMismatchException && peer.isPresent()) {
+                // The address belongs to someone else: forget it for this peer.
+                peerstore.removeAddress(peer.get(), address);
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "dial of " + address + " failed: " + e);
             throw new DialException(address + ": " + e.getMessage(), e);
         }
         if (!won.compareAndSet(false, true)) {
@@ -334,9 +377,9 @@ public final class Swarm implements Closeable {
         }
         try {
             return register(up, raw, Direction.OUTBOUND);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             closeQuietly(up.session());
-            throw e;
+            throw new DialException(address + ": " + e.getMessage(), e);
         }
     }
 
@@ -354,7 +397,7 @@ public final class Swarm implements Closeable {
         }
     }
 
-    private interface IoCall<T> {
+    interface IoCall<T> {
         T call() throws IOException;
     }
 
@@ -412,39 +455,61 @@ public final class Swarm implements Closeable {
     }
 
     void connectionClosed(Connection c, String reason) {
-        List<Connection> list = connections.get(c.remotePeer());
-        if (list != null && list.remove(c)) {
-            connectionCount.decrementAndGet();
-            connections.computeIfPresent(c.remotePeer(), (k, v) -> v.isEmpty() ? null : v);
+        boolean removed;
+        synchronized (this) {
+            List<Connection> list = connections.get(c.remotePeer());
+            removed = list != null && list.remove(c);
+            if (removed) {
+                connectionCount.decrementAndGet();
+                if (list.isEmpty()) {
+                    connections.remove(c.remotePeer(), list);
+                }
+            }
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + c + ": " + reason);
-        publish(new SwarmEvent.ConnectionClosed(c, reason));
+        if (removed) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + c + ": " + reason);
+            publish(new SwarmEvent.ConnectionClosed(c, reason));
+        }
     }
 
+    /** Hands each inbound stream of {@code c} to its own thread until the session ends, then retires {@code c}. */
     private void acceptStreams(Connection c) {
+        String reason = "closed";
         try {
             while (true) {
                 MuxedStream s = c.session().acceptStream();
                 if (c.inboundStreams.incrementAndGet() > config.limits().maxInboundStreamsPerConnection()) {
                     c.inboundStreams.decrementAndGet();
                     s.reset();
-                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream limit reached on " + c + "; reset");
+                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream limit ("
+                            + config.limits().maxInboundStreamsPerConnection() + ") reached on " + c + "; reset");
                     continue;
                 }
-                tasks.submit(() -> serveStream(c, s));
+                try {
+                    tasks.submit(() -> serveStream(c, s));
+                } catch (RejectedExecutionException e) {
+                    c.inboundStreams.decrementAndGet();
+                    s.reset();
+                    reason = "swarm closed";
+                    break;
+                }
             }
         } catch (IOException e) {
-            c.closeFor(String.valueOf(e.getMessage()));
+            reason = String.valueOf(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream accept loop of " + c + " failed", e);
+            reason = "internal error: " + e;
         }
+        c.closeFor(reason);
     }
 
     private void serveStream(Connection c, MuxedStream s) {
         try {
-            s.setReadTimeout(config.limits().negotiationTimeout());
-            String protocol = Multistream.accept(s, handlers.keySet());
-            s.setReadTimeout(Duration.ZERO);
+            // The whole negotiation must finish in time: a peer trickling proposals is cut off too.
+            String protocol = withStreamDeadline(s, () -> Multistream.accept(s, handlers.keySet()));
             StreamHandler handler = handlers.get(protocol);
             if (handler == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "handler of " + protocol + " removed during negotiation");
                 s.reset();
                 return;
             }
@@ -457,6 +522,34 @@ public final class Swarm implements Closeable {
             s.reset();
         } finally {
             c.inboundStreams.decrementAndGet();
+        }
+    }
+
+    /** Runs a stream negotiation, resetting the stream (which fails the negotiation) past the negotiation timeout. */
+    <T> T withStreamDeadline(MuxedStream s, IoCall<T> work) throws IOException {
+        Duration timeout = config.limits().negotiationTimeout();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> guard;
+        try {
+            guard = timer.schedule(() -> {
+                expired.set(true);
+                s.reset();
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new SessionClosedException("swarm closed");
+        }
+        try {
+            return work.call();
+        } catch (IOException e) {
+            if (expired.get()) {
+                SocketTimeoutException t = new SocketTimeoutException(
+                        "protocol negotiation timed out after " + timeout);
+                t.initCause(e);
+                throw t;
+            }
+            throw e;
+        } finally {
+            guard.cancel(false);
         }
     }
 
@@ -495,7 +588,11 @@ public final class Swarm implements Closeable {
 
     // ---------------------------------------------------------------- events
 
+    /** Queues {@code event} for the behaviours; dropped (and counted) when the queue is full or the swarm is done. */
     void publish(SwarmEvent event) {
+        if (!acceptingEvents) {
+            return;
+        }
         if (!events.offer(event)) {
             long n = droppedEvents.incrementAndGet();
             if (Long.bitCount(n) == 1) {
@@ -513,9 +610,15 @@ public final class Swarm implements Closeable {
         while (true) {
             SwarmEvent e;
             try {
-                e = events.take();
+                e = events.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
                 return;
+            }
+            if (e == null) {
+                if (!acceptingEvents) {
+                    return; // closed and drained
+                }
+                continue;
             }
             for (Behaviour b : behaviours) {
                 try {
@@ -539,7 +642,12 @@ public final class Swarm implements Closeable {
         return closed;
     }
 
-    /** Stops listening, closes every connection, stops the behaviours. Idempotent. */
+    /**
+     * Closes the swarm, idempotently: stops listening (no new inbound connection), refuses new dials, closes every
+     * connection (in parallel, each bounded by its muxer's close timeout), delivers the events this produced
+     * ({@code ListenAddressExpired}, {@code ConnectionClosed}) to the behaviours, then stops the behaviours and
+     * the swarm's threads. No event is delivered after {@link Behaviour#stop()}.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -549,11 +657,36 @@ public final class Swarm implements Closeable {
             closed = true;
         }
         for (Listener l : listeners) {
-            listeners.remove(l);
-            closeQuietly(l);
+            if (listeners.remove(l)) {
+                closeQuietly(l);
+                publish(new SwarmEvent.ListenAddressExpired(l.address()));
+            }
         }
+        List<Thread> closers = new ArrayList<>();
         for (Connection c : connections()) {
-            c.close();
+            closers.add(Thread.ofVirtual().name("swarm-close-" + c.id()).start(c::close));
+        }
+        tasks.shutdownNow(); // upgrades in progress and stream handlers
+        timer.shutdownNow();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            for (Thread t : closers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    LOG.log(System.Logger.Level.DEBUG, "a connection did not close within " + CLOSE_WAIT);
+                    break;
+                }
+            }
+            acceptingEvents = false;
+            long left = Math.max(1, deadline - System.nanoTime());
+            if (!eventThread.join(Duration.ofNanos(left))) {
+                LOG.log(System.Logger.Level.DEBUG, "behaviours did not take the last events within " + CLOSE_WAIT);
+                eventThread.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acceptingEvents = false;
+            eventThread.interrupt();
         }
         for (Behaviour b : behaviours) {
             try {
@@ -562,9 +695,6 @@ public final class Swarm implements Closeable {
                 LOG.log(System.Logger.Level.WARNING, "behaviour " + b + " failed to stop", e);
             }
         }
-        eventThread.interrupt();
-        timer.shutdownNow();
-        tasks.shutdownNow();
     }
 
     private static void closeQuietly(Closeable c) {
