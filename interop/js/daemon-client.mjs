@@ -11,15 +11,22 @@ import { multiaddr } from '@multiformats/multiaddr'
 
 const ECHO = '/echo/1.0.0'
 const HANDLED = '/jlibp2p/interop/handler/1.0.0'
+const PING = new TextEncoder().encode('ping from js')
 
 function out (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
 }
 
-async function readAll (stream) {
+// Reads exactly n bytes. The daemon client's sockets are not half-closable (closing one ends both directions), so
+// these exchanges are delimited by their known lengths rather than by end-of-stream.
+async function readN (stream, n) {
   const parts = []
+  let got = 0
   for await (const chunk of stream) {
-    parts.push(Buffer.from(chunk.subarray()))
+    const bytes = Buffer.from(chunk.subarray())
+    parts.push(bytes)
+    got += bytes.length
+    if (got >= n) break
   }
   return Buffer.concat(parts)
 }
@@ -49,18 +56,18 @@ try {
   const peers = (await client.listPeers()).map(String)
   out({ step: 'listPeers', peers, includesJsPeer: peers.includes(peer.peerId.toString()) })
 
+  const hello = new TextEncoder().encode('hello through the daemon')
   const stream = await client.openStream(peer.peerId, ECHO)
-  stream.send(new TextEncoder().encode('hello through the daemon'))
+  stream.send(hello)
+  const echoed = (await readN(stream, hello.length)).toString()
   await stream.close()
-  const echoed = (await readAll(stream)).toString()
   out({ step: 'openStream', echoed })
 
   const received = new Promise((resolve, reject) => {
     client.registerStreamHandler(HANDLED, async (s) => {
       try {
-        const data = (await readAll(s)).toString()
+        const data = (await readN(s, PING.length)).toString()
         s.send(new TextEncoder().encode('reply to ' + data))
-        await s.close()
         resolve(data)
       } catch (err) {
         reject(err)
@@ -70,9 +77,9 @@ try {
   // wait for the registration to be answered before the peer dials in
   await new Promise(resolve => setTimeout(resolve, 200))
   const inbound = await peer.dialProtocol(id.peerId, HANDLED)
-  inbound.send(new TextEncoder().encode('ping from js'))
+  inbound.send(PING)
+  const reply = (await readN(inbound, 'reply to '.length + PING.length)).toString()
   await inbound.close()
-  const reply = (await readAll(inbound)).toString()
   out({ step: 'inboundStream', handlerReceived: await received, peerReceived: reply })
   out({ done: true })
 } catch (err) {

@@ -1,0 +1,80 @@
+package org.jlibp2p.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our daemon ({@code org.jlibp2p.node.P2pd}, as {@code bin/p2pd} runs it) driven by {@code @libp2p/daemon-client}
+ * from npm: identify, connect, list peers, open a stream to a js peer, register a handler and receive a stream from
+ * a js peer.
+ */
+@Timeout(120)
+class DaemonClientInteropTest {
+    @Test
+    void jsDaemonClientDrivesOurDaemon() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process daemon = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.jlibp2p.node.P2pd", "-listen", "/ip4/127.0.0.1/tcp/0", "-hostAddrs", "/ip4/127.0.0.1/tcp/0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = daemon.inputReader(StandardCharsets.UTF_8);
+            String control = null;
+            String peerId = null;
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("Control socket: ")) {
+                    control = line.substring("Control socket: ".length());
+                } else if (line.startsWith("Peer ID: ")) {
+                    peerId = line.substring("Peer ID: ".length());
+                } else if (line.equals("Peer Addrs:")) {
+                    break;
+                }
+            }
+            assertTrue(control != null && peerId != null, "daemon did not print its control socket and peer id");
+
+            Process client = new ProcessBuilder(JsPeer.node().toString(), "daemon-client.mjs", control)
+                    .directory(JsPeer.jsDir().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Map<String, JsonObject> steps = new HashMap<>();
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader r = client.inputReader(StandardCharsets.UTF_8)) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                    JsonObject o = new Gson().fromJson(l, JsonObject.class);
+                    if (o.has("step")) {
+                        steps.put(o.get("step").getAsString(), o);
+                    }
+                }
+            }
+            assertTrue(client.waitFor(60, TimeUnit.SECONDS), "daemon client did not finish");
+            assertEquals(0, client.exitValue(), "daemon client failed: " + lines);
+
+            assertEquals(peerId, steps.get("identify").get("peerId").getAsString());
+            assertTrue(steps.get("identify").getAsJsonArray("addrs").size() > 0);
+            String jsPeer = steps.get("connect").get("peer").getAsString();
+            assertTrue(steps.get("listPeers").get("includesJsPeer").getAsBoolean(), lines.toString());
+            assertEquals("hello through the daemon", steps.get("openStream").get("echoed").getAsString());
+            assertEquals("ping from js", steps.get("inboundStream").get("handlerReceived").getAsString());
+            assertEquals("reply to ping from js", steps.get("inboundStream").get("peerReceived").getAsString());
+            assertTrue(jsPeer.startsWith("12D3KooW"), jsPeer);
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+}
