@@ -17,14 +17,9 @@ import org.jlibp2p.core.protocol.EchoBehaviour;
 import org.jlibp2p.core.protocol.PingBehaviour;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
-import org.jlibp2p.core.swarm.SwarmConfig;
-import org.jlibp2p.identify.IdentifyBehaviour;
-import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
-import org.jlibp2p.security.noise.NoiseConfig;
-import org.jlibp2p.security.noise.NoiseSecureChannel;
-import org.jlibp2p.transport.tcp.TcpTransport;
+import org.jlibp2p.node.Stacks;
 
 /** Java nodes as the interop tests assemble them: TCP, Noise, one muxer, identify, ping and echo. */
 final class Nodes {
@@ -42,14 +37,9 @@ final class Nodes {
     static Node start(KeyType keyType, String muxer) {
         PrivateKey key = Keys.generate(keyType).privateKey();
         StreamMuxer m = muxer.equals("mplex") ? new Mplex() : new Yamux();
-        Swarm swarm = new Swarm(new SwarmConfig(key, List.of(new TcpTransport()),
-                List.of(new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(List.of(m.protocolId())))),
-                List.of(m)));
-        PingBehaviour ping = new PingBehaviour();
-        swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT)));
-        swarm.addBehaviour(ping);
+        Swarm swarm = Stacks.tcpNoise(key, AGENT, m);
         swarm.addBehaviour(new EchoBehaviour());
-        return new Node(swarm, ping);
+        return new Node(swarm, swarm.behaviour(PingBehaviour.class).orElseThrow());
     }
 
     /** What an echo round trip sent and got back. */

@@ -6,27 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.jlibp2p.core.crypto.Keys;
-import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.protocol.PingBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Swarm;
-import org.jlibp2p.core.swarm.SwarmConfig;
-import org.jlibp2p.identify.IdentifyBehaviour;
-import org.jlibp2p.muxer.yamux.Yamux;
-import org.jlibp2p.security.noise.NoiseConfig;
-import org.jlibp2p.security.noise.NoiseSecureChannel;
-import org.jlibp2p.transport.tcp.TcpTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class SmokeTest {
     static Swarm node() {
-        PrivateKey k = Keys.generateEd25519().privateKey();
-        return new Swarm(new SwarmConfig(k, List.of(new TcpTransport()),
-                List.of(new NoiseSecureChannel(new NoiseConfig(k).withStreamMuxers(List.of(Yamux.PROTOCOL_ID)))),
-                List.of(new Yamux())));
+        return Stacks.tcpNoise(Keys.generateEd25519().privateKey());
     }
 
     @Test
@@ -34,9 +24,6 @@ class SmokeTest {
         try (Swarm a = node(); Swarm b = node()) {
             PingBehaviour pa = new PingBehaviour();
             a.addBehaviour(pa);
-            b.addBehaviour(new PingBehaviour());
-            a.addBehaviour(new IdentifyBehaviour());
-            b.addBehaviour(new IdentifyBehaviour());
             Multiaddr addr = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection c = a.dial(addr.withPeerId(b.localPeer().multihash()));
             assertEquals(b.localPeer(), c.remotePeer());

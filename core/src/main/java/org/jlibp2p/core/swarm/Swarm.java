@@ -120,6 +120,11 @@ public final class Swarm implements Closeable {
         behaviour.start(this);
     }
 
+    /** The first added behaviour of {@code type}, e.g. the ping behaviour a ready-made stack added. */
+    public <T extends Behaviour> Optional<T> behaviour(Class<T> type) {
+        return behaviours.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** Routes inbound streams negotiating {@code protocol} to {@code handler}, replacing any previous one. */
     public void setStreamHandler(String protocol, StreamHandler handler) {
         if (protocol.isEmpty() || protocol.length() > 1024) {
