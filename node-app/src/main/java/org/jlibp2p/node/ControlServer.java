@@ -254,6 +254,7 @@ final class ControlServer implements Closeable {
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "bad control request: " + e.getMessage());
             respondQuietly(client, error(e.getMessage()));
+            closeGracefully(client);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "control connection failed: " + e);
         } finally {
@@ -263,6 +264,37 @@ final class ControlServer implements Closeable {
             }
         }
     }
+
+    /** Bytes discarded, and time waited, after an error so that closing does not reset the error response away. */
+    private static final int DRAIN_LIMIT = 64 * 1024;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+
+    /**
+     * Ends the write side after an error response, then discards what the client still sends (a little, briefly):
+     * closing a socket with unread input sends a reset, which can destroy the response before the client reads it.
+     */
+    private void closeGracefully(ChannelDuplex client) {
+        try {
+            client.closeOutput();
+            ScheduledFuture<?> guard = timer.schedule(client::shutdownInputQuietly, DRAIN_TIME.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                byte[] sink = new byte[4096];
+                long total = 0;
+                int n;
+                while (total < DRAIN_LIMIT && (n = client.input().read(sink)) >= 0) {
+                    total += n;
+                }
+            } finally {
+                guard.cancel(false);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** Requests up to this size are read without drawing on the shared budget. */
+    static final int SMALL_REQUEST = 16 * 1024;
 
     /**
      * Reads one request; null when the client closed the connection between requests.
@@ -290,13 +322,14 @@ final class ControlServer implements Closeable {
                 throw new BadRequestException(new FrameTooLargeException(length, MAX_REQUEST).getMessage());
             }
             int n = (int) length;
-            if (!requestBudget.tryAcquire(n)) {
+            int charged = n > SMALL_REQUEST ? n : 0;
+            if (!requestBudget.tryAcquire(charged)) {
                 throw new BadRequestException("the daemon is reading too many requests at once; try again");
             }
             try {
                 frame = client.input().readNBytes(n);
             } finally {
-                requestBudget.release(n);
+                requestBudget.release(charged);
             }
             if (frame.length != n) {
                 throw new BadRequestException(expired.get()
