@@ -194,19 +194,26 @@ public final class P2pctl {
         }
     }
 
-    /** stdin to the stream (half-closing at its end), the stream to stdout, until the stream ends. */
+    /**
+     * stdin to the stream (half-closing at its end) and the stream to stdout, until both directions have ended: the
+     * peer may half-close first and still read what stdin has left to send.
+     */
     private static void pipeStdio(Duplex conn, InputStream stdin, OutputStream stdout) throws IOException {
-        Thread up = Thread.ofVirtual().start(() -> {
+        Thread up = Thread.ofVirtual().name("p2pctl-stdin").start(() -> {
             try {
                 stdin.transferTo(conn.output());
                 conn.closeOutput();
             } catch (IOException ignored) {
-                // the stream ended first
+                // the stream was reset or closed: nothing more can be sent
             }
         });
         conn.input().transferTo(stdout);
         stdout.flush();
-        up.interrupt();
+        try {
+            up.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void need(List<String> args, int n, String usage) throws UsageException {

@@ -117,8 +117,24 @@ class P2pctlTest {
         assertTrue(DaemonFixture.eventually(Duration.ofSeconds(10), () -> herr.text().contains("handling")),
                 herr.text());
         assertEquals(0, run("-control", ctl(a), "connect", bAddr()).status());
-        Run s = run(new ByteArrayInputStream("from the opener".getBytes()), "-control", ctl(a), "stream",
-                b.swarm().localPeer().toString(), "/chat/1.0.0");
+        // the opener's stdin is slow: the handler half-closes first, and the opener must still send everything
+        InputStream slow = new java.io.SequenceInputStream(new InputStream() {
+            private boolean waited;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (!waited) {
+                    waited = true;
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return -1;
+            }
+        }, new ByteArrayInputStream("from the opener".getBytes()));
+        Run s = run(slow, "-control", ctl(a), "stream", b.swarm().localPeer().toString(), "/chat/1.0.0");
         assertEquals(0, s.status(), s.err());
         assertEquals("from the handler", s.out());
         assertEquals(0, handler.get(10, TimeUnit.SECONDS));

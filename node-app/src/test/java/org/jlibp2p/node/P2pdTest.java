@@ -44,6 +44,28 @@ class P2pdTest {
     }
 
     @Test
+    void acceptsGoLibp2pDaemonCommandLines() throws Exception {
+        GoFlags f = P2pd.flags().parse("-listen=/ip4/127.0.0.1/tcp/9999", "-hostAddrs",
+                "/ip4/127.0.0.1/tcp/0,/ip6/::1/tcp/0", "-noListenAddrs", "-bootstrapPeers=/ip4/127.0.0.1/tcp/1",
+                "-b", "--id", "key.bin", "-noise=false", "-tls=0", "-plaintext", "-muxer=mplex", "-q", "-dht",
+                "-connLo", "10", "-connGrace=30s", "-pprofPort", "7000", "-relay=false");
+        assertEquals("/ip4/127.0.0.1/tcp/9999", f.getString("listen"));
+        assertEquals(2, P2pd.parseList("hostAddrs", f.getString("hostAddrs")).size());
+        assertTrue(f.getBool("noListenAddrs") && f.getBool("b") && f.getBool("q") && f.getBool("plaintext"));
+        assertFalse(f.getBool("noise") || f.getBool("tls") || f.getBool("relay"));
+        assertEquals("key.bin", f.getString("id"));
+        assertEquals("mplex", f.getString("muxer"));
+        assertEquals(10, f.getInt("connLo"));
+        assertEquals(java.time.Duration.ofSeconds(30), f.getDuration("connGrace"));
+        assertEquals(7000, f.getInt("pprofPort"));
+        GoFlags defaults = P2pd.flags().parse();
+        assertEquals("/unix/tmp/p2pd.sock", defaults.getString("listen"));
+        assertTrue(defaults.getBool("noise") && defaults.getBool("echo") && !defaults.getBool("q"));
+        assertEquals("yamux", defaults.getString("muxer"));
+        assertThrows(GoFlags.FlagException.class, () -> P2pd.flags().parse("-nosuchflag"));
+    }
+
+    @Test
     void idLoadsTheKeyAndThePeerIdMatchesIt() throws Exception {
         PrivateKey key = Keys.generateEd25519().privateKey();
         Path file = dir.resolve("id.key");
