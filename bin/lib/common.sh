@@ -44,8 +44,16 @@ build_node_if_stale() {
         return 0
     fi
     echo "Building jlibp2p (first use or sources changed)..." >&2
-    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-        mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl node-app -am package) >&2
+    local log
+    log=$(mktemp "${TMPDIR:-/tmp}/jlibp2p-build.XXXXXX")
+    if ! (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+            mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl node-app -am package) >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "error: the build failed (output above)" >&2
+        return 1
+    fi
+    rm -f "$log"
 }
 
 # JVM options of the bin/ commands: protobuf still calls sun.misc.Unsafe, which JDK 25 warns about; allow it quietly.
