@@ -33,7 +33,9 @@ require_maven() {
     command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is required" >&2; return 1; }
 }
 
-# Builds the daemon's jar and its libraries when any source is newer than the jar.
+# Builds the daemon's jar and its libraries (node-app/target/node-app.jar and node-app/target/lib/) when any source
+# is newer than the jar. It packages the reactor in place and copies the libraries next to the jar; nothing is
+# installed into ~/.m2.
 build_node_if_stale() {
     local jar="$ROOT/node-app/target/node-app.jar"
     if [ -f "$jar" ] && [ -z "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
@@ -42,7 +44,21 @@ build_node_if_stale() {
         return 0
     fi
     echo "Building jlibp2p (first use or sources changed)..." >&2
-    (cd "$ROOT" && mvn -B -q -ntp -DskipTests -pl node-app -am install) >&2
+    local log
+    log=$(mktemp "${TMPDIR:-/tmp}/jlibp2p-build.XXXXXX")
+    if ! (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+            mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl node-app -am package) >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "error: the build failed (output above)" >&2
+        return 1
+    fi
+    rm -f "$log"
+}
+
+# JVM options of the bin/ commands: protobuf still calls sun.misc.Unsafe, which JDK 25 warns about; allow it quietly.
+node_java_opts() {
+    echo "--sun-misc-unsafe-memory-access=allow"
 }
 
 node_classpath() {

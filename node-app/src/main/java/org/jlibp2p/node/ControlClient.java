@@ -3,10 +3,7 @@ package org.jlibp2p.node;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.LengthPrefixed;
@@ -25,15 +22,14 @@ final class ControlClient {
     }
 
     static SocketChannel connect(SocketAddress addr) throws IOException {
-        SocketChannel ch = SocketChannel.open(addr instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX
-                : ((InetSocketAddress) addr).getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        SocketChannel ch = SocketChannel.open(ControlServer.family(addr));
         try {
             ch.connect(addr);
             return ch;
         } catch (IOException e) {
             ch.close();
-            throw new IOException("cannot reach the daemon at " + addr + ": " + e.getMessage(), e);
+            throw new IOException("cannot reach the daemon's control socket at " + addr + " (" + e.getMessage()
+                    + "); is p2pd running there?", e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -25,39 +26,71 @@ public final class P2pctl {
 
     static final String USAGE = """
             usage: p2pctl [-control <maddr>] <command> [args]
-              identify                      the daemon's peer id and addresses
-              connect <maddr/p2p/id>        connect to a peer
-              peers                         connected peers and the address of each connection
-              disconnect <peer>             close every connection to a peer
-              stream <peer> <protocol>...   open a stream; stdin goes to the peer, its answer to stdout
-              handle <protocol>...          serve inbound streams: each one's data to stdout, stdin to the first
-            -control defaults to /unix/tmp/p2pd.sock, the daemon's default.
+              identify                         the daemon's peer id and addresses
+              connect <maddr>/p2p/<peer>       connect to a peer
+              peers                            connected peers, one line per connection: <peer> <address>
+              disconnect <peer>                close every connection to a peer
+              stream <peer> <protocol>...      open a stream on the first protocol the peer supports;
+                                               stdin goes to the peer (half-closing at its end), the answer to stdout
+              handle [-n <count>] <protocol>...  serve inbound streams of these protocols: each one's data to
+                                               stdout, stdin to the first; stops after <count> streams (0: never)
+            -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
+            it defaults to /unix/tmp/p2pd.sock, the daemon's default.
             """;
 
-    public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.in, System.out, System.err));
-        } catch (IOException e) {
-            System.err.println("p2pctl: " + e.getMessage());
-            System.exit(1);
+    /** A command line that does not say what to do. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
         }
     }
 
-    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) throws IOException {
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Runs one command; returns the exit status (0 done, 1 failed, 2 bad command line). */
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        try {
+            return execute(args, stdin, out, err);
+        } catch (UsageException e) {
+            err.println("p2pctl: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (IOException e) {
+            err.println("p2pctl: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err)
+            throws IOException, UsageException {
         GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket");
         try {
             f.parse(args);
         } catch (GoFlags.FlagException e) {
-            err.println(e.getMessage());
-            err.print(USAGE);
-            return 2;
+            throw new UsageException(e.getMessage());
         }
         List<String> rest = f.rest();
         if (rest.isEmpty()) {
-            err.print(USAGE);
-            return 2;
+            throw new UsageException("no command");
         }
-        ControlClient client = new ControlClient(Multiaddr.parse(f.getString("control")));
+        Multiaddr control;
+        try {
+            control = Multiaddr.parse(f.getString("control"));
+        } catch (FormatException e) {
+            throw new UsageException("-control: " + e.getMessage());
+        }
+        ControlClient client;
+        try {
+            client = new ControlClient(control);
+        } catch (FormatException e) {
+            throw new UsageException("-control: " + e.getMessage());
+        }
         String cmd = rest.get(0);
         List<String> a = rest.subList(1, rest.size());
         switch (cmd) {
@@ -70,9 +103,10 @@ public final class P2pctl {
                 }
             }
             case "connect" -> {
-                need(a, 1, "connect <maddr/p2p/id>");
-                Multiaddr m = Multiaddr.parse(a.get(0));
-                var mh = m.peerIdMultihash().orElseThrow(() -> new IOException("the address needs a /p2p/<id> part"));
+                need(a, 1, "connect <maddr>/p2p/<peer>");
+                Multiaddr m = argument("address", () -> Multiaddr.parse(a.get(0)));
+                var mh = m.peerIdMultihash().orElseThrow(() -> new UsageException("connect: " + a.get(0)
+                        + " has no /p2p/<peer> part; the daemon needs the peer id to connect"));
                 client.call(Request.newBuilder().setType(Request.Type.CONNECT)
                         .setConnect(P2pdProtos.ConnectRequest.newBuilder().setPeer(ControlClient.bytes(mh.bytes()))
                                 .addAddrs(ControlClient.bytes(m.withoutPeerId().bytes())))
@@ -93,17 +127,18 @@ public final class P2pctl {
                 need(a, 1, "disconnect <peer>");
                 client.call(Request.newBuilder().setType(Request.Type.DISCONNECT)
                         .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder()
-                                .setPeer(ControlClient.bytes(PeerId.parse(a.get(0)).bytes())))
+                                .setPeer(ControlClient.bytes(peerArg(a.get(0)).bytes())))
                         .build());
                 out.println("disconnected from " + a.get(0));
             }
             case "stream" -> {
                 need(a, 2, "stream <peer> <protocol>...");
+                PeerId peer = peerArg(a.get(0));
                 ControlServer.ChannelDuplex conn = client.open();
                 try (conn) {
                     Response r = ControlClient.send(conn, Request.newBuilder().setType(Request.Type.STREAM_OPEN)
                             .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder()
-                                    .setPeer(ControlClient.bytes(PeerId.parse(a.get(0)).bytes()))
+                                    .setPeer(ControlClient.bytes(peer.bytes()))
                                     .addAllProto(a.subList(1, a.size())))
                             .build());
                     err.println("stream open on " + r.getStreamInfo().getProto());
@@ -111,20 +146,25 @@ public final class P2pctl {
                 }
             }
             case "handle" -> {
-                need(a, 1, "handle <protocol>...");
-                return handle(client, a, stdin, out, err);
+                GoFlags hf = new GoFlags().integer("n", 0, "streams to serve before exiting; 0 for no limit");
+                try {
+                    hf.parse(a.toArray(String[]::new));
+                } catch (GoFlags.FlagException e) {
+                    throw new UsageException("handle: " + e.getMessage());
+                }
+                need(hf.rest(), 1, "handle [-n <count>] <protocol>...");
+                if (hf.getInt("n") < 0) {
+                    throw new UsageException("handle: -n must not be negative");
+                }
+                return handle(client, hf.rest(), hf.getInt("n"), stdin, out, err);
             }
-            default -> {
-                err.println("unknown command " + cmd);
-                err.print(USAGE);
-                return 2;
-            }
+            default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
         return 0;
     }
 
-    private static int handle(ControlClient client, List<String> protocols, InputStream stdin, PrintStream out,
-            PrintStream err) throws IOException {
+    private static int handle(ControlClient client, List<String> protocols, int count, InputStream stdin,
+            PrintStream out, PrintStream err) throws IOException {
         Path dir = Files.createTempDirectory("p2pctl");
         Path sock = dir.resolve("handler.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -136,7 +176,7 @@ public final class P2pctl {
                     .build());
             err.println("handling " + String.join(", ", protocols) + "; Ctrl-C to stop");
             boolean first = true;
-            while (true) {
+            for (int served = 0; count == 0 || served < count; served++) {
                 SocketChannel ch = server.accept();
                 try (ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(ch)) {
                     P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
@@ -147,30 +187,54 @@ public final class P2pctl {
                     first = false;
                 }
             }
+            return 0;
         } finally {
             Files.deleteIfExists(sock);
             Files.deleteIfExists(dir);
         }
     }
 
-    /** stdin to the stream (half-closing at its end), the stream to stdout, until the stream ends. */
+    /**
+     * stdin to the stream (half-closing at its end) and the stream to stdout, until both directions have ended: the
+     * peer may half-close first and still read what stdin has left to send.
+     */
     private static void pipeStdio(Duplex conn, InputStream stdin, OutputStream stdout) throws IOException {
-        Thread up = Thread.ofVirtual().start(() -> {
+        Thread up = Thread.ofVirtual().name("p2pctl-stdin").start(() -> {
             try {
                 stdin.transferTo(conn.output());
                 conn.closeOutput();
             } catch (IOException ignored) {
-                // the stream ended first
+                // the stream was reset or closed: nothing more can be sent
             }
         });
         conn.input().transferTo(stdout);
         stdout.flush();
-        up.interrupt();
+        try {
+            up.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private static void need(List<String> args, int n, String usage) throws IOException {
+    private static void need(List<String> args, int n, String usage) throws UsageException {
         if (args.size() < n) {
-            throw new IOException("usage: p2pctl " + usage);
+            throw new UsageException("usage: p2pctl " + usage);
         }
+    }
+
+    private interface Parse<T> {
+        T parse() throws FormatException;
+    }
+
+    private static <T> T argument(String what, Parse<T> p) throws UsageException {
+        try {
+            return p.parse();
+        } catch (FormatException e) {
+            throw new UsageException("bad " + what + ": " + e.getMessage());
+        }
+    }
+
+    private static PeerId peerArg(String s) throws UsageException {
+        return argument("peer id " + s, () -> PeerId.parse(s));
     }
 }

@@ -41,8 +41,9 @@ public final class P2pd {
                 .string("listen", "/unix/tmp/p2pd.sock", "daemon control listen multiaddr")
                 .bool("q", false, "be quiet")
                 .string("id", "", "peer identity; private key file")
-                .bool("b", false, "connects to bootstrap peers and bootstraps the dht if enabled")
-                .string("bootstrapPeers", "", "comma separated list of bootstrap peers; defaults to the IPFS DHT peers")
+                .bool("b", false, "connects to the -bootstrapPeers (which are dialled anyway; the DHT is not built yet)")
+                .string("bootstrapPeers", "", "comma separated list of bootstrap peers (multiaddrs with /p2p/<id>) to connect to at start,"
+                        + " with or without -b; there is no default list")
                 .bool("dht", false, "Enables the DHT in full node mode")
                 .bool("dhtClient", false, "Enables the DHT in client mode")
                 .bool("dhtServer", false, "Enables the DHT in server mode (use 'dht' unless you actually need this)")
@@ -80,7 +81,9 @@ public final class P2pd {
                 .bool("forceReachabilityPrivate", false, "Set up ForceReachability as private for autonat")
                 .string("muxer", "yamux", "muxer to use for connections")
                 .bool("echo", true, "Enables echo protocol")
-                .bool("perf", false, "Enables the perf protocol (/perf/1.0.0)");
+                .bool("perf", false, "Enables the perf protocol (/perf/1.0.0)")
+                .duration("requestTimeout", ControlServer.DEFAULT_REQUEST_TIMEOUT,
+                        "how long a control connection may wait before sending its request");
     }
 
     /** Flags of features not built yet: turning one on is accepted and answered with this message. */
@@ -105,6 +108,10 @@ public final class P2pd {
         GoFlags f = flags();
         try {
             f.parse(args);
+            if (!f.rest().isEmpty()) {
+                throw new GoFlags.FlagException("unexpected argument " + f.rest().getFirst()
+                        + " (p2pd takes flags only)");
+            }
         } catch (GoFlags.FlagException e) {
             System.err.println(e.getMessage());
             System.err.print(f.usage("p2pd"));
@@ -113,7 +120,7 @@ public final class P2pd {
         }
         try {
             run(f, System.out, System.err);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("p2pd: " + e.getMessage());
             System.exit(1);
         }
@@ -121,17 +128,30 @@ public final class P2pd {
 
     /** A running daemon: the node and its control socket. */
     record Daemon(Swarm swarm, ControlServer control) implements AutoCloseable {
+        /** The addresses other nodes can dial, as printed under {@code Peer Addrs:}. */
+        List<Multiaddr> addresses() {
+            return DialableAddresses.of(swarm.listenAddresses());
+        }
+
+        /** Closes the control socket (removing a unix socket file), then the node. Idempotent. */
         @Override
         public void close() {
             try {
                 control.close();
-            } catch (IOException ignored) {
-                // shutting down anyway
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the control socket failed", e);
             }
             swarm.close();
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(P2pd.class.getName());
+
+    /**
+     * Starts the daemon, connects to the bootstrap peers, prints {@code Control socket:}, {@code Peer ID:} and
+     * {@code Peer Addrs:} (once the control socket accepts requests), then serves until the JVM is asked to stop
+     * (SIGTERM, Ctrl-C), when it closes the control socket and the node.
+     */
     static void run(GoFlags f, PrintStream out, PrintStream err) throws IOException {
         Daemon d = start(f, err);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -139,16 +159,22 @@ public final class P2pd {
             d.close();
             stopped.countDown();
         }, "p2pd-shutdown"));
+        List<Multiaddr> bootstrapped = bootstrap(f, d.swarm(), err);
         if (!f.getBool("q")) {
             out.println("Control socket: " + d.control().address());
             out.println("Peer ID: " + d.swarm().localPeer());
             out.println("Peer Addrs:");
-            for (Multiaddr a : d.swarm().listenAddresses()) {
+            for (Multiaddr a : d.addresses()) {
                 out.println(a);
+            }
+            if (!bootstrapped.isEmpty()) {
+                out.println("Bootstrap peers:");
+                for (Multiaddr a : bootstrapped) {
+                    out.println(a);
+                }
             }
             out.flush();
         }
-        bootstrap(f, d.swarm(), err);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -156,27 +182,50 @@ public final class P2pd {
         }
     }
 
+    /** Checks the flags, builds the node, listens, and opens the control socket. */
     static Daemon start(GoFlags f, PrintStream err) throws IOException {
         for (String[] nb : NOT_BUILT) {
             if (f.getBool(nb[0])) {
                 err.println("p2pd: -" + nb[0] + ": " + nb[1]);
             }
         }
-        if (!f.getString("metricsAddr").isEmpty()) {
-            err.println("p2pd: -metricsAddr: metrics are not built yet");
+        if (f.isSet("relay") && f.getBool("relay")) {
+            err.println("p2pd: -relay: circuit relay is not built yet");
         }
-        if (!f.getString("f").isEmpty()) {
-            err.println("p2pd: -f: JSON configuration is not supported yet; use flags");
+        for (String name : List.of("metricsAddr", "announceAddrs", "f")) {
+            if (!f.getString(name).isEmpty()) {
+                err.println("p2pd: -" + name + ": " + switch (name) {
+                    case "metricsAddr" -> "metrics are not built yet; ignored";
+                    case "announceAddrs" -> "announce addresses are not supported yet; the listen addresses are"
+                            + " announced";
+                    default -> "JSON configuration is not supported yet; use flags";
+                });
+            }
         }
-        PrivateKey identity = f.getString("id").isEmpty() ? Keys.generateEd25519().privateKey()
-                : KeyFiles.load(Path.of(f.getString("id")));
-
         StreamMuxer muxer = switch (f.getString("muxer")) {
             case "yamux" -> new Yamux();
             case "mplex" -> new Mplex();
-            default -> throw new IllegalArgumentException("unknown muxer " + f.getString("muxer")
-                    + " (use yamux or mplex)");
+            default -> throw new IllegalArgumentException("-muxer: unknown muxer \"" + f.getString("muxer")
+                    + "\" (use yamux or mplex)");
         };
+        Multiaddr control = parseFlag("listen", f.getString("listen"));
+        ControlServer.socketAddress(control);
+        List<Multiaddr> hostAddrs = parseList("hostAddrs", f.getString("hostAddrs"));
+        parseList("bootstrapPeers", f.getString("bootstrapPeers"));
+        Duration requestTimeout = f.getDuration("requestTimeout");
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("-requestTimeout must be positive");
+        }
+        PrivateKey identity;
+        if (f.getString("id").isEmpty()) {
+            identity = Keys.generateEd25519().privateKey();
+        } else {
+            try {
+                identity = KeyFiles.load(Path.of(f.getString("id")));
+            } catch (IOException e) {
+                throw new IOException("-id: cannot load the identity key: " + e.getMessage(), e);
+            }
+        }
         List<SecureChannel> security = new ArrayList<>();
         if (f.getBool("noise")) {
             security.add(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(List.of(muxer.protocolId()))));
@@ -188,7 +237,8 @@ public final class P2pd {
             security.add(new PlaintextSecureChannel(identity));
         }
         if (security.isEmpty()) {
-            throw new IllegalArgumentException("at least one channel security protocol must be enabled");
+            throw new IllegalArgumentException("at least one channel security protocol must be enabled"
+                    + " (-noise or -plaintext; TLS is not built yet)");
         }
         Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer)));
         try {
@@ -201,43 +251,98 @@ public final class P2pd {
                 swarm.addBehaviour(new PerfBehaviour());
             }
             if (!f.getBool("noListenAddrs")) {
-                List<Multiaddr> hostAddrs = parseList(f.getString("hostAddrs"));
-                if (hostAddrs.isEmpty()) {
-                    hostAddrs = List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"), Multiaddr.parse("/ip6/::/tcp/0"));
-                }
-                for (Multiaddr a : hostAddrs) {
-                    swarm.listen(a);
-                }
+                listen(swarm, hostAddrs, err);
             }
-            ControlServer control = ControlServer.start(swarm, Multiaddr.parse(f.getString("listen")));
-            return new Daemon(swarm, control);
+            ControlServer cs = ControlServer.start(swarm, control, requestTimeout);
+            return new Daemon(swarm, cs);
         } catch (IOException | RuntimeException e) {
             swarm.close();
             throw e;
         }
     }
 
-    private static void bootstrap(GoFlags f, Swarm swarm, PrintStream err) throws FormatException {
-        List<Multiaddr> peers = parseList(f.getString("bootstrapPeers"));
-        if (peers.isEmpty()) {
+    /** Listens on {@code -hostAddrs}; by default on every IPv4 and IPv6 interface, IPv6 only where available. */
+    private static void listen(Swarm swarm, List<Multiaddr> hostAddrs, PrintStream err) throws IOException {
+        if (!hostAddrs.isEmpty()) {
+            for (Multiaddr a : hostAddrs) {
+                try {
+                    swarm.listen(a);
+                } catch (IOException e) {
+                    throw new IOException("-hostAddrs: cannot listen on " + a + ": " + e.getMessage(), e);
+                }
+            }
             return;
         }
-        for (Multiaddr p : peers) {
-            Thread.ofVirtual().name("bootstrap").start(() -> {
-                try {
-                    swarm.dial(p);
-                } catch (IOException | RuntimeException e) {
-                    err.println("p2pd: bootstrap peer " + p + ": " + e.getMessage());
-                }
-            });
+        swarm.listen(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"));
+        try {
+            swarm.listen(Multiaddr.parse("/ip6/::/tcp/0"));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "no IPv6 listener: " + e.getMessage());
         }
     }
 
-    static List<Multiaddr> parseList(String csv) throws FormatException {
+    /** How long {@link #bootstrap} waits for the bootstrap peers before the daemon reports ready anyway. */
+    static final Duration BOOTSTRAP_WAIT = Duration.ofSeconds(20);
+
+    /**
+     * Connects to the peers of {@code -bootstrapPeers}, in parallel, waiting at most {@link #BOOTSTRAP_WAIT}. Unlike
+     * go-libp2p-daemon, which dials them only with {@code -b}, this daemon dials them whenever they are given: it has
+     * no DHT to bootstrap and no default list (go's is the public IPFS bootstrap nodes, which this project never
+     * dials on its own), so naming peers is the request to connect. {@code -b} alone only prints a note. A peer that
+     * cannot be reached is reported on {@code err}; the daemon runs on. Returns the peers dialled.
+     */
+    static List<Multiaddr> bootstrap(GoFlags f, Swarm swarm, PrintStream err) throws FormatException {
+        List<Multiaddr> peers = parseList("bootstrapPeers", f.getString("bootstrapPeers"));
+        if (peers.isEmpty()) {
+            if (f.getBool("b")) {
+                err.println("p2pd: -b: no -bootstrapPeers given, so no peer to connect to (this daemon does not"
+                        + " dial the public IPFS bootstrap nodes by default)");
+            }
+            return List.of();
+        }
+        List<Thread> dials = new ArrayList<>();
+        for (Multiaddr p : peers) {
+            if (p.peerIdMultihash().isEmpty()) {
+                err.println("p2pd: bootstrap peer " + p + " has no /p2p/<peer id>; connecting without checking"
+                        + " its identity");
+            }
+            dials.add(Thread.ofVirtual().name("bootstrap").start(() -> {
+                try {
+                    swarm.dial(p);
+                } catch (IOException | RuntimeException e) {
+                    err.println("p2pd: cannot connect to bootstrap peer " + p + ": " + e.getMessage());
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
+        try {
+            for (Thread t : dials) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    err.println("p2pd: still connecting to bootstrap peers after " + BOOTSTRAP_WAIT.toSeconds()
+                            + " s; carrying on");
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return peers;
+    }
+
+    private static Multiaddr parseFlag(String flag, String value) throws FormatException {
+        try {
+            return Multiaddr.parse(value.trim());
+        } catch (FormatException e) {
+            throw new FormatException("-" + flag + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<Multiaddr> parseList(String flag, String csv) throws FormatException {
         List<Multiaddr> out = new ArrayList<>();
         for (String s : csv.split(",")) {
             if (!s.isBlank()) {
-                out.add(Multiaddr.parse(s.trim()));
+                out.add(parseFlag(flag, s));
             }
         }
         return out;

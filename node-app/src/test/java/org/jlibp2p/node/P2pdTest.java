@@ -1,0 +1,170 @@
+package org.jlibp2p.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.crypto.KeyFiles;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.swarm.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon's flags, identity and control socket file, in-process. */
+@Timeout(value = 15, unit = TimeUnit.SECONDS)
+class P2pdTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private P2pd.Daemon start(String... args) throws Exception {
+        return P2pd.start(P2pd.flags().parse(args), err);
+    }
+
+    private String sock(String name) {
+        return "/unix" + dir.resolve(name);
+    }
+
+    @Test
+    void acceptsGoLibp2pDaemonCommandLines() throws Exception {
+        GoFlags f = P2pd.flags().parse("-listen=/ip4/127.0.0.1/tcp/9999", "-hostAddrs",
+                "/ip4/127.0.0.1/tcp/0,/ip6/::1/tcp/0", "-noListenAddrs", "-bootstrapPeers=/ip4/127.0.0.1/tcp/1",
+                "-b", "--id", "key.bin", "-noise=false", "-tls=0", "-plaintext", "-muxer=mplex", "-q", "-dht",
+                "-connLo", "10", "-connGrace=30s", "-pprofPort", "7000", "-relay=false");
+        assertEquals("/ip4/127.0.0.1/tcp/9999", f.getString("listen"));
+        assertEquals(2, P2pd.parseList("hostAddrs", f.getString("hostAddrs")).size());
+        assertTrue(f.getBool("noListenAddrs") && f.getBool("b") && f.getBool("q") && f.getBool("plaintext"));
+        assertFalse(f.getBool("noise") || f.getBool("tls") || f.getBool("relay"));
+        assertEquals("key.bin", f.getString("id"));
+        assertEquals("mplex", f.getString("muxer"));
+        assertEquals(10, f.getInt("connLo"));
+        assertEquals(java.time.Duration.ofSeconds(30), f.getDuration("connGrace"));
+        assertEquals(7000, f.getInt("pprofPort"));
+        GoFlags defaults = P2pd.flags().parse();
+        assertEquals("/unix/tmp/p2pd.sock", defaults.getString("listen"));
+        assertTrue(defaults.getBool("noise") && defaults.getBool("echo") && !defaults.getBool("q"));
+        assertEquals("yamux", defaults.getString("muxer"));
+        assertThrows(GoFlags.FlagException.class, () -> P2pd.flags().parse("-nosuchflag"));
+    }
+
+    @Test
+    void idLoadsTheKeyAndThePeerIdMatchesIt() throws Exception {
+        PrivateKey key = Keys.generateEd25519().privateKey();
+        Path file = dir.resolve("id.key");
+        KeyFiles.save(file, key);
+        try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-id",
+                file.toString())) {
+            assertEquals(PeerId.fromPublicKey(key.publicKey()), d.swarm().localPeer());
+        }
+        IOException e = assertThrows(IOException.class, () -> start("-listen", sock("c.sock"), "-id",
+                dir.resolve("missing.key").toString()));
+        assertTrue(e.getMessage().startsWith("-id:"), e.getMessage());
+        try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-noListenAddrs");
+                P2pd.Daemon b = start("-listen", sock("b.sock"), "-noListenAddrs")) {
+            assertFalse(a.swarm().localPeer().equals(b.swarm().localPeer()), "a fresh identity each");
+            assertEquals(List.of(), a.swarm().listenAddresses());
+        }
+    }
+
+    @Test
+    void unixSocketIsOwnerOnlyAndRemovedOnClose() throws Exception {
+        Path p = dir.resolve("c.sock");
+        P2pd.Daemon d = start("-listen", "/unix" + p, "-noListenAddrs");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(p));
+        d.close();
+        assertFalse(Files.exists(p));
+    }
+
+    @Test
+    void staleSocketIsReplacedLiveOneAndOtherFilesRefused() throws Exception {
+        Path p = dir.resolve("c.sock");
+        try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            old.bind(UnixDomainSocketAddress.of(p));
+        }
+        assertTrue(Files.exists(p), "a socket file left behind");
+        try (P2pd.Daemon d = start("-listen", "/unix" + p, "-noListenAddrs")) {
+            IOException e = assertThrows(IOException.class, () -> start("-listen", "/unix" + p, "-noListenAddrs"));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertTrue(Files.exists(p), "the live socket is left alone");
+            DaemonFixture.call(d.control().address(), org.jlibp2p.proto.p2pd.P2pdProtos.Request.newBuilder()
+                    .setType(org.jlibp2p.proto.p2pd.P2pdProtos.Request.Type.IDENTIFY).build());
+        }
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "keep me");
+        IOException e = assertThrows(IOException.class, () -> start("-listen", "/unix" + file, "-noListenAddrs"));
+        assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void tcpControlPortZeroReportsTheBoundPort() throws Exception {
+        try (P2pd.Daemon d = start("-listen", "/ip4/127.0.0.1/tcp/0", "-noListenAddrs")) {
+            String a = d.control().address().toString();
+            assertTrue(a.matches("/ip4/127\\.0\\.0\\.1/tcp/[1-9]\\d*"), a);
+        }
+    }
+
+    @Test
+    void muxerAndSecurityFlags() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> start("-listen", sock("x.sock"), "-muxer", "spdy"));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> start("-listen", sock("x.sock"), "-noise=false", "-plaintext=false"));
+        assertTrue(none.getMessage().contains("security"), none.getMessage());
+        try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex");
+                P2pd.Daemon b = start("-listen", sock("b.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex",
+                        "-noise=false")) {
+            Connection c = a.swarm().dial(b.swarm().listenAddresses().getFirst()
+                    .withPeerId(b.swarm().localPeer().multihash()));
+            assertEquals("/mplex/6.7.0", c.muxer());
+            assertEquals("/plaintext/2.0.0", c.security());
+        }
+        assertFalse(Files.exists(dir.resolve("x.sock")), "a failed start leaves no socket file");
+    }
+
+    @Test
+    void flagsOfFeaturesNotBuiltAreAcceptedWithAClearMessage() throws Exception {
+        try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-dht", "-pubsub",
+                "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
+            String out = errBytes.toString(StandardCharsets.UTF_8);
+            for (String s : List.of("-dht: the Kademlia DHT is not built yet", "-pubsub: pubsub is not built yet",
+                    "-connManager:", "-natPortMap:", "-autonat:", "-tls: TLS 1.3 is not built yet",
+                    "-relay: circuit relay", "-metricsAddr:")) {
+                assertTrue(out.contains(s), s + " in\n" + out);
+            }
+        }
+    }
+
+    @Test
+    void bootstrapPeersAreDialledAndBAloneOnlyPrintsANote() throws Exception {
+        try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0");
+                P2pd.Daemon b = start("-listen", sock("b.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0")) {
+            String peer = a.swarm().listenAddresses().getFirst().withPeerId(a.swarm().localPeer().multihash())
+                    .toString();
+            GoFlags f = P2pd.flags().parse("-bootstrapPeers", peer);
+            assertEquals(1, P2pd.bootstrap(f, b.swarm(), err).size());
+            assertTrue(b.swarm().isConnected(a.swarm().localPeer()));
+
+            assertEquals(List.of(), P2pd.bootstrap(P2pd.flags().parse("-b"), b.swarm(), err));
+            assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("-b: no -bootstrapPeers given"));
+        }
+        assertThrows(IOException.class, () -> start("-listen", sock("c.sock"), "-bootstrapPeers", "not-an-addr"));
+    }
+}
