@@ -16,9 +16,16 @@ import java.util.regex.Pattern;
  */
 public final class GoFlags {
     /** A flag that was not defined, a value that does not parse, or a missing value. */
-    public static final class FlagException extends Exception {
+    public static class FlagException extends Exception {
         public FlagException(String message) {
             super(message);
+        }
+    }
+
+    /** {@code -h}, {@code -help} or {@code --help} on a command line that defines no such flag: show the usage. */
+    public static final class HelpRequested extends FlagException {
+        public HelpRequested() {
+            super("help requested");
         }
     }
 
@@ -82,6 +89,9 @@ public final class GoFlags {
                 value = body.substring(eq + 1);
             }
             Definition def = definitions.get(name);
+            if (def == null && (name.equals("h") || name.equals("help"))) {
+                throw new HelpRequested();
+            }
             if (def == null) {
                 throw new FlagException("flag provided but not defined: -" + name);
             }

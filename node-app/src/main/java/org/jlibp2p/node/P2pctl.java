@@ -72,6 +72,9 @@ public final class P2pctl {
         GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket");
         try {
             f.parse(args);
+        } catch (GoFlags.HelpRequested e) {
+            out.print(USAGE);
+            return 0;
         } catch (GoFlags.FlagException e) {
             throw new UsageException(e.getMessage());
         }

@@ -112,6 +112,10 @@ public final class P2pd {
                 throw new GoFlags.FlagException("unexpected argument " + f.rest().getFirst()
                         + " (p2pd takes flags only)");
             }
+        } catch (GoFlags.HelpRequested e) {
+            System.err.print(f.usage("p2pd"));
+            System.exit(0);
+            return;
         } catch (GoFlags.FlagException e) {
             System.err.println(e.getMessage());
             System.err.print(f.usage("p2pd"));

@@ -1,5 +1,6 @@
 package org.jlibp2p.node;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,6 +63,14 @@ class GoFlagsTest {
         assertThrows(GoFlags.FlagException.class, () -> flags().parse("-q=maybe"));
         assertThrows(GoFlags.FlagException.class, () -> flags().parse("-connGrace=10parsecs"));
         assertThrows(GoFlags.FlagException.class, () -> flags().parse("---q"));
+    }
+
+    @Test
+    void helpIsItsOwnOutcome() {
+        assertThrows(GoFlags.HelpRequested.class, () -> flags().parse("-h"));
+        assertThrows(GoFlags.HelpRequested.class, () -> flags().parse("--help"));
+        GoFlags withH = new GoFlags().bool("h", false, "a flag that happens to be called h");
+        assertDoesNotThrow(() -> withH.parse("-h"));
     }
 
     @Test
