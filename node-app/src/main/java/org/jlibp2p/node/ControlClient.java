@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -35,13 +36,13 @@ final class ControlClient {
 
     /** Sends {@code request}; returns the OK response, or throws with the daemon's error message. */
     Response call(Request request) throws IOException {
-        try (ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(connect(daemon))) {
+        try (ChannelDuplex conn = new ChannelDuplex(connect(daemon))) {
             return send(conn, request);
         }
     }
 
     /** Sends {@code request} on an open connection and reads one response (the connection stays open). */
-    static Response send(ControlServer.ChannelDuplex conn, Request request) throws IOException {
+    static Response send(ChannelDuplex conn, Request request) throws IOException {
         LengthPrefixed.write(conn.output(), request.toByteArray());
         Response r;
         try {
@@ -56,8 +57,8 @@ final class ControlClient {
     }
 
     /** Opens a control connection for a request whose connection outlives the response (STREAM_OPEN). */
-    ControlServer.ChannelDuplex open() throws IOException {
-        return new ControlServer.ChannelDuplex(connect(daemon));
+    ChannelDuplex open() throws IOException {
+        return new ChannelDuplex(connect(daemon));
     }
 
     static ByteString bytes(byte[] b) {

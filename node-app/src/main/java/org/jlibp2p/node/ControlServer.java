@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -42,6 +41,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.FrameTooLargeException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -705,82 +705,6 @@ final class ControlServer implements Closeable {
             if (socketFile != null) {
                 Files.deleteIfExists(socketFile);
             }
-        }
-    }
-
-    /** A blocking socket channel as a {@link Duplex}; reads exactly what is asked, never ahead. */
-    static final class ChannelDuplex implements Duplex {
-        private final SocketChannel ch;
-        private final InputStream in;
-        private final OutputStream out;
-
-        ChannelDuplex(SocketChannel ch) {
-            this.ch = ch;
-            this.in = new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    Objects.checkFromIndexSize(off, len, b.length);
-                    if (len == 0) {
-                        return 0;
-                    }
-                    int n;
-                    do {
-                        n = ch.read(ByteBuffer.wrap(b, off, len));
-                    } while (n == 0);
-                    return n;
-                }
-            };
-            this.out = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                }
-            };
-        }
-
-        @Override
-        public InputStream input() {
-            return in;
-        }
-
-        @Override
-        public OutputStream output() {
-            return out;
-        }
-
-        @Override
-        public void closeOutput() throws IOException {
-            if (ch.isOpen()) {
-                ch.shutdownOutput();
-            }
-        }
-
-        /** Ends reading: a blocked read returns end-of-stream; writing still works. */
-        void shutdownInputQuietly() {
-            try {
-                ch.shutdownInput();
-            } catch (IOException ignored) {
-                // already closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
         }
     }
 }

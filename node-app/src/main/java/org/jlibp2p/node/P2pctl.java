@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
@@ -137,7 +138,7 @@ public final class P2pctl {
             case "stream" -> {
                 need(a, 2, "stream <peer> <protocol>...");
                 PeerId peer = peerArg(a.get(0));
-                ControlServer.ChannelDuplex conn = client.open();
+                ChannelDuplex conn = client.open();
                 try (conn) {
                     Response r = ControlClient.send(conn, Request.newBuilder().setType(Request.Type.STREAM_OPEN)
                             .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder()
@@ -181,7 +182,7 @@ public final class P2pctl {
             boolean first = true;
             for (int served = 0; count == 0 || served < count; served++) {
                 SocketChannel ch = server.accept();
-                try (ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(ch)) {
+                try (ChannelDuplex conn = new ChannelDuplex(ch)) {
                     P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
                             LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));
                     err.println("stream from " + PeerId.fromBytes(info.getPeer().toByteArray()) + " on "

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.node.DaemonFixture.Control;
@@ -29,11 +30,11 @@ class ControlGarbageTest {
     Path dir;
 
     private P2pd.Daemon d;
-    private final List<ControlServer.ChannelDuplex> conns = new ArrayList<>();
+    private final List<ChannelDuplex> conns = new ArrayList<>();
 
     @AfterEach
     void stop() throws IOException {
-        for (ControlServer.ChannelDuplex c : conns) {
+        for (ChannelDuplex c : conns) {
             c.close();
         }
         if (d != null) {
@@ -45,8 +46,8 @@ class ControlGarbageTest {
         d = DaemonFixture.start(Control.UNIX, dir, "d", "-requestTimeout", timeout);
     }
 
-    private ControlServer.ChannelDuplex open() throws IOException {
-        ControlServer.ChannelDuplex c = new ControlServer.ChannelDuplex(
+    private ChannelDuplex open() throws IOException {
+        ChannelDuplex c = new ChannelDuplex(
                 SocketChannel.open(ControlServer.socketAddress(d.control().address())));
         conns.add(c);
         return c;
@@ -54,7 +55,7 @@ class ControlGarbageTest {
 
     /** Sends {@code bytes} (then half-closes when asked); expects an ERROR naming {@code fragment}, then the end. */
     private void expectError(byte[] bytes, boolean halfClose, String fragment) throws IOException {
-        ControlServer.ChannelDuplex c = open();
+        ChannelDuplex c = open();
         c.output().write(bytes);
         if (halfClose) {
             c.closeOutput();
@@ -81,13 +82,13 @@ class ControlGarbageTest {
     @Test
     void eachKindOfGarbageGetsAnErrorWhileAWellBehavedClientIsServed() throws Exception {
         start("30s");
-        ControlServer.ChannelDuplex silent = open();   // stays connected, silent, through the whole test
+        ChannelDuplex silent = open();   // stays connected, silent, through the whole test
 
         Random rnd = new Random(42);
         for (int i = 0; i < 20; i++) {
             byte[] junk = new byte[1 + rnd.nextInt(200)];
             rnd.nextBytes(junk);
-            ControlServer.ChannelDuplex c = open();
+            ChannelDuplex c = open();
             c.output().write(junk);
             c.closeOutput();
             Response r = Response.parseFrom(LengthPrefixed.read(c.input(), 1 << 16));
@@ -113,7 +114,7 @@ class ControlGarbageTest {
                 "missing peerStore");
         expectError(new byte[] {10, 8, 0}, true, "closed inside a request");
         // a request that is fine but names a peer id that is not one: an error, and the connection stays usable
-        ControlServer.ChannelDuplex c = open();
+        ChannelDuplex c = open();
         LengthPrefixed.write(c.output(), Request.newBuilder().setType(Request.Type.DISCONNECT)
                 .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder()
                         .setPeer(DaemonFixture.bytes(new byte[] {1, 2, 3}))).build().toByteArray());
@@ -131,11 +132,11 @@ class ControlGarbageTest {
     void aSilentClientIsAnsweredAndDroppedAfterTheRequestTimeout() throws Exception {
         start("300ms");
         long t0 = System.nanoTime();
-        ControlServer.ChannelDuplex idle = open();
-        ControlServer.ChannelDuplex partial = open();
+        ChannelDuplex idle = open();
+        ChannelDuplex partial = open();
         partial.output().write(new byte[] {10, 8, 1});   // 3 of 11 bytes, then nothing
         assertStillServes();
-        for (ControlServer.ChannelDuplex c : List.of(idle, partial)) {
+        for (ChannelDuplex c : List.of(idle, partial)) {
             Response r = Response.parseFrom(LengthPrefixed.read(c.input(), 1 << 16));
             assertEquals(Response.Type.ERROR, r.getType());
             assertTrue(r.getError().getMsg().contains("300 ms"), r.getError().getMsg());
@@ -150,9 +151,9 @@ class ControlGarbageTest {
     void requestsBeingReadShareABoundedBudget() throws Exception {
         start("10s");
         int fit = ControlServer.REQUEST_BUDGET / ControlServer.MAX_REQUEST;
-        List<ControlServer.ChannelDuplex> big = new ArrayList<>();
+        List<ChannelDuplex> big = new ArrayList<>();
         for (int i = 0; i < fit; i++) {
-            ControlServer.ChannelDuplex c = open();
+            ChannelDuplex c = open();
             c.output().write(Varint.encode(ControlServer.MAX_REQUEST));
             c.output().write(new byte[] {8});
             big.add(c);
@@ -164,7 +165,7 @@ class ControlGarbageTest {
         big.getFirst().close();
         assertTrue(DaemonFixture.eventually(java.time.Duration.ofSeconds(5), () -> {
             try {
-                ControlServer.ChannelDuplex c = open();
+                ChannelDuplex c = open();
                 c.output().write(Varint.encode(ControlServer.MAX_REQUEST));
                 c.output().write(new byte[] {8});
                 c.closeOutput();

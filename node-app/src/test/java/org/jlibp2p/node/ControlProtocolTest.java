@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
@@ -206,9 +207,9 @@ class ControlProtocolTest {
                         .addAllProto(List.of(protos))).build());
     }
 
-    private ControlServer.ChannelDuplex openStream(P2pd.Daemon from, P2pd.Daemon to, List<String> protos,
+    private ChannelDuplex openStream(P2pd.Daemon from, P2pd.Daemon to, List<String> protos,
             Response[] response) throws IOException {
-        ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(
+        ChannelDuplex conn = new ChannelDuplex(
                 ControlClient.connect(ControlServer.socketAddress(ctl(from))));
         LengthPrefixed.write(conn.output(), Request.newBuilder().setType(Request.Type.STREAM_OPEN)
                 .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(to.swarm().localPeer().bytes()))
@@ -233,7 +234,7 @@ class ControlProtocolTest {
         try (Handler h = Handler.open(kind, dir, "handler")) {
             assertEquals(Response.Type.OK, register(b, h.addr(), PROTO).getType());
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try (ControlServer.ChannelDuplex in = new ControlServer.ChannelDuplex(h.server().accept())) {
+                try (ChannelDuplex in = new ChannelDuplex(h.server().accept())) {
                     P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
                             LengthPrefixed.read(in.input(), 4096));
                     assertEquals(a.swarm().localPeer(), PeerId.fromBytes(info.getPeer().toByteArray()));
@@ -247,7 +248,7 @@ class ControlProtocolTest {
                 }
             }, THREADS);
             Response[] r = new Response[1];
-            try (ControlServer.ChannelDuplex s = openStream(a, b, List.of("/nope/1.0.0", PROTO), r)) {
+            try (ChannelDuplex s = openStream(a, b, List.of("/nope/1.0.0", PROTO), r)) {
                 assertEquals(Response.Type.OK, r[0].getType(), r[0].toString());
                 assertEquals(PROTO, r[0].getStreamInfo().getProto());
                 assertEquals(b.swarm().localPeer(), PeerId.fromBytes(r[0].getStreamInfo().getPeer().toByteArray()));
@@ -282,7 +283,7 @@ class ControlProtocolTest {
         Path gone = dir.resolve("gone.sock");
         assertEquals(Response.Type.OK, register(b, Multiaddr.parse("/unix" + gone), PROTO).getType());
         // the daemon resets it when the handler cannot be reached; that may beat the negotiation's answer
-        try (ControlServer.ChannelDuplex s = openStream(a, b, List.of(PROTO), r)) {
+        try (ChannelDuplex s = openStream(a, b, List.of(PROTO), r)) {
             if (r[0].getType() == Response.Type.ERROR) {
                 assertTrue(r[0].getError().getMsg().contains("reset"), r[0].toString());
             } else {
@@ -303,7 +304,7 @@ class ControlProtocolTest {
         start(kind);
         connectAtoB();
         Response[] r = new Response[1];
-        try (ControlServer.ChannelDuplex s = openStream(a, b, List.of("/echo/1.0.0"), r)) {
+        try (ChannelDuplex s = openStream(a, b, List.of("/echo/1.0.0"), r)) {
             assertEquals(Response.Type.OK, r[0].getType(), r[0].toString());
             s.output().write("hello".getBytes());
             s.closeOutput();
@@ -313,14 +314,14 @@ class ControlProtocolTest {
             assertEquals(Response.Type.OK, register(b, first.addr(), PROTO).getType());
             assertEquals(Response.Type.OK, register(b, second.addr(), PROTO).getType());
             CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
-                try (ControlServer.ChannelDuplex in = new ControlServer.ChannelDuplex(second.server().accept())) {
+                try (ChannelDuplex in = new ChannelDuplex(second.server().accept())) {
                     LengthPrefixed.read(in.input(), 4096);
                     return new String(in.input().readAllBytes());
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             }, THREADS);
-            try (ControlServer.ChannelDuplex s = openStream(a, b, List.of(PROTO), r)) {
+            try (ChannelDuplex s = openStream(a, b, List.of(PROTO), r)) {
                 s.output().write("to the second".getBytes());
                 s.closeOutput();
                 assertEquals("to the second", got.get(10, TimeUnit.SECONDS));
@@ -375,7 +376,7 @@ class ControlProtocolTest {
     void severalRequestsOnOneConnection(Control kind) throws Exception {
         start(kind);
         SocketAddress addr = ControlServer.socketAddress(ctl(a));
-        try (ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(SocketChannel.open(addr))) {
+        try (ChannelDuplex conn = new ChannelDuplex(SocketChannel.open(addr))) {
             for (int i = 0; i < 3; i++) {
                 LengthPrefixed.write(conn.output(),
                         Request.newBuilder().setType(Request.Type.IDENTIFY).build().toByteArray());

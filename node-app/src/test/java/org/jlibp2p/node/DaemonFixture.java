@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
@@ -41,7 +42,7 @@ final class DaemonFixture {
 
     /** Sends one request on a fresh control connection and returns the response, ERROR included. */
     static Response call(Multiaddr control, Request req) throws IOException {
-        try (ControlServer.ChannelDuplex conn = new ControlServer.ChannelDuplex(
+        try (ChannelDuplex conn = new ChannelDuplex(
                 ControlClient.connect(ControlServer.socketAddress(control)))) {
             LengthPrefixed.write(conn.output(), req.toByteArray());
             return Response.parseFrom(LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));

@@ -25,6 +25,7 @@ import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.multiformats.VarintException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jlibp2p.core.io.MemoryPipe;
 
 class MultistreamTest {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -69,7 +70,7 @@ class MultistreamTest {
 
     @Test
     void roundTripOverAPipe() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<String> listener = executor.submit(() -> Multistream.accept(pair[1], Set.of("/a/1", "/b/1")));
         assertEquals("/b/1", Multistream.select(pair[0], List.of("/b/1")));
         assertEquals("/b/1", listener.get(5, TimeUnit.SECONDS));
@@ -84,7 +85,7 @@ class MultistreamTest {
 
     @Test
     void refusedProposalThenSuccess() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<String> listener = executor.submit(() -> Multistream.accept(pair[1], List.of("/yamux/1.0.0")));
         assertEquals("/yamux/1.0.0", Multistream.select(pair[0], List.of("/mplex/6.7.0", "/yamux/1.0.0")));
         assertEquals("/yamux/1.0.0", listener.get(5, TimeUnit.SECONDS));
@@ -92,7 +93,7 @@ class MultistreamTest {
 
     @Test
     void matcherAcceptsProtocolsItRecognises() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<String> listener = executor.submit(
                 () -> Multistream.accept(pair[1], List.of(), p -> p.startsWith("/ipfs/kad/")));
         assertEquals("/ipfs/kad/1.0.0", Multistream.select(pair[0], List.of("/foo", "/ipfs/kad/1.0.0")));
@@ -101,7 +102,7 @@ class MultistreamTest {
 
     @Test
     void noCommonProtocol() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<String> listener = executor.submit(() -> Multistream.accept(pair[1], List.of("/c")));
         NoCommonProtocolException e = assertThrows(NoCommonProtocolException.class,
                 () -> Multistream.select(pair[0], List.of("/a", "/b")));
@@ -250,5 +251,11 @@ class MultistreamTest {
                 // likewise
             }
         }
+    }
+
+    /** Two connected in-memory ends. */
+    private static Duplex[] pipe() {
+        MemoryPipe.Pair p = MemoryPipe.create();
+        return new Duplex[] {p.a(), p.b()};
     }
 }

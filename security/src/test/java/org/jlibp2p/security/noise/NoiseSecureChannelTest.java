@@ -34,11 +34,11 @@ import org.jlibp2p.proto.noise.NoiseProtos.NoiseHandshakePayload;
 import org.jlibp2p.core.security.HandshakeException;
 import org.jlibp2p.security.InvalidSignatureException;
 import org.jlibp2p.security.MalformedHandshakeException;
-import org.jlibp2p.security.MemoryDuplex;
 import org.jlibp2p.core.security.PeerIdMismatchException;
 import org.jlibp2p.security.RecordingDuplex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jlibp2p.core.io.MemoryPipe;
 
 class NoiseSecureChannelTest {
     private static final KeyPair ED25519 = Keys.generateEd25519();
@@ -76,7 +76,7 @@ class NoiseSecureChannelTest {
     }
 
     private Sessions connect(NoiseSecureChannel initiator, NoiseSecureChannel responder) throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         return connect(initiator, responder, pair[0], pair[1]);
     }
 
@@ -133,7 +133,7 @@ class NoiseSecureChannelTest {
 
     @Test
     void wrongExpectedPeerId() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         NoiseSecureChannel responder = channel(ED25519_OTHER.privateKey());
         Future<NoiseSession> inbound = executor.submit(() -> responder.secureInbound(pair[1]));
         PeerId expected = PeerId.fromPublicKey(ED25519.publicKey());
@@ -170,7 +170,7 @@ class NoiseSecureChannelTest {
 
     @Test
     void smallWritesAreBufferedIntoOneFrame() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         RecordingDuplex recording = new RecordingDuplex(pair[0]);
         Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
         int before = recording.writes();
@@ -189,7 +189,7 @@ class NoiseSecureChannelTest {
 
     @Test
     void largeWritesAreSplitIntoFullFrames() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         RecordingDuplex recording = new RecordingDuplex(pair[0]);
         Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
         int before = recording.writes();
@@ -251,7 +251,7 @@ class NoiseSecureChannelTest {
 
     @Test
     void tamperedFrameAfterTheHandshakeClosesTheChannel() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         RecordingDuplex recording = new RecordingDuplex(pair[0]);
         Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
         s.initiator().output().write("fine".getBytes());
@@ -278,7 +278,7 @@ class NoiseSecureChannelTest {
                 new Case(new byte[] {0, 5, 1, 2, 3, 4, 5}, FrameAuthenticationException.class),
                 new Case(garbageFrame(1000), FrameAuthenticationException.class));
         for (Case c : cases) {
-            MemoryDuplex[] pair = MemoryDuplex.pair();
+            Duplex[] pair = pipe();
             Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), pair[0], pair[1]);
             pair[0].output().write(c.wire());
             pair[0].closeOutput();
@@ -298,7 +298,7 @@ class NoiseSecureChannelTest {
 
     /** Runs our initiator against a responder that answers message 1 with {@code answer}. */
     private Exception initiatorFailure(Function<HandshakeState, byte[]> answer) throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<?> rogue = executor.submit((Callable<Void>) () -> {
             HandshakeState hs = new HandshakeState(false, new byte[0], X25519KeyPair.generate(new SecureRandom()),
                     () -> X25519KeyPair.generate(new SecureRandom()));
@@ -342,7 +342,7 @@ class NoiseSecureChannelTest {
     void wellBehavedRogueIsAccepted() throws Exception {
         // The helper itself is sound: a correct payload gets past message 2 (the initiator then fails only
         // because the rogue closes instead of reading message 3).
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         Future<?> rogue = executor.submit((Callable<Void>) () -> {
             HandshakeState hs = new HandshakeState(false, new byte[0], X25519KeyPair.generate(new SecureRandom()),
                     () -> X25519KeyPair.generate(new SecureRandom()));
@@ -502,5 +502,11 @@ class NoiseSecureChannelTest {
             };
             assertThrows(IOException.class, () -> responder.secureInbound(canned));
         }
+    }
+
+    /** Two connected in-memory ends. */
+    private static Duplex[] pipe() {
+        MemoryPipe.Pair p = MemoryPipe.create();
+        return new Duplex[] {p.a(), p.b()};
     }
 }

@@ -25,11 +25,11 @@ import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.plaintext.PlaintextProtos.Exchange;
 import org.jlibp2p.core.security.HandshakeException;
 import org.jlibp2p.security.MalformedHandshakeException;
-import org.jlibp2p.security.MemoryDuplex;
 import org.jlibp2p.core.security.PeerIdMismatchException;
 import org.jlibp2p.core.security.SecureSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jlibp2p.core.io.MemoryPipe;
 
 class PlaintextSecureChannelTest {
     private static final KeyPair A = Keys.generateEd25519();
@@ -56,7 +56,7 @@ class PlaintextSecureChannelTest {
 
     @Test
     void exchangeBothWays() throws Exception {
-        MemoryDuplex[] pair = MemoryDuplex.pair();
+        Duplex[] pair = pipe();
         PlaintextSecureChannel b = new PlaintextSecureChannel(B.privateKey());
         Future<SecureSession> inbound = executor.submit(() -> b.secureInbound(pair[1]));
         SecureSession out = new PlaintextSecureChannel(A.privateKey())
@@ -146,5 +146,11 @@ class PlaintextSecureChannelTest {
         SecureSession s = new PlaintextSecureChannel(A.privateKey()).secureInbound(canned);
         OutputStream out = s.output();
         assertEquals(canned.output(), out);
+    }
+
+    /** Two connected in-memory ends. */
+    private static Duplex[] pipe() {
+        MemoryPipe.Pair p = MemoryPipe.create();
+        return new Duplex[] {p.a(), p.b()};
     }
 }
