@@ -73,7 +73,12 @@ public final class YamuxSession implements MuxedSession {
     private final OutputStream out;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final byte[] writeBuffer;
+    // Guarded by writeLock.
+    private final byte[] header = new byte[Header.SIZE];
+    /** Header and payload together, for an output that does not buffer (allocated on first use); guarded by writeLock. */
+    private byte[] joinBuffer;
+    private final boolean outputBuffered;
+    private final int maxDataFrame;
 
     private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -112,9 +117,15 @@ public final class YamuxSession implements MuxedSession {
         this.initiator = initiator;
         this.config = config;
         this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
-        this.in = new BufferedInputStream(connection.input(), 16 * 1024);
+        // A secure channel reads ahead already; a bare connection gets a buffer so headers cost no system call each.
+        this.in = connection.inputBuffered() ? connection.input()
+                : new BufferedInputStream(connection.input(), 16 * 1024);
         this.out = connection.output();
-        this.writeBuffer = new byte[Header.SIZE + config.maxFrameSize()];
+        this.outputBuffered = connection.outputBuffered();
+        // A frame that fits one unit of the connection (a Noise message) leaves in one piece when flushed.
+        int unit = connection.outputUnit();
+        this.maxDataFrame = unit > Header.SIZE + 1024 ? Math.min(config.maxFrameSize(), unit - Header.SIZE)
+                : config.maxFrameSize();
         this.nextLocalId = initiator ? 1 : 2;
     }
 
@@ -131,6 +142,11 @@ public final class YamuxSession implements MuxedSession {
 
     YamuxConfig config() {
         return config;
+    }
+
+    /** The largest payload of a data frame this side sends. */
+    int maxDataFrame() {
+        return maxDataFrame;
     }
 
     /** The last measured round-trip time, {@link Duration#ZERO} before the first pong. */
@@ -294,11 +310,21 @@ public final class YamuxSession implements MuxedSession {
             if (!force && closeReason != null) {
                 throw closedException();
             }
-            Header.encode(writeBuffer, type, flags, streamId, length);
-            if (len > 0) {
-                System.arraycopy(payload, off, writeBuffer, Header.SIZE, len);
+            if (outputBuffered || len == 0) {
+                // The output keeps both until the flush: no copy of the payload here.
+                Header.encode(header, type, flags, streamId, length);
+                out.write(header, 0, Header.SIZE);
+                if (len > 0) {
+                    out.write(payload, off, len);
+                }
+            } else {
+                if (joinBuffer == null) {
+                    joinBuffer = new byte[Header.SIZE + maxDataFrame];
+                }
+                Header.encode(joinBuffer, type, flags, streamId, length);
+                System.arraycopy(payload, off, joinBuffer, Header.SIZE, len);
+                out.write(joinBuffer, 0, Header.SIZE + len);
             }
-            out.write(writeBuffer, 0, Header.SIZE + len);
             out.flush();
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "{0}: sent {1}", name, Header.describe(type, flags, streamId, length));

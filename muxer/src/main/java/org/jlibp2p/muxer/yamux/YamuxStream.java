@@ -389,7 +389,7 @@ final class YamuxStream implements MuxedStream {
 
     private void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        int maxFrame = session.config().maxFrameSize();
+        int maxFrame = session.maxDataFrame();
         while (len > 0) {
             int n;
             lock.lock();

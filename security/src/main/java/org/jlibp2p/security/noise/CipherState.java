@@ -88,6 +88,30 @@ final class CipherState {
     }
 
     /**
+     * Encrypts, with empty associated data, the concatenation of {@code aLen} bytes of {@code a} at {@code aOff} and
+     * {@code bLen} bytes of {@code b} at {@code bOff} into {@code out} at {@code outOff}, as one message, without
+     * copying them together first; returns the number of bytes written ({@code aLen + bLen + 16}). {@code a} may be
+     * {@code out} at the same offset (encryption in place).
+     */
+    int encryptGather(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen, byte[] out, int outOff)
+            throws NonceExhaustedException {
+        if (key == null) {
+            System.arraycopy(a, aOff, out, outOff, aLen);
+            System.arraycopy(b, bOff, out, outOff + aLen, bLen);
+            return aLen + bLen;
+        }
+        init(Cipher.ENCRYPT_MODE);
+        try {
+            int written = aLen == 0 ? 0 : cipher.update(a, aOff, aLen, out, outOff);
+            written += cipher.doFinal(b, bOff, bLen, out, outOff + written);
+            n++;
+            return written;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+        }
+    }
+
+    /**
      * Decrypts and authenticates {@code len} bytes (ciphertext and tag) of {@code in} at {@code inOff} into
      * {@code out} at {@code outOff}; returns the plaintext length ({@code len - 16}). Without a key, copies them.
      *
