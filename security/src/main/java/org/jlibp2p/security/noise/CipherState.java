@@ -3,10 +3,8 @@ package org.jlibp2p.security.noise;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * 96-bit nonce made of 32 zero bits and the 64-bit counter {@code n} in little-endian order. Nonce 2^64-1 is
  * reserved, so a state encrypts or decrypts at most 2^64-1 messages.
  *
- * <p>Holds one JDK {@link Cipher} for its whole life. Not thread-safe: one state serves one direction.
+ * <p>Holds one {@link Cipher} (of the implementation {@link ChaChaPolyProvider} chose) for its whole life. Not thread-safe: one state serves one direction.
  */
 final class CipherState {
     static final int KEY_LENGTH = 32;
@@ -29,9 +27,9 @@ final class CipherState {
 
     CipherState() {
         try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
-            throw new IllegalStateException("the JDK offers no ChaCha20-Poly1305", e);
+            cipher = ChaChaPolyProvider.newCipher();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no ChaCha20-Poly1305 available", e);
         }
     }
 
