@@ -64,6 +64,8 @@ public final class NoiseSecureChannel implements SecureChannel {
         this.staticKey = X25519KeyPair.generate(config.random());
         this.identityKey = ByteString.copyFrom(config.identity().publicKey().marshal());
         this.identitySignature = ByteString.copyFrom(config.identity().sign(signedData(staticKey.publicKey())));
+        // Choose (and log) the cipher now, when the node is assembled, rather than inside its first handshake.
+        ChaChaPolyProvider.choice();
     }
 
     @Override
