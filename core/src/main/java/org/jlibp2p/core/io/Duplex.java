@@ -19,6 +19,28 @@ public interface Duplex extends Closeable {
     /** Flushes and closes the write side only; the remote reads end-of-stream, and this side can still read. */
     void closeOutput() throws IOException;
 
+    /**
+     * The most bytes {@link #output()} sends as one unit on the wire (the plaintext of one Noise message), or 0 when
+     * it has no such unit. A layer that frames its own data and flushes after each frame wastes nothing when its
+     * frames fit in one unit.
+     */
+    default int outputUnit() {
+        return 0;
+    }
+
+    /**
+     * Whether {@link #output()} keeps what is written until {@link OutputStream#flush()} (or a full unit), so that a
+     * frame header and its payload written separately, then flushed, leave together.
+     */
+    default boolean outputBuffered() {
+        return false;
+    }
+
+    /** Whether {@link #input()} reads ahead into a buffer of its own, so that small reads cost no system call each. */
+    default boolean inputBuffered() {
+        return false;
+    }
+
     /** Closes both directions and releases the underlying resource. Idempotent. */
     @Override
     void close() throws IOException;

@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param maxStreamWindow the receive window of a stream may grow from the spec's 256 KiB up to this many bytes when
  *     the application reads faster than one window per few round trips (default 16 MiB, as go-yamux). Memory per
  *     stream is bounded by it: a peer sending past the window is a protocol error.
- * @param maxFrameSize the largest data frame payload this side sends (default 64 KiB); longer writes are split
+ * @param maxFrameSize the largest data frame payload this side sends (default 64 KiB); longer writes are split. Over
+ *     a connection that sends in units (a Noise session: 65519 bytes of plaintext a message), frames are capped so
+ *     that header and payload fit one unit
  * @param ackBacklog how many streams may wait for an acknowledgement: {@code openStream} waits while this many of
  *     our streams are unacknowledged, and inbound streams beyond this many not yet accepted are refused with RST
  *     (default 256, the number the libp2p yamux spec names)

@@ -25,10 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,8 +47,9 @@ import org.jlibp2p.core.mux.StreamLimitException;
  * <p>A reader loop on its own virtual thread demultiplexes frames into the streams' receive buffers; application
  * threads write their frames directly, one frame at a time under a lock around the connection's output (never held
  * while waiting for window). Frames the reader loop must answer (pong, RST of refused streams) and keep-alive pings
- * go through a small bounded queue drained by a second virtual thread, so that the reader never blocks on the
- * output.
+ * go through a small bounded queue drained by a virtual thread started when the queue fills and ending when it
+ * is empty, so that the reader never blocks on the output. Keep-alive pings are timed by one scheduler shared by all
+ * sessions; an idle session has no thread but its reader.
  *
  * <p>Limits and their behaviour are those of {@link YamuxConfig}. Anything the remote does against the protocol
  * (bad version, unknown frame type, a frame for a stream never opened, a SYN reusing an id, data past the window or
@@ -73,7 +74,12 @@ public final class YamuxSession implements MuxedSession {
     private final OutputStream out;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final byte[] writeBuffer;
+    // Guarded by writeLock.
+    private final byte[] header = new byte[Header.SIZE];
+    /** Header and payload together, for an output that does not buffer (allocated on first use); guarded by writeLock. */
+    private byte[] joinBuffer;
+    private final boolean outputBuffered;
+    private final int maxDataFrame;
 
     private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -91,13 +97,30 @@ public final class YamuxSession implements MuxedSession {
     private boolean remoteGoAway;
     private volatile SessionClosedException closeReason;
 
-    private final BlockingQueue<Control> control = new ArrayBlockingQueue<>(CONTROL_QUEUE_CAPACITY);
+    private final ReentrantLock controlLock = new ReentrantLock();
+    // Guarded by controlLock.
+    private ArrayDeque<Control> control;
+    private boolean draining;
+    private volatile long keepAlivePing = -1;
+    private volatile ScheduledFuture<?> keepAlive;
     private final ConcurrentHashMap<Long, PendingPing> pings = new ConcurrentHashMap<>();
     private final AtomicInteger pingIds = new AtomicInteger();
     private volatile long rttNanos;
 
     private Thread reader;
-    private Thread controller;
+
+    /** Times the keep-alive pings of every session; the pings themselves are sent by short-lived virtual threads. */
+    private static final ScheduledThreadPoolExecutor KEEP_ALIVE = keepAliveScheduler();
+
+    private static ScheduledThreadPoolExecutor keepAliveScheduler() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "yamux-keep-alive");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     private record Control(int type, int flags, long streamId, long length) {}
 
@@ -112,9 +135,15 @@ public final class YamuxSession implements MuxedSession {
         this.initiator = initiator;
         this.config = config;
         this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
-        this.in = new BufferedInputStream(connection.input(), 16 * 1024);
+        // A secure channel reads ahead already; a bare connection gets a buffer so headers cost no system call each.
+        this.in = connection.inputBuffered() ? connection.input()
+                : new BufferedInputStream(connection.input(), 16 * 1024);
         this.out = connection.output();
-        this.writeBuffer = new byte[Header.SIZE + config.maxFrameSize()];
+        this.outputBuffered = connection.outputBuffered();
+        // A frame that fits one unit of the connection (a Noise message) leaves in one piece when flushed.
+        int unit = connection.outputUnit();
+        this.maxDataFrame = unit > Header.SIZE + 1024 ? Math.min(config.maxFrameSize(), unit - Header.SIZE)
+                : config.maxFrameSize();
         this.nextLocalId = initiator ? 1 : 2;
     }
 
@@ -122,15 +151,25 @@ public final class YamuxSession implements MuxedSession {
         Objects.requireNonNull(connection, "connection");
         YamuxSession session = new YamuxSession(connection, initiator, config);
         session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
-        session.controller = Thread.ofVirtual().name(session.name + "-control").unstarted(session::controlLoop);
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
         session.reader.start();
-        session.controller.start();
+        // The first ping measures the round-trip time that window tuning needs.
+        Thread.ofVirtual().name(session.name + "-first-ping").start(() -> session.keepAlivePing = session.sendPing());
+        long interval = config.keepAliveInterval().toNanos();
+        if (interval > 0) {
+            session.keepAlive = KEEP_ALIVE.scheduleWithFixedDelay(session::keepAliveDue, interval, interval,
+                    TimeUnit.NANOSECONDS);
+        }
         return session;
     }
 
     YamuxConfig config() {
         return config;
+    }
+
+    /** The largest payload of a data frame this side sends. */
+    int maxDataFrame() {
+        return maxDataFrame;
     }
 
     /** The last measured round-trip time, {@link Duration#ZERO} before the first pong. */
@@ -294,11 +333,21 @@ public final class YamuxSession implements MuxedSession {
             if (!force && closeReason != null) {
                 throw closedException();
             }
-            Header.encode(writeBuffer, type, flags, streamId, length);
-            if (len > 0) {
-                System.arraycopy(payload, off, writeBuffer, Header.SIZE, len);
+            if (outputBuffered || len == 0) {
+                // The output keeps both until the flush: no copy of the payload here.
+                Header.encode(header, type, flags, streamId, length);
+                out.write(header, 0, Header.SIZE);
+                if (len > 0) {
+                    out.write(payload, off, len);
+                }
+            } else {
+                if (joinBuffer == null) {
+                    joinBuffer = new byte[Header.SIZE + maxDataFrame];
+                }
+                Header.encode(joinBuffer, type, flags, streamId, length);
+                System.arraycopy(payload, off, joinBuffer, Header.SIZE, len);
+                out.write(joinBuffer, 0, Header.SIZE + len);
             }
-            out.write(writeBuffer, 0, Header.SIZE + len);
             out.flush();
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "{0}: sent {1}", name, Header.describe(type, flags, streamId, length));
@@ -325,43 +374,76 @@ public final class YamuxSession implements MuxedSession {
     }
 
     private void enqueueControl(Control frame, boolean mustSend) throws MuxerProtocolException {
-        if (!control.offer(frame)) {
-            if (mustSend) {
-                throw new MuxerProtocolException("more than " + CONTROL_QUEUE_CAPACITY
-                        + " frames await a reply while the remote does not read");
+        boolean start = false;
+        controlLock.lock();
+        try {
+            if (control == null) {
+                control = new ArrayDeque<>();
             }
-            LOG.log(Level.DEBUG, "{0}: dropped a pong, the reply queue is full", name);
+            if (control.size() >= CONTROL_QUEUE_CAPACITY) {
+                if (mustSend) {
+                    throw new MuxerProtocolException("more than " + CONTROL_QUEUE_CAPACITY
+                            + " frames await a reply while the remote does not read");
+                }
+                LOG.log(Level.DEBUG, "{0}: dropped a pong, the reply queue is full", name);
+                return;
+            }
+            control.addLast(frame);
+            if (!draining) {
+                draining = true;
+                start = true;
+            }
+        } finally {
+            controlLock.unlock();
+        }
+        if (start) {
+            Thread.ofVirtual().name(name + "-control").start(this::drainControl);
         }
     }
 
-    private void controlLoop() {
-        long interval = config.keepAliveInterval().toNanos();
-        long keepAlivePing = sendPing();
-        try {
-            long nextPing = System.nanoTime() + interval;
-            while (closeReason == null) {
-                Control frame;
-                if (interval > 0) {
-                    frame = control.poll(Math.max(0, nextPing - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } else {
-                    frame = control.take();
-                }
-                if (frame != null) {
-                    writeFrame(frame.type(), frame.flags(), frame.streamId(), frame.length(), null, 0, 0, false);
-                    continue;
-                }
-                if (keepAlivePing >= 0 && pings.containsKey(keepAlivePing)) {
-                    pings.remove(keepAlivePing);
-                    terminate(new SessionClosedException("keep-alive ping unanswered for "
-                            + config.keepAliveInterval()), -1, true);
+    /** Writes queued control frames until the queue is empty, then ends. */
+    private void drainControl() {
+        while (true) {
+            Control frame;
+            controlLock.lock();
+            try {
+                frame = control.pollFirst();
+                if (frame == null || closeReason != null) {
+                    draining = false;
+                    if (frame == null) {
+                        control = null; // an idle session keeps no queue
+                    }
                     return;
                 }
-                keepAlivePing = sendPing();
-                nextPing = System.nanoTime() + interval;
+            } finally {
+                controlLock.unlock();
             }
-        } catch (InterruptedException | IOException e) {
-            // The session is closing.
+            try {
+                writeFrame(frame.type(), frame.flags(), frame.streamId(), frame.length(), null, 0, 0, false);
+            } catch (IOException e) {
+                return; // the session is closing; nobody drains any more
+            }
         }
+    }
+
+    /** Runs on the shared scheduler at each keep-alive interval; the work is done on a virtual thread. */
+    private void keepAliveDue() {
+        if (closeReason != null) {
+            ScheduledFuture<?> f = keepAlive;
+            if (f != null) {
+                f.cancel(false);
+            }
+            return;
+        }
+        Thread.ofVirtual().name(name + "-keep-alive").start(() -> {
+            long last = keepAlivePing;
+            if (last >= 0 && pings.remove(last) != null) {
+                terminate(new SessionClosedException("keep-alive ping unanswered for "
+                        + config.keepAliveInterval()), -1, true);
+                return;
+            }
+            keepAlivePing = sendPing();
+        });
     }
 
     /** Sends a ping whose pong updates the RTT estimate; returns its id, or -1 if it could not be sent. */
@@ -696,8 +778,9 @@ public final class YamuxSession implements MuxedSession {
         for (PendingPing ping : pings.values()) {
             ping.done.countDown();
         }
-        if (controller != null && Thread.currentThread() != controller) {
-            controller.interrupt();
+        ScheduledFuture<?> f = keepAlive;
+        if (f != null) {
+            f.cancel(false);
         }
         if (goAwayCode >= 0) {
             Thread sender = Thread.ofVirtual().name(name + "-go-away").start(() -> {

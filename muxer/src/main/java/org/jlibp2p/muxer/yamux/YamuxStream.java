@@ -23,9 +23,12 @@ import org.jlibp2p.muxer.internal.SegmentQueue;
  * One Yamux stream. Reads block until data, end-of-stream (the remote's FIN), a reset or the read timeout; writes
  * block while the send window is spent. The receive buffer holds at most the receive window; consumed bytes are
  * returned to the remote as window updates once half a window is due, and the window doubles (up to
- * {@link YamuxConfig#maxStreamWindow()}) when updates are due within four round trips of each other.
+ * {@link YamuxConfig#maxStreamWindow()}) when updates are due within four round trips of each other (a round trip
+ * counting as at least a millisecond).
  */
 final class YamuxStream implements MuxedStream {
+    /** The shortest round-trip time window tuning assumes. */
+    private static final long MIN_TUNING_RTT_NANOS = 1_000_000;
     private final YamuxSession session;
     private final long id;
     final boolean outbound;
@@ -376,7 +379,9 @@ final class YamuxStream implements MuxedStream {
         long now = System.nanoTime();
         if (config.windowAutoTuning() && recvWindow < config.maxStreamWindow()) {
             long rtt = session.rttNanos();
-            if (rtt > 0 && now - epochStart < 4 * rtt) {
+            // On loopback a ping measures mostly thread hand-offs (tens of microseconds); tuning on that alone
+            // would hardly ever grow the window on the fastest links, so short round trips count as a millisecond.
+            if (rtt > 0 && now - epochStart < 4 * Math.max(rtt, MIN_TUNING_RTT_NANOS)) {
                 int grown = (int) Math.min(2L * recvWindow, config.maxStreamWindow());
                 delta += grown - recvWindow;
                 recvWindow = grown;
@@ -389,7 +394,7 @@ final class YamuxStream implements MuxedStream {
 
     private void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        int maxFrame = session.config().maxFrameSize();
+        int maxFrame = session.maxDataFrame();
         while (len > 0) {
             int n;
             lock.lock();

@@ -3,10 +3,8 @@ package org.jlibp2p.security.noise;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * 96-bit nonce made of 32 zero bits and the 64-bit counter {@code n} in little-endian order. Nonce 2^64-1 is
  * reserved, so a state encrypts or decrypts at most 2^64-1 messages.
  *
- * <p>Holds one JDK {@link Cipher} for its whole life. Not thread-safe: one state serves one direction.
+ * <p>Holds one {@link Cipher} (of the implementation {@link ChaChaPolyProvider} chose) for its whole life. Not thread-safe: one state serves one direction.
  */
 final class CipherState {
     static final int KEY_LENGTH = 32;
@@ -29,9 +27,9 @@ final class CipherState {
 
     CipherState() {
         try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
-            throw new IllegalStateException("the JDK offers no ChaCha20-Poly1305", e);
+            cipher = ChaChaPolyProvider.newCipher();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no ChaCha20-Poly1305 available", e);
         }
     }
 
@@ -80,6 +78,30 @@ final class CipherState {
                 cipher.updateAAD(ad);
             }
             int written = cipher.doFinal(in, inOff, len, out, outOff);
+            n++;
+            return written;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+        }
+    }
+
+    /**
+     * Encrypts, with empty associated data, the concatenation of {@code aLen} bytes of {@code a} at {@code aOff} and
+     * {@code bLen} bytes of {@code b} at {@code bOff} into {@code out} at {@code outOff}, as one message, without
+     * copying them together first; returns the number of bytes written ({@code aLen + bLen + 16}). {@code a} may be
+     * {@code out} at the same offset (encryption in place).
+     */
+    int encryptGather(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen, byte[] out, int outOff)
+            throws NonceExhaustedException {
+        if (key == null) {
+            System.arraycopy(a, aOff, out, outOff, aLen);
+            System.arraycopy(b, bOff, out, outOff + aLen, bLen);
+            return aLen + bLen;
+        }
+        init(Cipher.ENCRYPT_MODE);
+        try {
+            int written = aLen == 0 ? 0 : cipher.update(a, aOff, aLen, out, outOff);
+            written += cipher.doFinal(b, bOff, bLen, out, outOff + written);
             n++;
             return written;
         } catch (GeneralSecurityException e) {

@@ -88,7 +88,9 @@ final class HandshakeState {
         if (isComplete() || !isMyTurn()) {
             throw new IllegalStateException("not this side's turn to write (message " + message + ")");
         }
-        byte[] out = new byte[MAX_MESSAGE_LENGTH];
+        // At most an ephemeral key, an encrypted static key and the encrypted payload: sized to that, not 64 KiB.
+        byte[] out = new byte[Math.min(MAX_MESSAGE_LENGTH,
+                X25519KeyPair.KEY_LENGTH * 2 + CipherState.TAG_LENGTH * 2 + payload.length)];
         int pos = 0;
         for (Token token : XX[message]) {
             switch (token) {

@@ -64,6 +64,8 @@ public final class NoiseSecureChannel implements SecureChannel {
         this.staticKey = X25519KeyPair.generate(config.random());
         this.identityKey = ByteString.copyFrom(config.identity().publicKey().marshal());
         this.identitySignature = ByteString.copyFrom(config.identity().sign(signedData(staticKey.publicKey())));
+        // Choose (and log) the cipher now, when the node is assembled, rather than inside its first handshake.
+        ChaChaPolyProvider.choice();
     }
 
     @Override
@@ -109,14 +111,14 @@ public final class NoiseSecureChannel implements SecureChannel {
         OutputStream out = connection.output();
         HandshakeState hs = new HandshakeState(initiator, EMPTY, staticKey,
                 () -> X25519KeyPair.generate(config.random()));
-        byte[] buf = new byte[NoiseSession.MAX_FRAME];
         Remote remote;
         List<String> initiatorMuxers;
         List<String> responderMuxers;
         try {
             if (initiator) {
                 writeFrame(out, hs.writeMessage(EMPTY));
-                byte[] payload = hs.readMessage(buf, 0, readFrame(in, buf));
+                byte[] message = readFrame(in);
+                byte[] payload = hs.readMessage(message, 0, message.length);
                 remote = verify(payload, hs.remoteStaticKey());
                 if (expected.isPresent() && !expected.get().equals(remote.peer())) {
                     throw new PeerIdMismatchException(expected.get(), remote.peer());
@@ -125,9 +127,11 @@ public final class NoiseSecureChannel implements SecureChannel {
                 initiatorMuxers = config.streamMuxers();
                 responderMuxers = remote.muxers();
             } else {
-                hs.readMessage(buf, 0, readFrame(in, buf)); // the initiator's first payload carries nothing
+                byte[] first = readFrame(in);
+                hs.readMessage(first, 0, first.length); // the initiator's first payload carries nothing
                 writeFrame(out, hs.writeMessage(localPayload()));
-                byte[] payload = hs.readMessage(buf, 0, readFrame(in, buf));
+                byte[] message = readFrame(in);
+                byte[] payload = hs.readMessage(message, 0, message.length);
                 remote = verify(payload, hs.remoteStaticKey());
                 initiatorMuxers = remote.muxers();
                 responderMuxers = config.streamMuxers();
@@ -201,8 +205,28 @@ public final class NoiseSecureChannel implements SecureChannel {
         out.flush();
     }
 
+    /** Reads one handshake message into an array of its size. */
+    static byte[] readFrame(InputStream in) throws IOException {
+        int length = readLength(in);
+        byte[] message = new byte[length];
+        int n = in.readNBytes(message, 0, length);
+        if (n < length) {
+            throw new TruncatedFrameException(length, n);
+        }
+        return message;
+    }
+
     /** Reads one handshake message into {@code buf} (65535 bytes) and returns its length. */
     static int readFrame(InputStream in, byte[] buf) throws IOException {
+        int length = readLength(in);
+        int n = in.readNBytes(buf, 0, length);
+        if (n < length) {
+            throw new TruncatedFrameException(length, n);
+        }
+        return length;
+    }
+
+    private static int readLength(InputStream in) throws IOException {
         byte[] prefix = new byte[2];
         int got = in.readNBytes(prefix, 0, 2);
         if (got == 0) {
@@ -211,11 +235,6 @@ public final class NoiseSecureChannel implements SecureChannel {
         if (got < 2) {
             throw new TruncatedFrameException(2, got);
         }
-        int length = (prefix[0] & 0xFF) << 8 | (prefix[1] & 0xFF);
-        int n = in.readNBytes(buf, 0, length);
-        if (n < length) {
-            throw new TruncatedFrameException(length, n);
-        }
-        return length;
+        return (prefix[0] & 0xFF) << 8 | (prefix[1] & 0xFF);
     }
 }

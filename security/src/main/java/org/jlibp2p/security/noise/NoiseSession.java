@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
@@ -17,8 +18,9 @@ import org.jlibp2p.core.security.SecureSession;
  * and at most 65535 bytes of ChaCha20-Poly1305 ciphertext, so at most {@value #MAX_PLAINTEXT} plaintext bytes.
  *
  * <p>The output buffers writes up to one frame's plaintext; a full buffer or {@link OutputStream#flush()} sends a
- * frame. The input decrypts frame by frame into one buffer it reuses, or straight into the caller's array when the
- * frame fits. A frame that fails authentication closes the connection and fails this and every later read with
+ * frame. The input reads ahead and decrypts frame by frame in place, or straight into the caller's array when the
+ * frame fits. Both take their 64 KiB buffers from a pool shared by all sessions only while they have bytes to keep,
+ * so an idle session holds none. A frame that fails authentication closes the connection and fails this and every later read with
  * {@link FrameAuthenticationException}. One thread may read while another writes; each direction is locked.
  */
 public final class NoiseSession implements SecureSession {
@@ -28,6 +30,10 @@ public final class NoiseSession implements SecureSession {
     public static final int MAX_PLAINTEXT = MAX_FRAME - CipherState.TAG_LENGTH;
 
     private static final System.Logger LOG = System.getLogger(NoiseSession.class.getName());
+    /** Frame buffers (a length prefix and the largest message), shared by the sessions of this JVM. */
+    static final BufferPool BUFFERS = new BufferPool(2 + MAX_FRAME, 64);
+    /** What an input reads into while it holds no frame buffer: enough for a frame carrying a Yamux header. */
+    private static final int SCRATCH = 64;
 
     private final Duplex insecure;
     private final PeerId localPeer;
@@ -87,6 +93,22 @@ public final class NoiseSession implements SecureSession {
         output.close();
     }
 
+    /** The plaintext of one Noise message. */
+    @Override
+    public int outputUnit() {
+        return MAX_PLAINTEXT;
+    }
+
+    @Override
+    public boolean outputBuffered() {
+        return true;
+    }
+
+    @Override
+    public boolean inputBuffered() {
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
         insecure.close();
@@ -97,15 +119,29 @@ public final class NoiseSession implements SecureSession {
         return "NoiseSession[" + localPeer + " <-> " + remotePeer + "]";
     }
 
-    /** Decrypts frames from the insecure input. */
+    /**
+     * Decrypts frames from the insecure input. Reads ahead as far as its buffer allows, so that a frame usually costs
+     * one system call, and decrypts in place. The 64 KiB buffer comes from {@link #BUFFERS} when a frame needs it and
+     * goes back once everything in it is consumed and the socket seems drained (the last read returned less than it
+     * asked for); meanwhile, and on an idle connection, small frames (pings, window updates) are read through a
+     * small scratch array.
+     */
     private final class NoiseInput extends InputStream {
         private final CipherState cipher;
         private final InputStream in = insecure.input();
-        private final byte[] frame = new byte[MAX_FRAME];
-        private final byte[] lengthBytes = new byte[2];
+        private final byte[] scratch = new byte[SCRATCH];
         private final ReentrantLock lock = new ReentrantLock();
-        private int pos;
-        private int limit;
+        /** The array frames are read into: the scratch, a pooled buffer, or null (nothing buffered). */
+        private byte[] cur;
+        private boolean pooled;
+        /** Decrypted plaintext not yet read: cur[ppos, plimit). */
+        private int ppos;
+        private int plimit;
+        /** Ciphertext read ahead, not yet decrypted: cur[rpos, end). */
+        private int rpos;
+        private int end;
+        /** Whether the last read from the socket filled all the room it was offered (more is likely waiting). */
+        private boolean lastReadFull;
         private boolean eof;
         private IOException failure;
 
@@ -117,12 +153,14 @@ public final class NoiseSession implements SecureSession {
         public int read() throws IOException {
             lock.lock();
             try {
-                while (pos == limit) {
-                    if (!fill()) {
+                while (ppos == plimit) {
+                    if (nextFrame(null, 0, 0) < 0) {
                         return -1;
                     }
                 }
-                return frame[pos++] & 0xFF;
+                int b = cur[ppos++] & 0xFF;
+                releaseIfDrained();
+                return b;
             } finally {
                 lock.unlock();
             }
@@ -136,15 +174,16 @@ public final class NoiseSession implements SecureSession {
             }
             lock.lock();
             try {
-                while (pos == limit) {
-                    int direct = fillDirect(b, off, len);
+                while (ppos == plimit) {
+                    int direct = nextFrame(b, off, len);
                     if (direct != 0) {
                         return direct; // -1 at the end, or plaintext decrypted straight into b
                     }
                 }
-                int n = Math.min(len, limit - pos);
-                System.arraycopy(frame, pos, b, off, n);
-                pos += n;
+                int n = Math.min(len, plimit - ppos);
+                System.arraycopy(cur, ppos, b, off, n);
+                ppos += n;
+                releaseIfDrained();
                 return n;
             } finally {
                 lock.unlock();
@@ -153,7 +192,12 @@ public final class NoiseSession implements SecureSession {
 
         @Override
         public int available() {
-            return limit - pos;
+            lock.lock();
+            try {
+                return plimit - ppos;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
@@ -162,60 +206,111 @@ public final class NoiseSession implements SecureSession {
         }
 
         /**
-         * Reads the next frame. If its plaintext fits in {@code b}, decrypts it there and returns its length (or 0
-         * for an empty frame); otherwise decrypts it into the buffer and returns 0. Returns -1 at the end.
+         * Reads and decrypts the next frame. If {@code b} is given and the plaintext fits in it, decrypts it there
+         * and returns its length; otherwise decrypts it in place, to be served from {@code cur}, and returns 0 (also
+         * for an empty frame). Returns -1 at a clean end of stream.
          */
-        private int fillDirect(byte[] b, int off, int len) throws IOException {
-            int length = readFrame();
-            if (length < 0) {
-                return -1;
-            }
-            if (length - CipherState.TAG_LENGTH <= len && length >= CipherState.TAG_LENGTH) {
-                return decrypt(length, b, off);
-            }
-            limit = decrypt(length, frame, 0);
-            pos = 0;
-            return 0;
-        }
-
-        /** Reads and decrypts the next frame into the buffer; false at the end. */
-        private boolean fill() throws IOException {
-            int length = readFrame();
-            if (length < 0) {
-                return false;
-            }
-            limit = decrypt(length, frame, 0);
-            pos = 0;
-            return true;
-        }
-
-        /** Reads one frame's ciphertext into the buffer; returns its length, or -1 at a clean end of stream. */
-        private int readFrame() throws IOException {
+        private int nextFrame(byte[] b, int off, int len) throws IOException {
             if (failure != null) {
                 throw failure;
             }
-            if (eof) {
-                return -1;
+            int length = 0;
+            while (true) {
+                int have = end - rpos;
+                if (have >= 2) {
+                    length = (cur[rpos] & 0xFF) << 8 | (cur[rpos + 1] & 0xFF);
+                    if (have >= 2 + length) {
+                        break;
+                    }
+                }
+                int need = have >= 2 ? 2 + length : 2;
+                if (cur == null || rpos + need > cur.length) {
+                    makeRoom(need);
+                }
+                if (!fill()) {
+                    if (end == rpos) {
+                        eof = true;
+                        return -1;
+                    }
+                    throw fail(have >= 2 ? new TruncatedFrameException(length, have - 2)
+                            : new TruncatedFrameException(2, have));
+                }
             }
-            int got = in.readNBytes(lengthBytes, 0, 2);
-            if (got == 0) {
-                eof = true;
-                return -1;
+            int start = rpos + 2;
+            rpos = start + length;
+            int plain = length - CipherState.TAG_LENGTH;
+            if (b != null && plain > 0 && plain <= len) {
+                int n = decrypt(start, length, b, off);
+                releaseIfDrained();
+                return n;
             }
-            if (got < 2) {
-                throw fail(new TruncatedFrameException(2, got));
-            }
-            int length = (lengthBytes[0] & 0xFF) << 8 | (lengthBytes[1] & 0xFF);
-            int n = in.readNBytes(frame, 0, length);
-            if (n < length) {
-                throw fail(new TruncatedFrameException(length, n));
-            }
-            return length;
+            ppos = start;
+            plimit = start + decrypt(start, length, cur, start);
+            releaseIfDrained();
+            return 0;
         }
 
-        private int decrypt(int length, byte[] out, int off) throws IOException {
+        /** Makes room for {@code need} bytes from {@code rpos}: moves what is buffered to the front, or to a pooled buffer. */
+        private void makeRoom(int need) {
+            int have = end - rpos;
+            byte[] target = cur;
+            if (cur == null) {
+                target = lastReadFull ? BUFFERS.take() : scratch;
+                pooled = target != scratch;
+            } else if (need > cur.length) {
+                target = BUFFERS.take();
+            }
+            if (have > 0 && (target != cur || rpos > 0)) {
+                System.arraycopy(cur, rpos, target, 0, have);
+            }
+            if (target != cur && pooled && cur != null && cur != scratch) {
+                BUFFERS.give(cur);
+            }
+            if (target != cur) {
+                pooled = target != scratch;
+            }
+            cur = target;
+            ppos = plimit = 0;
+            rpos = 0;
+            end = have;
+        }
+
+        /** One read from the socket into the free end of {@code cur}; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            if (eof) {
+                return false;
+            }
+            int room = cur.length - end;
+            int n = in.read(cur, end, room);
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            end += n;
+            lastReadFull = n == room;
+            return true;
+        }
+
+        /** Once nothing is buffered, forgets the array; a pooled one goes back unless more data seems to be waiting. */
+        private void releaseIfDrained() {
+            if (ppos != plimit || rpos != end) {
+                return;
+            }
+            if (pooled && lastReadFull) {
+                ppos = plimit = rpos = end = 0; // keep the buffer: the next read is likely to find data at once
+                return;
+            }
+            if (pooled) {
+                BUFFERS.give(cur);
+            }
+            cur = null;
+            pooled = false;
+            ppos = plimit = rpos = end = 0;
+        }
+
+        private int decrypt(int start, int length, byte[] out, int off) throws IOException {
             try {
-                return cipher.decryptWithAd(EMPTY, frame, 0, length, out, off);
+                return cipher.decryptWithAd(EMPTY, cur, start, length, out, off);
             } catch (FrameAuthenticationException e) {
                 LOG.log(System.Logger.Level.DEBUG, "closing the Noise session with {0}: {1}", remotePeer,
                         e.getMessage());
@@ -228,18 +323,25 @@ public final class NoiseSession implements SecureSession {
         }
 
         private IOException fail(IOException e) {
-            failure = e;
+            if (failure == null) {
+                failure = e;
+            }
             return e;
         }
     }
 
-    /** Buffers plaintext and sends it as encrypted frames. */
+    /**
+     * Buffers plaintext and sends it as encrypted frames. The buffer comes from {@link #BUFFERS} when there is
+     * something to keep and goes back as soon as it is sent, so an idle connection holds none. A write that completes
+     * a frame encrypts the buffered bytes and the caller's in one message, and whole frames are encrypted straight
+     * from the caller's array: plaintext is never copied to be sent.
+     */
     private final class NoiseOutput extends OutputStream {
         private final CipherState cipher;
         private final OutputStream out = insecure.output();
-        private final byte[] plain = new byte[MAX_PLAINTEXT];
-        private final byte[] frame = new byte[2 + MAX_FRAME];
         private final ReentrantLock lock = new ReentrantLock();
+        /** Null, or the frame being built: its 2-byte length, then {@code buffered} bytes of plaintext. */
+        private byte[] frame;
         private int buffered;
         private boolean closed;
 
@@ -252,11 +354,13 @@ public final class NoiseSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                if (buffered == MAX_PLAINTEXT) {
-                    sendFrame(plain, 0, buffered);
-                    buffered = 0;
+                if (frame == null) {
+                    frame = BUFFERS.take();
                 }
-                plain[buffered++] = (byte) b;
+                frame[2 + buffered++] = (byte) b;
+                if (buffered == MAX_PLAINTEXT) {
+                    sendBuffered();
+                }
             } finally {
                 lock.unlock();
             }
@@ -269,22 +373,20 @@ public final class NoiseSession implements SecureSession {
             try {
                 ensureOpen();
                 while (len > 0) {
-                    if (buffered == 0 && len >= MAX_PLAINTEXT) {
-                        // A whole frame straight from the caller's array.
-                        sendFrame(b, off, MAX_PLAINTEXT);
-                        off += MAX_PLAINTEXT;
-                        len -= MAX_PLAINTEXT;
+                    if (buffered + len >= MAX_PLAINTEXT) {
+                        // A whole frame: what is buffered, then straight from the caller's array.
+                        int n = MAX_PLAINTEXT - buffered;
+                        sendFrame(b, off, n);
+                        off += n;
+                        len -= n;
                         continue;
                     }
-                    int n = Math.min(len, MAX_PLAINTEXT - buffered);
-                    System.arraycopy(b, off, plain, buffered, n);
-                    buffered += n;
-                    off += n;
-                    len -= n;
-                    if (buffered == MAX_PLAINTEXT) {
-                        sendFrame(plain, 0, buffered);
-                        buffered = 0;
+                    if (frame == null) {
+                        frame = BUFFERS.take();
                     }
+                    System.arraycopy(b, off, frame, 2 + buffered, len);
+                    buffered += len;
+                    len = 0;
                 }
             } finally {
                 lock.unlock();
@@ -296,7 +398,9 @@ public final class NoiseSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                flushBuffer();
+                if (buffered > 0) {
+                    sendBuffered();
+                }
                 out.flush();
             } finally {
                 lock.unlock();
@@ -310,7 +414,9 @@ public final class NoiseSession implements SecureSession {
                 if (closed) {
                     return;
                 }
-                flushBuffer();
+                if (buffered > 0) {
+                    sendBuffered();
+                }
                 closed = true;
                 insecure.closeOutput();
             } finally {
@@ -318,18 +424,24 @@ public final class NoiseSession implements SecureSession {
             }
         }
 
-        private void flushBuffer() throws IOException {
-            if (buffered > 0) {
-                sendFrame(plain, 0, buffered);
-                buffered = 0;
-            }
+        private void sendBuffered() throws IOException {
+            sendFrame(frame, 2 + buffered, 0);
         }
 
+        /** Sends one frame: the buffered plaintext followed by {@code len} bytes of {@code src}. */
         private void sendFrame(byte[] src, int off, int len) throws IOException {
-            int n = cipher.encryptWithAd(EMPTY, src, off, len, frame, 2);
-            frame[0] = (byte) (n >>> 8);
-            frame[1] = (byte) n;
-            out.write(frame, 0, 2 + n);
+            byte[] f = frame != null ? frame : BUFFERS.take();
+            int held = buffered;
+            frame = null;
+            buffered = 0;
+            int n = cipher.encryptGather(f, 2, held, src, off, len, f, 2);
+            f[0] = (byte) (n >>> 8);
+            f[1] = (byte) n;
+            try {
+                out.write(f, 0, 2 + n);
+            } finally {
+                BUFFERS.give(f);
+            }
         }
 
         private void ensureOpen() throws IOException {

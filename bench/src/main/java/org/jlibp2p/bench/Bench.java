@@ -1,0 +1,111 @@
+package org.jlibp2p.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The connection-stack benchmark ({@code bin/bench}): prints one JSON object per line on standard output, progress
+ * on standard error.
+ *
+ * <pre>
+ * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order)
+ * --runs N              runs of each throughput case; the median counts (default 3)
+ * --size BYTES          bytes each way per throughput run, with k/m/g suffixes (default 1g)
+ * --setup-connections N connections of the setup case (default 1000)
+ * --concurrency N       connections under way at once in the setup and idle-memory cases (default 8)
+ * --idle-connections N  connections of the idle-memory case (default 5000)
+ * --js-dir DIR          the folder of perf.mjs and its node_modules (default: interop/js above the working dir)
+ * </pre>
+ */
+public final class Bench {
+    private Bench() {}
+
+    static void progress(String message) {
+        System.err.println("bench: " + message);
+    }
+
+    static void emit(Json line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Set<String> cases = new LinkedHashSet<>(List.of("java-java", "raw-tcp", "js-js", "setup", "idle-memory"));
+        int runs = 3;
+        long size = 1L << 30;
+        int setupConnections = 1000;
+        int idleConnections = 5000;
+        int concurrency = 8;
+        Path jsDir = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--cases" -> cases = new LinkedHashSet<>(List.of(value.split(",")));
+                case "--runs" -> runs = Integer.parseInt(value);
+                case "--size" -> size = parseSize(value);
+                case "--setup-connections" -> setupConnections = Integer.parseInt(value);
+                case "--idle-connections" -> idleConnections = Integer.parseInt(value);
+                case "--concurrency" -> concurrency = Integer.parseInt(value);
+                case "--js-dir" -> jsDir = Path.of(value);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        Throughput.Result javaJava = null;
+        Throughput.Result raw = null;
+        Throughput.Result js = null;
+        for (String c : cases) {
+            progress("running " + c);
+            switch (c) {
+                case "java-java" -> emit((javaJava = Throughput.javaJava(runs, size)).json());
+                case "raw-tcp" -> emit((raw = Throughput.rawTcp(runs, size)).json());
+                case "js-js" -> emit((js = Throughput.jsJs(runs, size, jsDir != null ? jsDir : findJsDir())).json());
+                case "setup" -> emit(SetupRate.run(setupConnections, concurrency));
+                case "idle-memory" -> emit(IdleMemory.run(idleConnections, Math.max(concurrency, 16)));
+                default -> throw new IllegalArgumentException("unknown case " + c);
+            }
+        }
+        if (javaJava != null && js != null) {
+            emit(ratio("java-java/js-js", javaJava, js));
+        }
+        if (javaJava != null && raw != null) {
+            emit(ratio("java-java/raw-tcp", javaJava, raw));
+        }
+        System.exit(0); // the swarms' daemon timers and any straggling virtual threads do not hold the JVM
+    }
+
+    private static Json ratio(String name, Throughput.Result a, Throughput.Result b) {
+        return new Json().put("case", "ratio").put("of", name)
+                .put("upload", a.uploadBytesPerSecond() / b.uploadBytesPerSecond())
+                .put("download", a.downloadBytesPerSecond() / b.downloadBytesPerSecond());
+    }
+
+    static long parseSize(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        long unit = switch (t.charAt(t.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+    }
+
+    private static Path findJsDir() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("interop/js"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("interop/js not found; pass --js-dir");
+        }
+        return p.resolve("interop/js");
+    }
+}

@@ -1,0 +1,44 @@
+package org.jlibp2p.bench;
+
+import java.util.List;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.protocol.PerfBehaviour;
+import org.jlibp2p.core.swarm.Limits;
+import org.jlibp2p.core.swarm.Swarm;
+import org.jlibp2p.core.swarm.SwarmConfig;
+import org.jlibp2p.muxer.yamux.Yamux;
+import org.jlibp2p.security.noise.NoiseConfig;
+import org.jlibp2p.security.noise.NoiseSecureChannel;
+import org.jlibp2p.transport.tcp.TcpTransport;
+
+/** Nodes as the benchmark runs them: TCP, Noise (Yamux agreed inside the handshake), Yamux, Ed25519 identities. */
+final class Stack {
+    private Stack() {}
+
+    /** A node with perf, and limits raised to {@code maxConnections} connections, all to one peer if need be. */
+    static Node node(int maxConnections) {
+        PrivateKey key = Keys.generateEd25519().privateKey();
+        Limits limits = Limits.defaults().withMaxConnections(maxConnections).withMaxConnectionsPerPeer(maxConnections)
+                .withMaxPendingHandshakes(Math.max(256, Math.min(maxConnections, 4096)));
+        Swarm swarm = new Swarm(new SwarmConfig(key, List.of(new TcpTransport()),
+                List.of(new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(List.of(Yamux.PROTOCOL_ID)))),
+                List.of(new Yamux())).withLimits(limits));
+        PerfBehaviour perf = new PerfBehaviour();
+        swarm.addBehaviour(perf);
+        return new Node(swarm, perf);
+    }
+
+    record Node(Swarm swarm, PerfBehaviour perf) implements AutoCloseable {
+        /** Listens on a free loopback port; returns the address with this node's {@code /p2p/} id. */
+        Multiaddr listenLoopback() throws Exception {
+            return swarm.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).withPeerId(swarm.localPeer().multihash());
+        }
+
+        @Override
+        public void close() {
+            swarm.close();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.jlibp2p.muxer.yamux;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.muxer.internal.SegmentQueue;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Yamux frames: the 12-byte header codec, one data frame written by a session (header and payload to a buffering
+ * output that discards them), and a frame's payload through a stream's receive buffer.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class YamuxFrameBench {
+    @Param({"1024", "65507"})
+    public int size;
+
+    private final byte[] header = new byte[Header.SIZE];
+    private byte[] payload;
+    private byte[] readBuffer;
+    private YamuxSession session;
+    private final SegmentQueue queue = new SegmentQueue();
+    private long streamId;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        payload = new byte[size];
+        readBuffer = new byte[size];
+        Header.encode(header, Header.TYPE_DATA, Header.FLAG_ACK, 3, size);
+        session = YamuxSession.start(new Sink(), true, YamuxConfig.DEFAULT.withKeepAliveInterval(
+                java.time.Duration.ZERO));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        session.close();
+    }
+
+    @Benchmark
+    public long headerEncodeDecode() throws Exception {
+        Header.encode(header, Header.TYPE_DATA, 0, ++streamId & 0xFFFF, size);
+        return Header.decode(header).length();
+    }
+
+    @Benchmark
+    public void writeDataFrame() throws IOException {
+        session.writeFrame(Header.TYPE_DATA, 0, 1, size, payload, 0, size, false);
+    }
+
+    /** A received payload queued, then read out by the application. */
+    @Benchmark
+    public int receiveBuffer() {
+        queue.add(payload.clone());
+        return queue.read(readBuffer, 0, size);
+    }
+
+    /** A connection whose reads block forever (an idle remote) and whose output buffers and discards. */
+    private static final class Sink implements Duplex {
+        private final InputStream in = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                return read(new byte[1], 0, 1);
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return -1;
+            }
+        };
+
+        @Override
+        public InputStream input() {
+            return in;
+        }
+
+        @Override
+        public OutputStream output() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public boolean outputBuffered() {
+            return true;
+        }
+
+        @Override
+        public void closeOutput() {}
+
+        @Override
+        public void close() {}
+    }
+}
