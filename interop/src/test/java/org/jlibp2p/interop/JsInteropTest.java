@@ -88,7 +88,14 @@ class JsInteropTest {
             assertEquals(java.swarm().localPeer().toString(), dialed.get("peer").getAsString());
             assertEquals(muxerId(muxer), dialed.get("muxer").getAsString());
             assertEquals("/noise", dialed.get("encryption").getAsString());
-            exercise(js, java, PeerId.parse(js.peerId), listen, muxer);
+            // js reports the dial once its side is upgraded; ours registers the connection a moment later
+            PeerId jsId = PeerId.parse(js.peerId);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!java.swarm().isConnected(jsId) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertTrue(java.swarm().isConnected(jsId), "the inbound connection from js was not registered");
+            exercise(js, java, jsId, listen, muxer);
         }
     }
 
