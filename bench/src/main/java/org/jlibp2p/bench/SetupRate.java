@@ -25,7 +25,8 @@ final class SetupRate {
         try (Stack.Node server = Stack.node(4 * concurrency + 64); Stack.Node client = Stack.node(4 * concurrency + 64)) {
             // Without /p2p/: every dial makes a new connection (the remote's identity is still proved and checked).
             Multiaddr address = server.listenLoopback().withoutPeerId();
-            measure(client, address, Math.max(100, count / 5), concurrency); // warm-up, not counted
+            // warm-up, not counted: the handshake's X25519 and Ed25519 code needs a few thousand runs to be compiled
+            measure(client, address, Math.max(2000, count), concurrency);
             long t0 = System.nanoTime();
             double[] latencies = measure(client, address, count, concurrency);
             double seconds = (System.nanoTime() - t0) / 1e9;
