@@ -8,13 +8,7 @@ build_module() {
         microbench) jar="$ROOT/microbench/target/benchmarks.jar" ;;
         *) jar="$ROOT/$module/target/$module.jar" ;;
     esac
-    if [ -f "$jar" ] && [ -z "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
-            -path '*/node_modules' -prune -o \( -name '*.java' -o -name '*.proto' -o -name 'pom.xml' \) \
-            -newer "$jar" -print -quit)" ]; then
-        return 0
-    fi
-    echo "Building $module (first use or sources changed)..." >&2
-    (cd "$ROOT" && mvn -B -q -ntp -DskipTests -pl "$module" -am package) >&2
+    build_if_stale "$jar" "$module" -pl "$module" -am package
 }
 
 # Raises the soft limit of open files towards $1, as far as the hard limit allows, and says so if it falls short.

@@ -33,33 +33,47 @@ require_maven() {
     command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is required" >&2; return 1; }
 }
 
-# Builds the daemon's jar and its libraries (node-app/target/node-app.jar and node-app/target/lib/) when any source
-# is newer than the jar. It packages the reactor in place and copies the libraries next to the jar; nothing is
-# installed into ~/.m2.
-build_node_if_stale() {
-    local jar="$ROOT/node-app/target/node-app.jar"
-    if [ -f "$jar" ] && [ -z "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
-            -path '*/node_modules' -prune -o \( -name '*.java' -o -name '*.proto' -o -name 'pom.xml' \) \
-            -newer "$jar" -print -quit)" ]; then
-        return 0
-    fi
-    echo "Building jlibp2p (first use or sources changed)..." >&2
-    local log
-    log=$(mktemp "${TMPDIR:-/tmp}/jlibp2p-build.XXXXXX")
-    if ! (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-            mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl node-app -am package) >"$log" 2>&1; then
-        cat "$log" >&2
-        rm -f "$log"
-        echo "error: the build failed (output above)" >&2
-        return 1
-    fi
-    rm -f "$log"
+# True when $1 is missing or any source file of the reactor is newer than it.
+is_stale() {
+    [ ! -f "$1" ] || [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+        -path '*/node_modules' -prune -o \( -name '*.java' -o -name '*.proto' -o -name 'pom.xml' \) \
+        -newer "$1" -print -quit)" ]
 }
 
-# JVM options of the bin/ commands: protobuf still calls sun.misc.Unsafe, which JDK 25 warns about; allow it quietly.
-node_java_opts() {
-    echo "--sun-misc-unsafe-memory-access=allow"
+# build_if_stale JAR LABEL MAVEN-ARGS...: runs Maven when JAR is stale. Commands started together (two daemons, a
+# daemon and its client) take turns under a lock, and one that waited finds the build done instead of redoing it.
+build_if_stale() {
+    local jar="$1" label="$2"
+    shift 2
+    is_stale "$jar" || return 0
+    (
+        if command -v flock >/dev/null 2>&1; then
+            flock 9
+        fi
+        is_stale "$jar" || exit 0
+        echo "Building $label (first use or sources changed)..." >&2
+        local log
+        log=$(mktemp "${TMPDIR:-/tmp}/jlibp2p-build.XXXXXX")
+        if ! (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+                mvn -B -q -ntp -Dstyle.color=never -DskipTests "$@") >"$log" 2>&1; then
+            cat "$log" >&2
+            rm -f "$log"
+            echo "error: the build failed (output above)" >&2
+            exit 1
+        fi
+        rm -f "$log"
+    ) 9>"$ROOT/.build.lock"
 }
+
+# Builds the daemon's jar and its libraries when any source is newer than the jar.
+build_node_if_stale() {
+    build_if_stale "$ROOT/node-app/target/node-app.jar" jlibp2p -pl node-app -am package
+}
+
+# JVM options of the node commands: protobuf's use of sun.misc.Unsafe and Conscrypt's native library (loaded only
+# on CPUs where the JDK's ChaCha20-Poly1305 is slow) without warnings; log records on one line each.
+NODE_JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
+    "-Djava.util.logging.SimpleFormatter.format=%4\$s %3\$s: %5\$s%6\$s%n")
 
 node_classpath() {
     echo "$ROOT/node-app/target/node-app.jar:$ROOT/node-app/target/lib/*"
