@@ -1,5 +1,6 @@
 // A js-libp2p peer driven by JSON lines on stdin, for the interop tests of the Java stack.
-// Usage: node peer.mjs [--muxer yamux|mplex] [--key ed25519|secp256k1|rsa] [--listen <maddr>]
+// Usage: node peer.mjs [--muxer yamux|mplex] [--key ed25519|secp256k1|rsa] [--security noise|plaintext]
+//                      [--listen <maddr>]
 // Prints {"event":"ready","peerId":..,"addrs":[..]} once listening, then answers one JSON line per command:
 //   {"cmd":"dial","addr":..}                -> {"ok":true,"peer":..}
 //   {"cmd":"ping","peer":..}                -> {"ok":true,"rtt":ms}
@@ -10,6 +11,7 @@
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
+import { plaintext } from '@libp2p/plaintext'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -40,7 +42,7 @@ const node = await createLibp2p({
   privateKey,
   addresses: { listen: [arg('listen', '/ip4/127.0.0.1/tcp/0')] },
   transports: [tcp()],
-  connectionEncrypters: [noise()],
+  connectionEncrypters: [arg('security', 'noise') === 'plaintext' ? plaintext() : noise()],
   streamMuxers: [muxer],
   connectionManager: { maxConnections: 1000 },
   services: { identify: identify(), ping: ping() }

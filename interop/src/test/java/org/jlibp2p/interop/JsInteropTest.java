@@ -99,6 +99,42 @@ class JsInteropTest {
         }
     }
 
+    @ParameterizedTest(name = "plaintext/2.0.0, java dials js: {0}")
+    @MethodSource("keys")
+    void plaintextJavaDialsJs(String key) throws Exception {
+        try (JsPeer js = JsPeer.start("--security", "plaintext", "--key", key);
+                Nodes.Node java = Nodes.startPlaintext(keyType(key))) {
+            Multiaddr listen = java.swarm().listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = java.swarm().dial(Multiaddr.parse(js.addrs.get(0)));
+            assertEquals("/plaintext/2.0.0", c.security());
+            assertEquals(PeerId.parse(js.peerId), c.remotePeer());
+            exercise(js, java, PeerId.parse(js.peerId), listen, "yamux");
+        }
+    }
+
+    @ParameterizedTest(name = "plaintext/2.0.0, js dials java: {0}")
+    @MethodSource("keys")
+    void plaintextJsDialsJava(String key) throws Exception {
+        try (JsPeer js = JsPeer.start("--security", "plaintext", "--key", key);
+                Nodes.Node java = Nodes.startPlaintext(keyType(key))) {
+            Multiaddr listen = java.swarm().listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            JsonObject dialed = js.call(30, "cmd", "dial", "addr",
+                    listen.withPeerId(java.swarm().localPeer().multihash()).toString());
+            assertEquals("/plaintext/2.0.0", dialed.get("encryption").getAsString());
+            assertEquals(java.swarm().localPeer().toString(), dialed.get("peer").getAsString());
+            PeerId jsId = PeerId.parse(js.peerId);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!java.swarm().isConnected(jsId) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            exercise(js, java, jsId, listen, "yamux");
+        }
+    }
+
+    static Stream<String> keys() {
+        return Stream.of("ed25519", "secp256k1", "rsa");
+    }
+
     /** Ping, identify and 1 MiB echo in both directions over the existing connection. */
     private void exercise(JsPeer js, Nodes.Node java, PeerId jsId, Multiaddr javaListen, String muxer)
             throws Exception {

@@ -17,9 +17,14 @@ import org.jlibp2p.core.protocol.EchoBehaviour;
 import org.jlibp2p.core.protocol.PingBehaviour;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
+import org.jlibp2p.core.swarm.SwarmConfig;
+import org.jlibp2p.identify.IdentifyBehaviour;
+import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.node.Stacks;
+import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
+import org.jlibp2p.transport.tcp.TcpTransport;
 
 /** Java nodes as the interop tests assemble them: TCP, Noise, one muxer, identify, ping and echo. */
 final class Nodes {
@@ -40,6 +45,18 @@ final class Nodes {
         Swarm swarm = Stacks.tcpNoise(key, AGENT, m);
         swarm.addBehaviour(new EchoBehaviour());
         return new Node(swarm, swarm.behaviour(PingBehaviour.class).orElseThrow());
+    }
+
+    /** A node secured with /plaintext/2.0.0 instead of Noise (no encryption; the identity is still exchanged). */
+    static Node startPlaintext(KeyType keyType) {
+        PrivateKey key = Keys.generate(keyType).privateKey();
+        Swarm swarm = new Swarm(new SwarmConfig(key, List.of(new TcpTransport()),
+                List.of(new PlaintextSecureChannel(key)), List.of(new Yamux())));
+        swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT)));
+        PingBehaviour ping = new PingBehaviour();
+        swarm.addBehaviour(ping);
+        swarm.addBehaviour(new EchoBehaviour());
+        return new Node(swarm, ping);
     }
 
     /** What an echo round trip sent and got back. */
