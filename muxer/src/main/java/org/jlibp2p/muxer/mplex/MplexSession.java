@@ -284,7 +284,7 @@ public final class MplexSession implements MuxedSession {
                 in.skipNBytes(length);
                 MplexStream stream = stream(id, flag);
                 if (stream != null) {
-                    stream.onRemoteClose();
+                    stream.onRemoteEndOfOutput();
                 }
             }
             case RESET_RECEIVER, RESET_INITIATOR -> {

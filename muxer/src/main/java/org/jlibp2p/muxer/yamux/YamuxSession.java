@@ -553,7 +553,7 @@ public final class YamuxSession implements MuxedSession {
             onAck(stream);
         }
         if ((flags & Header.FLAG_FIN) != 0) {
-            stream.onRemoteFin();
+            stream.onRemoteEndOfOutput();
         }
         if ((flags & FLAG_RST) != 0) {
             stream.onRemoteReset();

@@ -6,18 +6,11 @@ import static org.jlibp2p.muxer.yamux.Header.TYPE_DATA;
 import static org.jlibp2p.muxer.yamux.Header.TYPE_WINDOW_UPDATE;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jlibp2p.core.mux.MuxedStream;
-import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamResetException;
-import org.jlibp2p.muxer.internal.SegmentQueue;
+import org.jlibp2p.muxer.internal.BufferedStream;
 
 /**
  * One Yamux stream. Reads block until data, end-of-stream (the remote's FIN), a reset or the read timeout; writes
@@ -26,93 +19,35 @@ import org.jlibp2p.muxer.internal.SegmentQueue;
  * {@link YamuxConfig#maxStreamWindow()}) when updates are due within four round trips of each other (a round trip
  * counting as at least a millisecond).
  */
-final class YamuxStream implements MuxedStream {
+final class YamuxStream extends BufferedStream {
     /** The shortest round-trip time window tuning assumes. */
     private static final long MIN_TUNING_RTT_NANOS = 1_000_000;
     private final YamuxSession session;
-    private final long id;
     final boolean outbound;
 
     // Guarded by the session's lock.
     boolean acked;
     boolean removed;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readable = lock.newCondition();
-    private final Condition writable = lock.newCondition();
     // Guarded by lock.
-    private final SegmentQueue buffer = new SegmentQueue();
     private long sendWindow = YamuxConfig.INITIAL_STREAM_WINDOW;
     private int recvWindow = YamuxConfig.INITIAL_STREAM_WINDOW;
     private long recvCredit = YamuxConfig.INITIAL_STREAM_WINDOW;
     private long epochStart = System.nanoTime();
-    private boolean localWriteClosed;
-    private boolean remoteWriteClosed;
-    private boolean localReadClosed;
-    private StreamResetException resetCause;
-    private SessionClosedException sessionCause;
-    private long readTimeoutNanos;
 
     /** Serialises this stream's data frames and its FIN, so that no data follows the FIN on the wire. */
     private final ReentrantLock sendLock = new ReentrantLock();
     // Guarded by sendLock.
     private boolean finSent;
 
-    private final InputStream input = new Input();
-    private final OutputStream output = new Output();
-
     YamuxStream(YamuxSession session, long id, boolean outbound) {
+        super(id);
         this.session = session;
-        this.id = id;
         this.outbound = outbound;
     }
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public InputStream input() {
-        return input;
-    }
-
-    @Override
-    public OutputStream output() {
-        return output;
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative read timeout: " + timeout);
-        }
-        lock.lock();
-        try {
-            readTimeoutNanos = timeout.toNanos();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void closeOutput() throws IOException {
-        boolean finished;
-        lock.lock();
-        try {
-            if (localWriteClosed || resetCause != null) {
-                return;
-            }
-            if (sessionCause != null) {
-                throw new StreamResetException("session closed: " + sessionCause.getMessage(), sessionCause);
-            }
-            localWriteClosed = true;
-            writable.signalAll();
-            finished = remoteWriteClosed || localReadClosed;
-        } finally {
-            lock.unlock();
-        }
+    protected void sendEndOfOutput() throws IOException {
         sendLock.lock();
         try {
             finSent = true;
@@ -120,31 +55,26 @@ final class YamuxStream implements MuxedStream {
         } finally {
             sendLock.unlock();
         }
-        if (finished) {
-            session.removeStream(this);
-        }
     }
 
-    /**
-     * Half-closes (FIN) and stops reading: data not read yet is dropped, and data the remote sends from now on is
-     * answered with RST.
-     */
     @Override
-    public void close() {
-        try {
-            closeOutput();
-        } catch (IOException e) {
-            // The stream or the session is gone already; nothing left to tell the remote.
-        }
-        lock.lock();
-        try {
-            localReadClosed = true;
-            buffer.clear();
-            readable.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    protected void removeFromSession() {
         session.removeStream(this);
+    }
+
+    /** A read freed window: the update to send, if one is due. */
+    @Override
+    protected long consumed() {
+        return windowUpdateDue();
+    }
+
+    @Override
+    protected void afterRead(long windowUpdate) {
+        try {
+            session.sendWindowUpdate(id, windowUpdate);
+        } catch (IOException e) {
+            // The session failed; the next read or write reports it.
+        }
     }
 
     @Override
@@ -229,70 +159,12 @@ final class YamuxStream implements MuxedStream {
         }
     }
 
-    void onRemoteFin() {
-        boolean finished;
-        lock.lock();
-        try {
-            remoteWriteClosed = true;
-            readable.signalAll();
-            finished = localWriteClosed;
-        } finally {
-            lock.unlock();
-        }
-        if (finished) {
-            session.removeStream(this);
-        }
-    }
-
-    void onRemoteReset() {
-        lock.lock();
-        try {
-            if (resetCause == null) {
-                resetCause = new StreamResetException("stream " + id + " was reset by the remote");
-                buffer.clear();
-            }
-            readable.signalAll();
-            writable.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        session.removeStream(this);
-    }
-
-    /**
-     * The session ended. If the remote ended it, data already received stays readable (then end-of-stream if the
-     * remote had finished, else a reset); if this side closed it, the stream is reset.
-     */
-    void onSessionClosed(SessionClosedException cause, boolean keepBuffered) {
-        lock.lock();
-        try {
-            sessionCause = cause;
-            if (!keepBuffered && resetCause == null) {
-                resetCause = new StreamResetException("session closed: " + cause.getMessage(), cause);
-                buffer.clear();
-            }
-            readable.signalAll();
-            writable.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ for tests
 
     int receiveWindow() {
         lock.lock();
         try {
             return recvWindow;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long bufferedBytes() {
-        lock.lock();
-        try {
-            return buffer.size();
         } finally {
             lock.unlock();
         }
@@ -308,63 +180,6 @@ final class YamuxStream implements MuxedStream {
     }
 
     // ------------------------------------------------------------------------------------------------ data path
-
-    private int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (len == 0) {
-            return 0;
-        }
-        int n;
-        long update;
-        lock.lock();
-        try {
-            long timeout = readTimeoutNanos;
-            long remaining = timeout;
-            while (buffer.isEmpty()) {
-                if (localReadClosed) {
-                    throw new IOException("stream " + id + " is closed");
-                }
-                if (resetCause != null) {
-                    throw resetException();
-                }
-                if (remoteWriteClosed) {
-                    return -1;
-                }
-                if (sessionCause != null) {
-                    throw new StreamResetException("session closed: " + sessionCause.getMessage(), sessionCause);
-                }
-                try {
-                    if (timeout == 0) {
-                        readable.await();
-                    } else {
-                        if (remaining <= 0) {
-                            throw new SocketTimeoutException(
-                                    "read timed out after " + Duration.ofNanos(timeout) + " on stream " + id);
-                        }
-                        remaining = readable.awaitNanos(remaining);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while reading stream " + id);
-                }
-            }
-            if (localReadClosed) {
-                throw new IOException("stream " + id + " is closed");
-            }
-            n = buffer.read(b, off, len);
-            update = windowUpdateDue();
-        } finally {
-            lock.unlock();
-        }
-        if (update > 0) {
-            try {
-                session.sendWindowUpdate(id, update);
-            } catch (IOException e) {
-                // The session failed; the next read or write reports it.
-            }
-        }
-        return n;
-    }
 
     /** The window update to send now, if half a window or more is due; grows the window when tuning says so. */
     private long windowUpdateDue() {
@@ -392,7 +207,8 @@ final class YamuxStream implements MuxedStream {
         return delta;
     }
 
-    private void write(byte[] b, int off, int len) throws IOException {
+    @Override
+    protected void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         int maxFrame = session.maxDataFrame();
         while (len > 0) {
@@ -438,62 +254,12 @@ final class YamuxStream implements MuxedStream {
             throw new IOException("stream " + id + " output is closed");
         }
         if (sessionCause != null) {
-            throw new StreamResetException("session closed: " + sessionCause.getMessage(), sessionCause);
+            throw sessionClosed();
         }
-    }
-
-    private StreamResetException resetException() {
-        return new StreamResetException(resetCause.getMessage(), resetCause.getCause());
     }
 
     @Override
     public String toString() {
         return session + "/stream-" + id;
-    }
-
-    private final class Input extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = YamuxStream.this.read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return YamuxStream.this.read(b, off, len);
-        }
-
-        @Override
-        public int available() {
-            lock.lock();
-            try {
-                return (int) Math.min(Integer.MAX_VALUE, buffer.size());
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void close() {
-            YamuxStream.this.close();
-        }
-    }
-
-    private final class Output extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            YamuxStream.this.write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            YamuxStream.this.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            closeOutput();
-        }
     }
 }
