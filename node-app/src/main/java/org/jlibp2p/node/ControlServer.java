@@ -414,7 +414,7 @@ final class ControlServer implements Closeable {
     private Response identify() {
         return ok().setIdentify(P2pdProtos.IdentifyResponse.newBuilder()
                 .setId(ByteString.copyFrom(swarm.localPeer().bytes()))
-                .addAllAddrs(bytesOf(DialableAddresses.of(swarm.listenAddresses())))).build();
+                .addAllAddrs(bytesOf(swarm.listenAddresses()))).build();
     }
 
     private Response connect(Request req) throws IOException {

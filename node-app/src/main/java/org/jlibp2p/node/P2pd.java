@@ -132,9 +132,9 @@ public final class P2pd {
 
     /** A running daemon: the node and its control socket. */
     record Daemon(Swarm swarm, ControlServer control) implements AutoCloseable {
-        /** The addresses other nodes can dial, as printed under {@code Peer Addrs:}. */
+        /** Dialable addresses (the swarm expands wildcards), as printed under {@code Peer Addrs:}. */
         List<Multiaddr> addresses() {
-            return DialableAddresses.of(swarm.listenAddresses());
+            return swarm.listenAddresses();
         }
 
         /** Closes the control socket (removing a unix socket file), then the node. Idempotent. */
