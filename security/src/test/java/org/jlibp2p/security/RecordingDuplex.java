@@ -6,10 +6,11 @@ import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.io.Duplex;
 
-/** Wraps a duplex, counts the writes reaching it, and flips the last byte of the next write when asked to. */
+/** Wraps a duplex, counts the writes reaching it and their bytes, and flips the last byte of the next write when asked to. */
 public final class RecordingDuplex implements Duplex {
     private final Duplex inner;
     private final AtomicInteger writes = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean corruptNextWrite;
     private volatile int largestWrite;
 
@@ -22,6 +23,7 @@ public final class RecordingDuplex implements Duplex {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             writes.incrementAndGet();
+            bytes.addAndGet(len);
             largestWrite = Math.max(largestWrite, len);
             if (corruptNextWrite && len > 0) {
                 corruptNextWrite = false;
@@ -45,6 +47,10 @@ public final class RecordingDuplex implements Duplex {
 
     public int writes() {
         return writes.get();
+    }
+
+    public long bytesWritten() {
+        return bytes.get();
     }
 
     public int largestWrite() {

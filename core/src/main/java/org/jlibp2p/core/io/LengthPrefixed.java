@@ -27,7 +27,18 @@ public final class LengthPrefixed {
         if (length > maxLength) {
             throw new FrameTooLargeException(length, maxLength);
         }
-        byte[] frame = in.readNBytes((int) length);
+        return readExactly(in, (int) length);
+    }
+
+    /**
+     * Reads exactly {@code length} bytes, the body of a frame whose header gave its length (checked against a
+     * limit by the caller), through {@link InputStream#readNBytes(int)}, which a buffering stream can serve
+     * without an extra copy.
+     *
+     * @throws TruncatedFrameException if the stream ends first
+     */
+    public static byte[] readExactly(InputStream in, int length) throws IOException {
+        byte[] frame = in.readNBytes(length);
         if (frame.length != length) {
             throw new TruncatedFrameException(length, frame.length);
         }

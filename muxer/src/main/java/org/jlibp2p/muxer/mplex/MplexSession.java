@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.io.FrameTooLargeException;
-import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
@@ -305,12 +305,7 @@ public final class MplexSession implements MuxedSession {
     }
 
     private byte[] readPayload(int length) throws IOException {
-        byte[] payload = new byte[length];
-        int n = in.readNBytes(payload, 0, length);
-        if (n != length) {
-            throw new TruncatedFrameException(length, n);
-        }
-        return payload;
+        return LengthPrefixed.readExactly(in, length);
     }
 
     private void onNewStream(long id, byte[] streamName) throws MuxerProtocolException {

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
@@ -327,6 +328,16 @@ public final class YamuxSession implements MuxedSession {
      */
     void writeFrame(int type, int flags, long streamId, long length, byte[] payload, int off, int len, boolean force)
             throws IOException {
+        writeFrame(type, flags, streamId, length, payload, off, len, force, true);
+    }
+
+    /**
+     * Writes one frame, and flushes if {@code flush}: a stream writing several frames in a row flushes after the
+     * last, so that a buffering output sends them together. Whoever leaves a frame unflushed must flush before it
+     * waits for anything the remote would send in answer.
+     */
+    void writeFrame(int type, int flags, long streamId, long length, byte[] payload, int off, int len, boolean force,
+            boolean flush) throws IOException {
         IOException failure;
         writeLock.lock();
         try {
@@ -348,7 +359,9 @@ public final class YamuxSession implements MuxedSession {
                 System.arraycopy(payload, off, joinBuffer, Header.SIZE, len);
                 out.write(joinBuffer, 0, Header.SIZE + len);
             }
-            out.flush();
+            if (flush) {
+                out.flush();
+            }
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "{0}: sent {1}", name, Header.describe(type, flags, streamId, length));
             }
@@ -539,12 +552,7 @@ public final class YamuxSession implements MuxedSession {
                     throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
                             + " exceeds its receive window of " + credit);
                 }
-                byte[] payload = new byte[(int) length];
-                int n = in.readNBytes(payload, 0, payload.length);
-                if (n != payload.length) {
-                    throw new TruncatedFrameException(length, n);
-                }
-                stream.onData(payload);
+                stream.onData(LengthPrefixed.readExactly(in, (int) length));
             }
         } else if (length > 0 && (flags & FLAG_RST) == 0) {
             stream.onWindowUpdate(length);

@@ -213,6 +213,7 @@ final class YamuxStream extends BufferedStream {
         int maxFrame = session.maxDataFrame();
         while (len > 0) {
             int n;
+            boolean flush;
             lock.lock();
             try {
                 while (true) {
@@ -229,6 +230,9 @@ final class YamuxStream extends BufferedStream {
                 }
                 n = (int) Math.min(Math.min(len, sendWindow), maxFrame);
                 sendWindow -= n;
+                // Flush after the last frame of this write, or before the window runs out: the next frame would wait
+                // for a window update the remote sends only once it has read what is sent.
+                flush = n == len || sendWindow == 0;
             } finally {
                 lock.unlock();
             }
@@ -237,7 +241,7 @@ final class YamuxStream extends BufferedStream {
                 if (finSent) {
                     throw new IOException("stream " + id + " output is closed");
                 }
-                session.writeFrame(TYPE_DATA, 0, id, n, b, off, n, false);
+                session.writeFrame(TYPE_DATA, 0, id, n, b, off, n, false, flush);
             } finally {
                 sendLock.unlock();
             }

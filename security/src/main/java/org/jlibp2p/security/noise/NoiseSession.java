@@ -3,6 +3,7 @@ package org.jlibp2p.security.noise;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,10 +18,11 @@ import org.jlibp2p.core.security.SecureSession;
  * A connection secured by the libp2p Noise handshake. Every transport message is a frame: a 2-byte big-endian length
  * and at most 65535 bytes of ChaCha20-Poly1305 ciphertext, so at most {@value #MAX_PLAINTEXT} plaintext bytes.
  *
- * <p>The output buffers writes up to one frame's plaintext; a full buffer or {@link OutputStream#flush()} sends a
- * frame. The input reads ahead and decrypts frame by frame in place, or straight into the caller's array when the
- * frame fits. Both take their 64 KiB buffers from a pool shared by all sessions only while they have bytes to keep,
- * so an idle session holds none. A frame that fails authentication closes the connection and fails this and every later read with
+ * <p>The output buffers writes up to one frame's plaintext and seals a frame when it is full; {@link
+ * OutputStream#flush()} seals what is buffered and sends every frame sealed since the last flush in one write. The
+ * input reads ahead and decrypts frame by frame in place, or straight into the caller's array when the frame fits.
+ * Both take their buffers from pools shared by all sessions only while they have bytes to keep, so an idle session
+ * holds none. A frame that fails authentication closes the connection and fails this and every later read with
  * {@link FrameAuthenticationException}. One thread may read while another writes; each direction is locked.
  */
 public final class NoiseSession implements SecureSession {
@@ -30,10 +32,23 @@ public final class NoiseSession implements SecureSession {
     public static final int MAX_PLAINTEXT = MAX_FRAME - CipherState.TAG_LENGTH;
 
     private static final System.Logger LOG = System.getLogger(NoiseSession.class.getName());
-    /** Frame buffers (a length prefix and the largest message), shared by the sessions of this JVM. */
-    static final BufferPool BUFFERS = new BufferPool(2 + MAX_FRAME, 64);
+    /** The most bytes one frame takes on the wire: its length prefix and the largest message. */
+    static final int MAX_WIRE_FRAME = 2 + MAX_FRAME;
+    /**
+     * Read-ahead buffers of inputs, room for four largest frames, shared by the sessions of this JVM. One read from
+     * the socket takes up to four frames, and a frame that straddles the end of the buffer (moved to its front) costs a
+     * copy at most once per four frames.
+     */
+    static final BufferPool READ_BUFFERS = new BufferPool(4 * MAX_WIRE_FRAME, 16);
+    /**
+     * Buffers of outputs, room for two largest frames, shared by the sessions of this JVM: a flush writes every frame
+     * sealed since the last one in one system call, e.g. the full frame and the small remainder of a 64 KiB write.
+     */
+    static final BufferPool WRITE_BUFFERS = new BufferPool(2 * MAX_WIRE_FRAME, 32);
     /** What an input reads into while it holds no frame buffer: enough for a frame carrying a Yamux header. */
     private static final int SCRATCH = 64;
+    /** Up to this length, {@code readNBytes(int)} allocates the whole array at once. */
+    private static final int PRESIZED_READ_LIMIT = 1 << 20;
 
     private final Duplex insecure;
     private final PeerId localPeer;
@@ -121,7 +136,7 @@ public final class NoiseSession implements SecureSession {
 
     /**
      * Decrypts frames from the insecure input. Reads ahead as far as its buffer allows, so that a frame usually costs
-     * one system call, and decrypts in place. The 64 KiB buffer comes from {@link #BUFFERS} when a frame needs it and
+     * one system call, and decrypts in place. The buffer comes from {@link #READ_BUFFERS} when a frame needs it and
      * goes back once everything in it is consumed and the socket seems drained (the last read returned less than it
      * asked for); meanwhile, and on an idle connection, small frames (pings, window updates) are read through a
      * small scratch array.
@@ -190,6 +205,35 @@ public final class NoiseSession implements SecureSession {
             }
         }
 
+        /**
+         * Reads up to {@code len} bytes into a new array. When the frame at hand holds them all (a Yamux or mplex
+         * payload usually sits in one frame with its header), they are copied straight out of it, into an array
+         * that needs no zeroing first.
+         */
+        @Override
+        public byte[] readNBytes(int len) throws IOException {
+            if (len < 0) {
+                throw new IllegalArgumentException("len < 0");
+            }
+            lock.lock();
+            try {
+                if (plimit - ppos >= len) {
+                    byte[] out = Arrays.copyOfRange(cur == null ? scratch : cur, ppos, ppos + len);
+                    ppos += len;
+                    releaseIfDrained();
+                    return out;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (len > PRESIZED_READ_LIMIT) {
+                return super.readNBytes(len); // reads in bounded steps: len may be far more than will come
+            }
+            byte[] out = new byte[len];
+            int n = readNBytes(out, 0, len);
+            return n == len ? out : Arrays.copyOf(out, n);
+        }
+
         @Override
         public int available() {
             lock.lock();
@@ -255,16 +299,16 @@ public final class NoiseSession implements SecureSession {
             int have = end - rpos;
             byte[] target = cur;
             if (cur == null) {
-                target = lastReadFull ? BUFFERS.take() : scratch;
+                target = lastReadFull ? READ_BUFFERS.take() : scratch;
                 pooled = target != scratch;
             } else if (need > cur.length) {
-                target = BUFFERS.take();
+                target = READ_BUFFERS.take();
             }
             if (have > 0 && (target != cur || rpos > 0)) {
                 System.arraycopy(cur, rpos, target, 0, have);
             }
             if (target != cur && pooled && cur != null && cur != scratch) {
-                BUFFERS.give(cur);
+                READ_BUFFERS.give(cur);
             }
             if (target != cur) {
                 pooled = target != scratch;
@@ -301,7 +345,7 @@ public final class NoiseSession implements SecureSession {
                 return;
             }
             if (pooled) {
-                BUFFERS.give(cur);
+                READ_BUFFERS.give(cur);
             }
             cur = null;
             pooled = false;
@@ -331,17 +375,20 @@ public final class NoiseSession implements SecureSession {
     }
 
     /**
-     * Buffers plaintext and sends it as encrypted frames. The buffer comes from {@link #BUFFERS} when there is
-     * something to keep and goes back as soon as it is sent, so an idle connection holds none. A write that completes
-     * a frame encrypts the buffered bytes and the caller's in one message, and whole frames are encrypted straight
-     * from the caller's array: plaintext is never copied to be sent.
+     * Seals plaintext into encrypted frames and sends them. Frames are built in a buffer from {@link #WRITE_BUFFERS},
+     * taken when there is something to keep and given back once it is sent, so an idle connection holds none. The
+     * frame being built takes the buffered plaintext; a write that completes it encrypts the buffered bytes and the
+     * caller's in one message, so whole frames are encrypted straight from the caller's array. Sealed frames wait
+     * in the buffer until {@link #flush()}, or until the buffer has no room for another frame, and then go out in
+     * one write.
      */
     private final class NoiseOutput extends OutputStream {
         private final CipherState cipher;
         private final OutputStream out = insecure.output();
         private final ReentrantLock lock = new ReentrantLock();
-        /** Null, or the frame being built: its 2-byte length, then {@code buffered} bytes of plaintext. */
-        private byte[] frame;
+        /** Null, or sealed frames in [0, sealed) followed by the frame being built: its 2-byte length slot, then {@code buffered} bytes of plaintext. */
+        private byte[] buf;
+        private int sealed;
         private int buffered;
         private boolean closed;
 
@@ -354,12 +401,12 @@ public final class NoiseSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                if (frame == null) {
-                    frame = BUFFERS.take();
+                if (buf == null) {
+                    buf = WRITE_BUFFERS.take();
                 }
-                frame[2 + buffered++] = (byte) b;
+                buf[sealed + 2 + buffered++] = (byte) b;
                 if (buffered == MAX_PLAINTEXT) {
-                    sendBuffered();
+                    seal(buf, 0, 0);
                 }
             } finally {
                 lock.unlock();
@@ -373,18 +420,18 @@ public final class NoiseSession implements SecureSession {
             try {
                 ensureOpen();
                 while (len > 0) {
+                    if (buf == null) {
+                        buf = WRITE_BUFFERS.take();
+                    }
                     if (buffered + len >= MAX_PLAINTEXT) {
                         // A whole frame: what is buffered, then straight from the caller's array.
                         int n = MAX_PLAINTEXT - buffered;
-                        sendFrame(b, off, n);
+                        seal(b, off, n);
                         off += n;
                         len -= n;
                         continue;
                     }
-                    if (frame == null) {
-                        frame = BUFFERS.take();
-                    }
-                    System.arraycopy(b, off, frame, 2 + buffered, len);
+                    System.arraycopy(b, off, buf, sealed + 2 + buffered, len);
                     buffered += len;
                     len = 0;
                 }
@@ -398,9 +445,7 @@ public final class NoiseSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                if (buffered > 0) {
-                    sendBuffered();
-                }
+                sendAll();
                 out.flush();
             } finally {
                 lock.unlock();
@@ -414,33 +459,50 @@ public final class NoiseSession implements SecureSession {
                 if (closed) {
                     return;
                 }
-                if (buffered > 0) {
-                    sendBuffered();
+                try {
+                    sendAll();
+                } finally {
+                    closed = true;
+                    insecure.closeOutput();
                 }
-                closed = true;
-                insecure.closeOutput();
             } finally {
                 lock.unlock();
             }
         }
 
-        private void sendBuffered() throws IOException {
-            sendFrame(frame, 2 + buffered, 0);
+        /** Seals the frame being built, if any, writes every sealed frame, and gives the buffer back. */
+        private void sendAll() throws IOException {
+            if (buffered > 0) {
+                seal(buf, 0, 0);
+            }
+            if (buf != null) {
+                writeSealed();
+                WRITE_BUFFERS.give(buf);
+                buf = null;
+            }
         }
 
-        /** Sends one frame: the buffered plaintext followed by {@code len} bytes of {@code src}. */
-        private void sendFrame(byte[] src, int off, int len) throws IOException {
-            byte[] f = frame != null ? frame : BUFFERS.take();
-            int held = buffered;
-            frame = null;
+        /**
+         * Seals one frame: the buffered plaintext followed by {@code len} bytes of {@code src}, encrypted in place
+         * behind the frames sealed before. Writes them all once the buffer has no room for another whole frame.
+         */
+        private void seal(byte[] src, int off, int len) throws IOException {
+            int at = sealed;
+            int n = cipher.encryptGather(buf, at + 2, buffered, src, off, len, buf, at + 2);
+            buf[at] = (byte) (n >>> 8);
+            buf[at + 1] = (byte) n;
+            sealed = at + 2 + n;
             buffered = 0;
-            int n = cipher.encryptGather(f, 2, held, src, off, len, f, 2);
-            f[0] = (byte) (n >>> 8);
-            f[1] = (byte) n;
-            try {
-                out.write(f, 0, 2 + n);
-            } finally {
-                BUFFERS.give(f);
+            if (sealed + MAX_WIRE_FRAME > buf.length) {
+                writeSealed();
+            }
+        }
+
+        private void writeSealed() throws IOException {
+            int n = sealed;
+            sealed = 0;
+            if (n > 0) {
+                out.write(buf, 0, n);
             }
         }
 

@@ -188,19 +188,41 @@ class NoiseSecureChannelTest {
     }
 
     @Test
-    void largeWritesAreSplitIntoFullFrames() throws Exception {
+    void largeWritesAreSplitIntoFullFramesSentTwoToAWrite() throws Exception {
         Duplex[] pair = pipe();
         RecordingDuplex recording = new RecordingDuplex(pair[0]);
         Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
         int before = recording.writes();
+        long bytesBefore = recording.bytesWritten();
         byte[] data = new byte[3 * NoiseSession.MAX_PLAINTEXT + 10];
         new Random(1).nextBytes(data);
         Future<byte[]> received = executor.submit(() -> s.responder().input().readNBytes(data.length));
         s.initiator().output().write(data);
         s.initiator().output().flush();
         assertArrayEquals(data, await(received));
-        assertEquals(before + 4, recording.writes());
-        assertEquals(2 + 65535, recording.largestWrite());
+        // Three full frames and one of 10 bytes: the first two go out together once the buffer holds no third, the
+        // others together at the flush.
+        assertEquals(before + 2, recording.writes());
+        assertEquals(2 * (2 + 65535), recording.largestWrite());
+        assertEquals(bytesBefore + 3 * (2 + 65535) + 2 + 10 + 16, recording.bytesWritten());
+    }
+
+    @Test
+    void aFullFrameWaitsForTheFlushAndGoesOutWithWhatFollows() throws Exception {
+        Duplex[] pair = pipe();
+        RecordingDuplex recording = new RecordingDuplex(pair[0]);
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()), recording, pair[1]);
+        int before = recording.writes();
+        byte[] data = new byte[NoiseSession.MAX_PLAINTEXT + 29];
+        new Random(2).nextBytes(data);
+        Future<byte[]> received = executor.submit(() -> s.responder().input().readNBytes(data.length));
+        s.initiator().output().write(data, 0, NoiseSession.MAX_PLAINTEXT);
+        s.initiator().output().write(data, NoiseSession.MAX_PLAINTEXT, 29);
+        assertEquals(before, recording.writes());
+        s.initiator().output().flush();
+        assertEquals(before + 1, recording.writes());
+        assertEquals(2 + 65535 + 2 + 29 + 16, recording.largestWrite());
+        assertArrayEquals(data, await(received));
     }
 
     @Test
