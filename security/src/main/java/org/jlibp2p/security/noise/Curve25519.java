@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  *
  * <p>Field elements are five {@code long} limbs of radix 2^51, least significant first. Products of limbs are
  * 128-bit; each is taken as its low 64 bits ({@code a * b}) and its bits from 53 up
- * ({@link Math#unsignedMultiplyHigh} of {@code a} and {@code b << 11}), so a column of products is summed in two
+ * ({@link Math#unsignedMultiplyHigh} of {@code a << 11} and {@code b}), so a column of products is summed in two
  * plain {@code long}s with no carry bookkeeping: the column's remainder below 2^53 is recovered from the wrapped sum of
  * the low words (see {@link #mul}).
  *
@@ -146,100 +146,89 @@ final class Curve25519 {
     }
 
     /**
-     * {@code out = f * g}. Column j of the schoolbook product (j = 0..8, weight 2^(51j)) is summed twice: {@code lo}
-     * the wrapped sum of the low 64 bits of its products, {@code hi} the exact sum of their bits from 53 up. As each
-     * product is {@code h * 2^53 + l} with {@code l < 2^53}, the column equals {@code hi * 2^53 + (lo - (hi << 53))}
-     * with the second term (the sum of the {@code l}, below 5 * 2^53) computed exactly despite the wrap. The
-     * {@code hi * 2^53} part is {@code 4 hi} in the next column. Columns 5..9 fold onto 0..4 times 19 (2^255 = 19).
+     * {@code out = f * g}, for limbs below 2^53. Output limb k collects the products of limbs i and j with i + j = k,
+     * and 19 times those with i + j = k + 5 (2^255 = 19 mod p), taken as {@code f_i * 19 g_j}: the schoolbook product
+     * folded onto five columns. Each column is summed twice: {@code lo}, the wrapped sum of the low 64 bits of its
+     * products, and {@code hi}, the exact sum of their bits from 53 up ({@code unsignedMultiplyHigh(f_i << 11, x)} is
+     * {@code f_i x >> 53}). As each product is {@code h * 2^53 + l} with {@code l < 2^53}, the column equals
+     * {@code hi * 2^53 + (lo - (hi << 53))}, the second term (the sum of the {@code l}, below 5 * 2^53) exact despite
+     * the wrap; {@code hi * 2^53} is {@code 4 hi} in the next column, and {@code 76 hi} in column 0 for column 4
+     * (2^257 = 76 mod p).
      *
-     * <p>With limbs below 2^53 every product is below 2^106, so each {@code hi} is below 5 * 2^53, each column value
-     * (its remainders plus {@code 4 hi} of the column before) below 25 * 2^53 &lt; 2^58, and each folded sum below
-     * 20 * 2^58 &lt; 2^63: no {@code long} overflows. ({@link #sqr} doubles one factor instead of a product, with the
-     * same bounds.)
+     * <p>Bounds: a product is below 2^106, or 19 * 2^106 when folded, so a {@code hi} is below 77 * 2^53 &lt; 2^59.3
+     * (column 0: one plain product, four folded); column 4 has no folded products, so its {@code hi} is below
+     * 5 * 2^53 and {@code 76 hi} below 2^61.6. Every limb before the carries is below 2^62: no {@code long}
+     * overflows.
      */
     static void mul(long[] out, long[] f, long[] g) {
         long f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
         long g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
-        long h0 = g0 << 11, h1 = g1 << 11, h2 = g2 << 11, h3 = g3 << 11, h4 = g4 << 11;
+        long s0 = f0 << 11, s1 = f1 << 11, s2 = f2 << 11, s3 = f3 << 11, s4 = f4 << 11;
+        long n1 = 19 * g1, n2 = 19 * g2, n3 = 19 * g3, n4 = 19 * g4;
 
-        long lo0 = f0 * g0;
-        long hi0 = Math.unsignedMultiplyHigh(f0, h0);
-        long lo1 = f0 * g1 + f1 * g0;
-        long hi1 = Math.unsignedMultiplyHigh(f0, h1) + Math.unsignedMultiplyHigh(f1, h0);
-        long lo2 = f0 * g2 + f1 * g1 + f2 * g0;
-        long hi2 = Math.unsignedMultiplyHigh(f0, h2) + Math.unsignedMultiplyHigh(f1, h1)
-                + Math.unsignedMultiplyHigh(f2, h0);
-        long lo3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0;
-        long hi3 = Math.unsignedMultiplyHigh(f0, h3) + Math.unsignedMultiplyHigh(f1, h2)
-                + Math.unsignedMultiplyHigh(f2, h1) + Math.unsignedMultiplyHigh(f3, h0);
+        long lo0 = f0 * g0 + f1 * n4 + f2 * n3 + f3 * n2 + f4 * n1;
+        long hi0 = Math.unsignedMultiplyHigh(s0, g0) + Math.unsignedMultiplyHigh(s1, n4)
+                + Math.unsignedMultiplyHigh(s2, n3) + Math.unsignedMultiplyHigh(s3, n2)
+                + Math.unsignedMultiplyHigh(s4, n1);
+        long lo1 = f0 * g1 + f1 * g0 + f2 * n4 + f3 * n3 + f4 * n2;
+        long hi1 = Math.unsignedMultiplyHigh(s0, g1) + Math.unsignedMultiplyHigh(s1, g0)
+                + Math.unsignedMultiplyHigh(s2, n4) + Math.unsignedMultiplyHigh(s3, n3)
+                + Math.unsignedMultiplyHigh(s4, n2);
+        long lo2 = f0 * g2 + f1 * g1 + f2 * g0 + f3 * n4 + f4 * n3;
+        long hi2 = Math.unsignedMultiplyHigh(s0, g2) + Math.unsignedMultiplyHigh(s1, g1)
+                + Math.unsignedMultiplyHigh(s2, g0) + Math.unsignedMultiplyHigh(s3, n4)
+                + Math.unsignedMultiplyHigh(s4, n3);
+        long lo3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * n4;
+        long hi3 = Math.unsignedMultiplyHigh(s0, g3) + Math.unsignedMultiplyHigh(s1, g2)
+                + Math.unsignedMultiplyHigh(s2, g1) + Math.unsignedMultiplyHigh(s3, g0)
+                + Math.unsignedMultiplyHigh(s4, n4);
         long lo4 = f0 * g4 + f1 * g3 + f2 * g2 + f3 * g1 + f4 * g0;
-        long hi4 = Math.unsignedMultiplyHigh(f0, h4) + Math.unsignedMultiplyHigh(f1, h3)
-                + Math.unsignedMultiplyHigh(f2, h2) + Math.unsignedMultiplyHigh(f3, h1)
-                + Math.unsignedMultiplyHigh(f4, h0);
-        long lo5 = f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1;
-        long hi5 = Math.unsignedMultiplyHigh(f1, h4) + Math.unsignedMultiplyHigh(f2, h3)
-                + Math.unsignedMultiplyHigh(f3, h2) + Math.unsignedMultiplyHigh(f4, h1);
-        long lo6 = f2 * g4 + f3 * g3 + f4 * g2;
-        long hi6 = Math.unsignedMultiplyHigh(f2, h4) + Math.unsignedMultiplyHigh(f3, h3)
-                + Math.unsignedMultiplyHigh(f4, h2);
-        long lo7 = f3 * g4 + f4 * g3;
-        long hi7 = Math.unsignedMultiplyHigh(f3, h4) + Math.unsignedMultiplyHigh(f4, h3);
-        long lo8 = f4 * g4;
-        long hi8 = Math.unsignedMultiplyHigh(f4, h4);
+        long hi4 = Math.unsignedMultiplyHigh(s0, g4) + Math.unsignedMultiplyHigh(s1, g3)
+                + Math.unsignedMultiplyHigh(s2, g2) + Math.unsignedMultiplyHigh(s3, g1)
+                + Math.unsignedMultiplyHigh(s4, g0);
 
-        reduce(out, lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7, lo8, hi8);
+        reduce(out, lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
-    /** {@code out = f^2}: {@link #mul} with the 10 products that occur twice computed once, from {@code 2 f_i}. */
+    /**
+     * {@code out = f^2}, for limbs below 2^53: {@link #mul} with each product of two different limbs computed once and
+     * doubled through its second factor ({@code 2 f_j}, {@code 38 f_j}), 15 products instead of 25. The same bounds
+     * hold: column 0 has one plain product and two below 38 * 2^106.
+     */
     static void sqr(long[] out, long[] f) {
         long f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
-        long d0 = f0 << 1, d1 = f1 << 1, d2 = f2 << 1, d3 = f3 << 1;
-        long h0 = f0 << 11, h1 = f1 << 11, h2 = f2 << 11, h3 = f3 << 11, h4 = f4 << 11;
+        long s0 = f0 << 11, s1 = f1 << 11, s2 = f2 << 11, s3 = f3 << 11, s4 = f4 << 11;
+        long d1 = f1 << 1, d2 = f2 << 1, d3 = f3 << 1, d4 = f4 << 1;
+        long n3 = 19 * f3, n4 = 19 * f4, m3 = n3 << 1, m4 = n4 << 1;
 
-        long lo0 = f0 * f0;
-        long hi0 = Math.unsignedMultiplyHigh(f0, h0);
-        long lo1 = d0 * f1;
-        long hi1 = Math.unsignedMultiplyHigh(d0, h1);
-        long lo2 = d0 * f2 + f1 * f1;
-        long hi2 = Math.unsignedMultiplyHigh(d0, h2) + Math.unsignedMultiplyHigh(f1, h1);
-        long lo3 = d0 * f3 + d1 * f2;
-        long hi3 = Math.unsignedMultiplyHigh(d0, h3) + Math.unsignedMultiplyHigh(d1, h2);
-        long lo4 = d0 * f4 + d1 * f3 + f2 * f2;
-        long hi4 = Math.unsignedMultiplyHigh(d0, h4) + Math.unsignedMultiplyHigh(d1, h3)
-                + Math.unsignedMultiplyHigh(f2, h2);
-        long lo5 = d1 * f4 + d2 * f3;
-        long hi5 = Math.unsignedMultiplyHigh(d1, h4) + Math.unsignedMultiplyHigh(d2, h3);
-        long lo6 = d2 * f4 + f3 * f3;
-        long hi6 = Math.unsignedMultiplyHigh(d2, h4) + Math.unsignedMultiplyHigh(f3, h3);
-        long lo7 = d3 * f4;
-        long hi7 = Math.unsignedMultiplyHigh(d3, h4);
-        long lo8 = f4 * f4;
-        long hi8 = Math.unsignedMultiplyHigh(f4, h4);
+        long lo0 = f0 * f0 + f1 * m4 + f2 * m3;
+        long hi0 = Math.unsignedMultiplyHigh(s0, f0) + Math.unsignedMultiplyHigh(s1, m4)
+                + Math.unsignedMultiplyHigh(s2, m3);
+        long lo1 = f0 * d1 + f2 * m4 + f3 * n3;
+        long hi1 = Math.unsignedMultiplyHigh(s0, d1) + Math.unsignedMultiplyHigh(s2, m4)
+                + Math.unsignedMultiplyHigh(s3, n3);
+        long lo2 = f0 * d2 + f1 * f1 + f3 * m4;
+        long hi2 = Math.unsignedMultiplyHigh(s0, d2) + Math.unsignedMultiplyHigh(s1, f1)
+                + Math.unsignedMultiplyHigh(s3, m4);
+        long lo3 = f0 * d3 + f1 * d2 + f4 * n4;
+        long hi3 = Math.unsignedMultiplyHigh(s0, d3) + Math.unsignedMultiplyHigh(s1, d2)
+                + Math.unsignedMultiplyHigh(s4, n4);
+        long lo4 = f0 * d4 + f1 * d3 + f2 * f2;
+        long hi4 = Math.unsignedMultiplyHigh(s0, d4) + Math.unsignedMultiplyHigh(s1, d3)
+                + Math.unsignedMultiplyHigh(s2, f2);
 
-        reduce(out, lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5, lo6, hi6, lo7, hi7, lo8, hi8);
+        reduce(out, lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
-    /** Turns the nine column sums of {@link #mul} into five limbs below 2^51 + 2^17. */
+    /** Turns the five column sums of {@link #mul} into five limbs below 2^51 + 2^17. */
     private static void reduce(long[] out, long lo0, long hi0, long lo1, long hi1, long lo2, long hi2, long lo3,
-            long hi3, long lo4, long hi4, long lo5, long hi5, long lo6, long hi6, long lo7, long hi7, long lo8,
-            long hi8) {
-        // Column j: the remainders below 2^53 of its own products plus the overflow of column j - 1.
-        long c0 = lo0 - (hi0 << 53);
-        long c1 = lo1 - (hi1 << 53) + (hi0 << 2);
-        long c2 = lo2 - (hi2 << 53) + (hi1 << 2);
-        long c3 = lo3 - (hi3 << 53) + (hi2 << 2);
-        long c4 = lo4 - (hi4 << 53) + (hi3 << 2);
-        long c5 = lo5 - (hi5 << 53) + (hi4 << 2);
-        long c6 = lo6 - (hi6 << 53) + (hi5 << 2);
-        long c7 = lo7 - (hi7 << 53) + (hi6 << 2);
-        long c8 = lo8 - (hi8 << 53) + (hi7 << 2);
-        long c9 = hi8 << 2;
-
-        long r0 = c0 + 19 * c5;
-        long r1 = c1 + 19 * c6;
-        long r2 = c2 + 19 * c7;
-        long r3 = c3 + 19 * c8;
-        long r4 = c4 + 19 * c9;
+            long hi3, long lo4, long hi4) {
+        // Column k: the remainders below 2^53 of its own products plus the part of column k - 1 from 2^53 up.
+        long r0 = lo0 - (hi0 << 53) + 76 * hi4;
+        long r1 = lo1 - (hi1 << 53) + (hi0 << 2);
+        long r2 = lo2 - (hi2 << 53) + (hi1 << 2);
+        long r3 = lo3 - (hi3 << 53) + (hi2 << 2);
+        long r4 = lo4 - (hi4 << 53) + (hi3 << 2);
 
         r1 += r0 >>> 51;
         r0 &= MASK51;
