@@ -14,12 +14,10 @@ import java.nio.ByteOrder;
  * the low words (see {@link #mul}).
  *
  * <p>Constant time with respect to the scalar: the ladder runs over all 255 bits, swaps by mask arithmetic, and no
- * branch or array index depends on the scalar or on the point. Nothing is allocated after the start of a call.
+ * branch or array index depends on the scalar or on the point. The field elements are allocated once per call, before
+ * the ladder.
  */
 final class Curve25519 {
-    /** The length of scalars, u-coordinates and results. */
-    static final int LENGTH = 32;
-
     private static final long MASK51 = (1L << 51) - 1;
     /** (A - 2) / 4 for the curve constant A = 486662. */
     private static final long A24 = 121665;
@@ -125,7 +123,8 @@ final class Curve25519 {
     /*
      * Limb bounds. mul and sqr take limbs below 2^53 and return limbs below 2^51 + 2^17. add of two such outputs gives
      * limbs below 2^52 + 2^18; sub adds 2p first (limbs 2^52 - 38, 2^52 - 2, ...) so it stays non-negative for a
-     * subtrahend that is a mul or sqr output, and gives limbs below 2^53. mulA24 returns limbs below 2^51 + 2^24.
+     * subtrahend that is a mul or sqr output, and gives limbs below 2^53. mulA24 returns limbs below 2^51 + 2^24, so
+     * AA + a24 E is below 2^52 + 2^25. Every operand of mul and sqr in the ladder is one of these.
      */
 
     private static void add(long[] out, long[] f, long[] g) {

@@ -301,6 +301,13 @@ class Curve25519Test {
         assertArrayEquals(out, X25519KeyPair.fromPrivateKey(k).agree(u));
     }
 
+    @Test
+    void keyPairRejectsPublicKeysOfOtherLengths() {
+        X25519KeyPair pair = X25519KeyPair.fromPrivateKey(new byte[32]);
+        assertThrows(IllegalArgumentException.class, () -> pair.agree(new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> pair.agree(new byte[33]));
+    }
+
     // The field arithmetic against BigInteger, with limbs up to the bounds documented in Curve25519.
 
     private static BigInteger value(long[] f) {
