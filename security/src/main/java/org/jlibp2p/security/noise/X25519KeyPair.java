@@ -6,8 +6,21 @@ import java.util.Objects;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * An X25519 key pair (RFC 7748): the Noise static or ephemeral key. Uses BouncyCastle's low-level X25519, about twice
- * as fast as the JDK's XDH provider.
+ * An X25519 key pair (RFC 7748): the Noise static or ephemeral key.
+ *
+ * <p>Shared secrets come from {@link Curve25519}, this package's Montgomery ladder; public keys from BouncyCastle's
+ * {@code X25519.generatePublicKey}, a fixed-base multiplication on precomputed Edwards-curve tables. Each is the
+ * faster of the two for its job. Measured with {@code X25519Bench} (JMH, JDK 25, a shared 2-core Xeon at 2.3 GHz;
+ * the figures vary by about 10% from run to run):
+ *
+ * <pre>
+ *                        Curve25519   BouncyCastle 1.82   JDK XDH
+ *   agreement, ops/s         16,000              11,400     6,100
+ *   public key, ops/s        17,000              33,000     6,200
+ * </pre>
+ *
+ * so a Noise XX handshake (three agreements and one public key on each side) spends about a quarter less time in
+ * X25519 than with BouncyCastle alone.
  */
 final class X25519KeyPair {
     static final int KEY_LENGTH = X25519.POINT_SIZE;
@@ -47,8 +60,11 @@ final class X25519KeyPair {
      * @throws InvalidX25519KeyException if the remote key is a low-order point (the secret would be all zeros)
      */
     byte[] agree(byte[] remotePublicKey) throws InvalidX25519KeyException {
+        if (remotePublicKey.length != KEY_LENGTH) {
+            throw new IllegalArgumentException("X25519 public keys are 32 bytes, not " + remotePublicKey.length);
+        }
         byte[] shared = new byte[KEY_LENGTH];
-        if (!X25519.calculateAgreement(privateKey, 0, remotePublicKey, 0, shared, 0)) {
+        if (Curve25519.scalarMult(privateKey, remotePublicKey, shared)) {
             throw new InvalidX25519KeyException("the remote X25519 key is a low-order point");
         }
         return shared;
