@@ -15,7 +15,8 @@ import java.util.Set;
  * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order)
  * --runs N              runs of each throughput case; the median counts (default 3)
  * --size BYTES          bytes each way per throughput run, with k/m/g suffixes (default 1g)
- * --setup-connections N connections of the setup case (default 1000)
+ * --setup-connections N connections of each timed run of the setup case (default 1000; --runs of them)
+ * --setup-warmup S      seconds of uncounted dialling before the setup case's runs (default 15)
  * --concurrency N       connections under way at once in the setup and idle-memory cases (default 8)
  * --idle-connections N  connections of the idle-memory case (default 5000)
  * --js-dir DIR          the folder of perf.mjs and its node_modules (default: interop/js above the working dir)
@@ -38,6 +39,7 @@ public final class Bench {
         int runs = 3;
         long size = 1L << 30;
         int setupConnections = 1000;
+        int setupWarmup = 15;
         int idleConnections = 5000;
         int concurrency = 8;
         Path jsDir = null;
@@ -48,6 +50,7 @@ public final class Bench {
                 case "--runs" -> runs = Integer.parseInt(value);
                 case "--size" -> size = parseSize(value);
                 case "--setup-connections" -> setupConnections = Integer.parseInt(value);
+                case "--setup-warmup" -> setupWarmup = Integer.parseInt(value);
                 case "--idle-connections" -> idleConnections = Integer.parseInt(value);
                 case "--concurrency" -> concurrency = Integer.parseInt(value);
                 case "--js-dir" -> jsDir = Path.of(value);
@@ -67,7 +70,7 @@ public final class Bench {
                 case "java-java" -> emit((javaJava = Throughput.javaJava(runs, size)).json());
                 case "raw-tcp" -> emit((raw = Throughput.rawTcp(runs, size)).json());
                 case "js-js" -> emit((js = Throughput.jsJs(runs, size, jsDir != null ? jsDir : findJsDir())).json());
-                case "setup" -> emit(SetupRate.run(setupConnections, concurrency));
+                case "setup" -> emit(SetupRate.run(setupConnections, concurrency, runs, setupWarmup));
                 case "idle-memory" -> emit(IdleMemory.run(idleConnections, Math.max(concurrency, 16)));
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
