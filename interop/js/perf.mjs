@@ -2,7 +2,7 @@
 // bin/bench's js-js case. The client asks for a number of bytes (8-byte big-endian), uploads until it half-closes,
 // then reads what the server sends back.
 //   node perf.mjs server                          -> prints {"addr": "<multiaddr with /p2p/>"} and serves
-//   node perf.mjs client --addr A --size N --runs R
+//   node perf.mjs client --addr A --size N --runs R [--warmup W]   (W bytes each way first, uncounted)
 //       -> per run, on a fresh connection, prints {"setup_ms":..,"upload_s":..,"download_s":..}
 // setup_ms is dial + upgrade + one empty perf exchange; upload_s and download_s each time a whole exchange that
 // moves N bytes one way, until the last byte is known to have arrived.
@@ -97,7 +97,14 @@ if (process.argv[2] === 'server') {
   const addr = multiaddr(arg('addr'))
   const size = Number(arg('size', String(1 << 30)))
   const runs = Number(arg('runs', '3'))
+  const warmup = Number(arg('warmup', '0'))
   const client = await node(false)
+  if (warmup > 0) {
+    // uncounted: lets V8 optimise the data path before the timed runs
+    const conn = await client.dial(addr)
+    await exchange(conn, warmup, warmup)
+    await conn.close()
+  }
   for (let i = 0; i < runs; i++) {
     let t = process.hrtime.bigint()
     const conn = await client.dial(addr)
