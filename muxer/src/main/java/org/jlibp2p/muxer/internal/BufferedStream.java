@@ -28,7 +28,7 @@ public abstract class BufferedStream implements MuxedStream {
     protected final Condition readable = lock.newCondition();
     protected final Condition writable = lock.newCondition();
     // Guarded by lock.
-    protected final SegmentQueue buffer = new SegmentQueue();
+    protected final SegmentQueue buffer;
     protected boolean localWriteClosed;
     protected boolean remoteWriteClosed;
     protected boolean localReadClosed;
@@ -40,7 +40,13 @@ public abstract class BufferedStream implements MuxedStream {
     private final OutputStream output = new Output();
 
     protected BufferedStream(long id) {
+        this(id, ReceiveBudget.unlimited());
+    }
+
+    /** A stream whose buffered bytes count against {@code budget}, its session's. */
+    protected BufferedStream(long id, ReceiveBudget budget) {
         this.id = id;
+        this.buffer = new SegmentQueue(budget);
     }
 
     /** Writes application data, in frames the protocol allows. */
@@ -196,6 +202,26 @@ public abstract class BufferedStream implements MuxedStream {
     }
 
     // ------------------------------------------------------------------------------------------------ data path
+
+    /**
+     * The session's receive buffer has no room for data of this stream: the stream is reset from this side, reads and
+     * writes fail, and what it buffered is dropped. The session tells the remote and forgets the stream.
+     */
+    public void resetForFullReceiveBuffer(long limit) {
+        lock.lock();
+        try {
+            if (resetCause != null) {
+                return;
+            }
+            resetCause = new StreamResetException("stream " + id + " was reset: the session's receive buffer ("
+                    + limit + " bytes received and not yet read, across its streams) is full");
+            buffer.clear();
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** The exception for any use of a reset stream. Call with the lock held. */
     protected StreamResetException resetException() {

@@ -1,21 +1,33 @@
 package org.jlibp2p.muxer.internal;
 
 import java.util.ArrayDeque;
+import java.util.Objects;
 
 /**
  * The receive buffer of one stream: the payload arrays of frames as they arrived, read in order without copying
- * them again. Not thread-safe; its owner guards it.
+ * them again. What it holds counts against its session's {@link ReceiveBudget}. Not thread-safe; its owner guards
+ * it.
  */
 public final class SegmentQueue {
     private final ArrayDeque<byte[]> segments = new ArrayDeque<>();
+    private final ReceiveBudget budget;
     private int headOffset;
     private long size;
+
+    public SegmentQueue() {
+        this(ReceiveBudget.unlimited());
+    }
+
+    public SegmentQueue(ReceiveBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+    }
 
     /** Appends a whole array; the queue takes ownership of it. Empty arrays are ignored. */
     public void add(byte[] segment) {
         if (segment.length > 0) {
             segments.addLast(segment);
             size += segment.length;
+            budget.add(segment.length);
         }
     }
 
@@ -34,6 +46,7 @@ public final class SegmentQueue {
             }
         }
         size -= total;
+        budget.release(total);
         return total;
     }
 
@@ -48,6 +61,7 @@ public final class SegmentQueue {
 
     /** Drops everything buffered. */
     public void clear() {
+        budget.release(size);
         segments.clear();
         headOffset = 0;
         size = 0;

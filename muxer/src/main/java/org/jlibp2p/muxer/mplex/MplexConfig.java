@@ -19,6 +19,9 @@ import java.util.Objects;
  *     {@link org.jlibp2p.core.mux.StreamLimitException} (default 1000)
  * @param writeChunkSize the largest message this side sends; longer writes are split (default 256 KiB, at most the
  *     spec's 1 MiB)
+ * @param maxReceiveBuffer bytes received but not yet read across all the session's streams (default 64 MiB, at
+ *     least {@code maxBufferedPerStream}); a message that would take the session past it resets its stream at once.
+ *     Without it, a remote could fill every stream it may open: 1000 x 4 MiB
  */
 public record MplexConfig(
         int maxBufferedPerStream,
@@ -26,13 +29,14 @@ public record MplexConfig(
         int acceptBacklog,
         int maxInboundStreams,
         int maxOutboundStreams,
-        int writeChunkSize) {
+        int writeChunkSize,
+        long maxReceiveBuffer) {
 
     /** The largest message the spec allows; a longer length prefix is refused before anything is allocated. */
     public static final int MAX_MESSAGE_SIZE = 1024 * 1024;
 
     public static final MplexConfig DEFAULT =
-            new MplexConfig(4 * 1024 * 1024, Duration.ofSeconds(5), 1000, 1000, 1000, 256 * 1024);
+            new MplexConfig(4 * 1024 * 1024, Duration.ofSeconds(5), 1000, 1000, 1000, 256 * 1024, 64L * 1024 * 1024);
 
     public MplexConfig {
         Objects.requireNonNull(receiveTimeout, "receiveTimeout");
@@ -45,6 +49,9 @@ public record MplexConfig(
         if (acceptBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("stream limits must be positive");
         }
+        if (maxReceiveBuffer < maxBufferedPerStream) {
+            throw new IllegalArgumentException("maxReceiveBuffer must be at least maxBufferedPerStream");
+        }
         if (writeChunkSize < 1 || writeChunkSize > MAX_MESSAGE_SIZE) {
             throw new IllegalArgumentException("writeChunkSize must be between 1 and " + MAX_MESSAGE_SIZE);
         }
@@ -52,16 +59,21 @@ public record MplexConfig(
 
     public MplexConfig withReceiveTimeout(Duration value) {
         return new MplexConfig(maxBufferedPerStream, value, acceptBacklog, maxInboundStreams, maxOutboundStreams,
-                writeChunkSize);
+                writeChunkSize, maxReceiveBuffer);
     }
 
     public MplexConfig withMaxBufferedPerStream(int value) {
         return new MplexConfig(value, receiveTimeout, acceptBacklog, maxInboundStreams, maxOutboundStreams,
-                writeChunkSize);
+                writeChunkSize, maxReceiveBuffer);
     }
 
     public MplexConfig withStreamLimits(int acceptBacklog, int maxInboundStreams, int maxOutboundStreams) {
         return new MplexConfig(maxBufferedPerStream, receiveTimeout, acceptBacklog, maxInboundStreams,
-                maxOutboundStreams, writeChunkSize);
+                maxOutboundStreams, writeChunkSize, maxReceiveBuffer);
+    }
+
+    public MplexConfig withMaxReceiveBuffer(long value) {
+        return new MplexConfig(maxBufferedPerStream, receiveTimeout, acceptBacklog, maxInboundStreams,
+                maxOutboundStreams, writeChunkSize, value);
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
+import org.jlibp2p.muxer.internal.ReceiveBudget;
 import org.jlibp2p.core.io.FrameTooLargeException;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.mux.MuxedSession;
@@ -53,6 +54,7 @@ public final class MplexSession implements MuxedSession {
 
     private final Duplex connection;
     private final MplexConfig config;
+    private final ReceiveBudget receiveBudget;
     private final String name;
     private final InputStream in;
     private final OutputStream out;
@@ -79,6 +81,7 @@ public final class MplexSession implements MuxedSession {
     private MplexSession(Duplex connection, boolean initiator, MplexConfig config) {
         this.connection = connection;
         this.config = config;
+        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer());
         this.name = "mplex-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
         this.in = new BufferedInputStream(connection.input(), 16 * 1024);
         this.out = connection.output();
@@ -94,6 +97,15 @@ public final class MplexSession implements MuxedSession {
         session.reader.start();
         session.controller.start();
         return session;
+    }
+
+    /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */
+    public long bufferedReceiveBytes() {
+        return receiveBudget.used();
+    }
+
+    ReceiveBudget receiveBudget() {
+        return receiveBudget;
     }
 
     MplexConfig config() {
@@ -274,6 +286,14 @@ public final class MplexSession implements MuxedSession {
                     return;
                 }
                 byte[] payload = readPayload(length);
+                if (!receiveBudget.hasRoomFor(length)) {
+                    LOG.log(Level.DEBUG, "{0}: reset stream {1}: the receive buffer holds {2} bytes", name,
+                            stream.id(), receiveBudget.used());
+                    stream.resetForFullReceiveBuffer(receiveBudget.limit());
+                    enqueueReset(stream);
+                    removeStream(stream);
+                    return;
+                }
                 if (!stream.onData(payload, config.receiveTimeout())) {
                     LOG.log(Level.DEBUG, "{0}: reset stream {1}: its reader fell behind", name, stream.id());
                     enqueueReset(stream);

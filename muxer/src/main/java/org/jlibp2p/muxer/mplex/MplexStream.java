@@ -35,7 +35,7 @@ final class MplexStream extends BufferedStream {
     private boolean closeSent;
 
     MplexStream(MplexSession session, long id, boolean outbound) {
-        super(id);
+        super(id, session.receiveBudget());
         this.session = session;
         this.outbound = outbound;
         this.name = Long.toString(id);

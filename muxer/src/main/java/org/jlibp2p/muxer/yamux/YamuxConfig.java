@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param closeTimeout how long closing waits at most to send the go-away frame before closing the connection
  *     (default 1 s)
  * @param windowAutoTuning whether receive windows grow beyond 256 KiB (default true)
+ * @param maxReceiveBuffer the most bytes received and not read yet that the session holds across all its streams
+ *     (default 64 MiB); a data frame that would take it past this resets its stream (RST) instead, and the session
+ *     goes on. Without it, a remote could fill the initial window of every stream it may open: 1000 x 256 KiB
  */
 public record YamuxConfig(
         int maxStreamWindow,
@@ -34,13 +37,15 @@ public record YamuxConfig(
         int maxOutboundStreams,
         Duration keepAliveInterval,
         Duration closeTimeout,
-        boolean windowAutoTuning) {
+        boolean windowAutoTuning,
+        long maxReceiveBuffer) {
 
     /** The initial receive window of every stream, fixed by the spec. */
     public static final int INITIAL_STREAM_WINDOW = 256 * 1024;
 
     public static final YamuxConfig DEFAULT = new YamuxConfig(
-            16 * 1024 * 1024, 64 * 1024, 256, 1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(1), true);
+            16 * 1024 * 1024, 64 * 1024, 256, 1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(1), true,
+            64L * 1024 * 1024);
 
     public YamuxConfig {
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
@@ -54,6 +59,10 @@ public record YamuxConfig(
         if (ackBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("stream limits must be positive");
         }
+        if (maxReceiveBuffer < maxStreamWindow) {
+            throw new IllegalArgumentException(
+                    "maxReceiveBuffer must be at least maxStreamWindow: " + maxReceiveBuffer);
+        }
         if (keepAliveInterval.isNegative() || closeTimeout.isNegative() || closeTimeout.isZero()) {
             throw new IllegalArgumentException("keepAliveInterval must be >= 0 and closeTimeout > 0");
         }
@@ -61,26 +70,31 @@ public record YamuxConfig(
 
     public YamuxConfig withMaxStreamWindow(int value) {
         return new YamuxConfig(value, maxFrameSize, ackBacklog, maxInboundStreams, maxOutboundStreams,
-                keepAliveInterval, closeTimeout, windowAutoTuning);
+                keepAliveInterval, closeTimeout, windowAutoTuning, maxReceiveBuffer);
     }
 
     public YamuxConfig withMaxFrameSize(int value) {
         return new YamuxConfig(maxStreamWindow, value, ackBacklog, maxInboundStreams, maxOutboundStreams,
-                keepAliveInterval, closeTimeout, windowAutoTuning);
+                keepAliveInterval, closeTimeout, windowAutoTuning, maxReceiveBuffer);
     }
 
     public YamuxConfig withStreamLimits(int ackBacklog, int maxInboundStreams, int maxOutboundStreams) {
         return new YamuxConfig(maxStreamWindow, maxFrameSize, ackBacklog, maxInboundStreams, maxOutboundStreams,
-                keepAliveInterval, closeTimeout, windowAutoTuning);
+                keepAliveInterval, closeTimeout, windowAutoTuning, maxReceiveBuffer);
     }
 
     public YamuxConfig withKeepAliveInterval(Duration value) {
         return new YamuxConfig(maxStreamWindow, maxFrameSize, ackBacklog, maxInboundStreams, maxOutboundStreams,
-                value, closeTimeout, windowAutoTuning);
+                value, closeTimeout, windowAutoTuning, maxReceiveBuffer);
     }
 
     public YamuxConfig withWindowAutoTuning(boolean value) {
         return new YamuxConfig(maxStreamWindow, maxFrameSize, ackBacklog, maxInboundStreams, maxOutboundStreams,
-                keepAliveInterval, closeTimeout, value);
+                keepAliveInterval, closeTimeout, value, maxReceiveBuffer);
+    }
+
+    public YamuxConfig withMaxReceiveBuffer(long value) {
+        return new YamuxConfig(maxStreamWindow, maxFrameSize, ackBacklog, maxInboundStreams, maxOutboundStreams,
+                keepAliveInterval, closeTimeout, windowAutoTuning, value);
     }
 }

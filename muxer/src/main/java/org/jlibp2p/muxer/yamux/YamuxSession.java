@@ -36,6 +36,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
+import org.jlibp2p.muxer.internal.ReceiveBudget;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
@@ -70,6 +71,7 @@ public final class YamuxSession implements MuxedSession {
     private final Duplex connection;
     private final boolean initiator;
     private final YamuxConfig config;
+    private final ReceiveBudget receiveBudget;
     private final String name;
     private final InputStream in;
     private final OutputStream out;
@@ -135,6 +137,7 @@ public final class YamuxSession implements MuxedSession {
         this.connection = connection;
         this.initiator = initiator;
         this.config = config;
+        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer());
         this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
         // A secure channel reads ahead already; a bare connection gets a buffer so headers cost no system call each.
         this.in = connection.inputBuffered() ? connection.input()
@@ -162,6 +165,15 @@ public final class YamuxSession implements MuxedSession {
                     TimeUnit.NANOSECONDS);
         }
         return session;
+    }
+
+    /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */
+    public long bufferedReceiveBytes() {
+        return receiveBudget.used();
+    }
+
+    ReceiveBudget receiveBudget() {
+        return receiveBudget;
     }
 
     YamuxConfig config() {
@@ -551,6 +563,17 @@ public final class YamuxSession implements MuxedSession {
                 if (credit >= 0) {
                     throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
                             + " exceeds its receive window of " + credit);
+                }
+                if (!receiveBudget.hasRoomFor(length)) {
+                    // Costs the remote this stream, not the session: it stayed within the stream's window, but
+                    // the sum over its streams is more than this side holds unread.
+                    discard(streamId, length);
+                    LOG.log(Level.DEBUG, "{0}: reset stream {1}: the receive buffer holds {2} bytes", name,
+                            streamId, receiveBudget.used());
+                    stream.resetForFullReceiveBuffer(receiveBudget.limit());
+                    enqueueControl(new Control(TYPE_WINDOW_UPDATE, FLAG_RST, streamId, 0), false);
+                    removeStream(stream);
+                    return;
                 }
                 stream.onData(LengthPrefixed.readExactly(in, (int) length));
             }

@@ -41,7 +41,7 @@ final class YamuxStream extends BufferedStream {
     private boolean finSent;
 
     YamuxStream(YamuxSession session, long id, boolean outbound) {
-        super(id);
+        super(id, session.receiveBudget());
         this.session = session;
         this.outbound = outbound;
     }

@@ -449,4 +449,41 @@ class MplexTest {
         assertEquals("hi", new String(s.input().readNBytes(2)));
         assertTrue(session.isOpen());
     }
+    @Test
+    void streamsOverflowingTheSessionReceiveBufferAreResetAndTheSessionGoesOn() throws Exception {
+        int mib = 1024 * 1024;
+        MplexConfig config = MplexConfig.DEFAULT.withMaxBufferedPerStream(mib).withMaxReceiveBuffer(2L * mib);
+        MemoryPipe.Pair pipe = MemoryPipe.create();
+        RawPeer peer = new RawPeer(pipe.a());
+        toClose.add(peer);
+        MplexSession session = new Mplex(config).start(pipe.b(), false);
+        toClose.add(session);
+        for (int id = 0; id < 3; id++) {
+            peer.send(header(id, Frame.NEW_STREAM, 0));
+        }
+        List<MuxedStream> streams = new ArrayList<>();
+        for (int id = 0; id < 3; id++) {
+            streams.add(session.acceptStream());
+        }
+        // Nobody reads: streams 0 and 1 fill the 2 MiB budget with a message of 1 MiB each; stream 2's does not fit.
+        for (int id = 0; id < 3; id++) {
+            byte[] message = new byte[mib];
+            Arrays.fill(message, (byte) (id + 1));
+            peer.send(header(id, Frame.MESSAGE_INITIATOR, mib));
+            peer.send(message);
+        }
+        Wait.until(() -> HexFormat.of().formatHex(peer.received()).contains(header(2, Frame.RESET_RECEIVER, 0)));
+        assertEquals(2L * mib, session.bufferedReceiveBytes());
+        StreamResetException e = assertThrows(StreamResetException.class, () -> streams.get(2).input().read());
+        assertTrue(e.getMessage().contains("receive buffer"), e.getMessage());
+        for (int id = 0; id < 2; id++) {
+            byte[] got = streams.get(id).input().readNBytes(mib);
+            assertEquals(mib, got.length);
+            assertEquals((byte) (id + 1), got[mib - 1]);
+        }
+        assertEquals(0, session.bufferedReceiveBytes());
+        assertTrue(session.isOpen());
+        peer.send(header(0, Frame.MESSAGE_INITIATOR, 2) + "6869");
+        assertEquals("hi", new String(streams.get(0).input().readNBytes(2)));
+    }
 }

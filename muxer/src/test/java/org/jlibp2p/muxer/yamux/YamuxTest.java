@@ -650,6 +650,64 @@ class YamuxTest {
         assertTrue(session.isOpen());
     }
 
+    /** A data frame on stream {@code id} with {@code flags} and {@code length} bytes of {@code fill}. */
+    private static byte[] dataFrame(int id, int flags, int length, int fill) {
+        byte[] frame = new byte[12 + length];
+        byte[] header = HexFormat.of().parseHex(String.format("0000%04x%08x%08x", flags, id, length));
+        System.arraycopy(header, 0, frame, 0, header.length);
+        java.util.Arrays.fill(frame, 12, frame.length, (byte) fill);
+        return frame;
+    }
+
+    @Test
+    void streamsOverflowingTheSessionReceiveBufferAreResetAndTheSessionGoesOn() throws Exception {
+        int window = YamuxConfig.INITIAL_STREAM_WINDOW;
+        int part = 100 * 1024;
+        YamuxConfig config = YamuxConfig.DEFAULT.withMaxStreamWindow(window).withMaxReceiveBuffer(4L * window);
+        MemoryPipe.Pair pipe = MemoryPipe.create();
+        RawPeer peer = new RawPeer(pipe.a());
+        toClose.add(peer);
+        YamuxSession session = new Yamux(config).start(pipe.b(), false);
+        toClose.add(session);
+
+        // Nobody reads: stream 1 (accepted) and streams 3, 5, 7 and 9 fill 968 KiB of the 1 MiB budget.
+        peer.send(dataFrame(1, 1, part, 1));
+        MuxedStream first = session.acceptStream();
+        for (int id = 3; id <= 7; id += 2) {
+            peer.send(dataFrame(id, 1, window, id));
+        }
+        peer.send(dataFrame(9, 1, part, 9));
+        // Neither a new stream's full window nor 100 KiB more on stream 1 fits: both streams are reset.
+        peer.send(dataFrame(11, 1, window, 11));
+        peer.send(dataFrame(1, 0, part, 1));
+        peer.send("00 02 0001 00000000 00001234"); // its pong shows the frames before it were processed
+        waitUntil(() -> HexFormat.of().formatHex(peer.received()).contains("000200020000000000001234"));
+        assertEquals(3L * window + part, session.bufferedReceiveBytes());
+        String sent = HexFormat.of().formatHex(peer.received());
+        assertTrue(sent.contains("000100080000000b00000000"), "RST for stream 11");
+        assertTrue(sent.contains("000100080000000100000000"), "RST for stream 1");
+        assertFalse(sent.contains("000100080000000300000000"), "no RST for stream 3");
+        assertTrue(session.isOpen());
+
+        StreamResetException e = assertThrows(StreamResetException.class, () -> first.input().read());
+        assertTrue(e.getMessage().contains("receive buffer"), e.getMessage());
+        for (int id = 3; id <= 9; id += 2) {
+            MuxedStream s = session.acceptStream(); // stream 11 was reset before it was accepted: skipped
+            assertEquals(id, s.id());
+            byte[] got = s.input().readNBytes(id == 9 ? part : window);
+            assertEquals(id == 9 ? part : window, got.length);
+            assertEquals((byte) id, got[got.length - 1]);
+        }
+        assertEquals(0, session.bufferedReceiveBytes());
+
+        // Read, the budget is free again: a new stream's full window is buffered.
+        peer.send(dataFrame(13, 1, window, 13));
+        MuxedStream later = session.acceptStream();
+        assertEquals(13, later.id());
+        assertEquals(window, later.input().readNBytes(window).length);
+        assertTrue(session.isOpen());
+    }
+
     @Test
     void remoteGoAwayWithErrorEndsTheSession() throws Exception {
         RawPeer[] peer = new RawPeer[1];
