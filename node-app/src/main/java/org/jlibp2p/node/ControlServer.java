@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,13 +38,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.FrameTooLargeException;
+import org.jlibp2p.core.multiaddr.Component;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Connection;
@@ -79,7 +80,6 @@ final class ControlServer implements Closeable {
     /** How long the daemon waits for a client to send (all of) a request. */
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int PIPE_BUFFER = 64 * 1024;
-    private static final Pattern IP_TCP = Pattern.compile("^/(ip4|ip6)/([^/]+)/tcp/(\\d+)$");
 
     private final Swarm swarm;
     private final Multiaddr address;
@@ -145,8 +145,7 @@ final class ControlServer implements Closeable {
                 server.close();
                 throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
             }
-            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            listen = Multiaddr.parse(listen.toString().replaceAll("/tcp/\\d+$", "/tcp/" + port));
+            listen = SocketAddresses.fromInetSocketAddress((InetSocketAddress) server.getLocalAddress());
         }
         ControlServer cs = new ControlServer(swarm, listen, server, file, requestTimeout);
         Thread.ofVirtual().name("control-accept").start(cs::acceptLoop);
@@ -155,13 +154,13 @@ final class ControlServer implements Closeable {
 
     /** The socket address a control or handler multiaddr names. */
     static SocketAddress socketAddress(Multiaddr maddr) throws IOException {
-        String s = maddr.toString();
-        if (s.startsWith("/unix/")) {
-            return UnixDomainSocketAddress.of(s.substring("/unix".length()));
+        List<Component> c = maddr.components();
+        if (c.size() == 1 && c.get(0).protocol() == Protocol.UNIX) {
+            return UnixDomainSocketAddress.of(c.get(0).valueString());
         }
-        Matcher m = IP_TCP.matcher(s);
-        if (m.matches()) {
-            return new InetSocketAddress(InetAddress.getByName(m.group(2)), Integer.parseInt(m.group(3)));
+        Optional<InetSocketAddress> inet = SocketAddresses.toInetSocketAddress(maddr);
+        if (inet.isPresent()) {
+            return inet.get();
         }
         throw new FormatException("unsupported socket address " + maddr
                 + " (use /unix/<path> or /ip4/<addr>/tcp/<port>)");
@@ -207,8 +206,8 @@ final class ControlServer implements Closeable {
     }
 
     /** The unix socket file, if the control socket is one. */
-    java.util.Optional<Path> socketFile() {
-        return java.util.Optional.ofNullable(socketFile);
+    Optional<Path> socketFile() {
+        return Optional.ofNullable(socketFile);
     }
 
     private void acceptLoop() {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.transport.RawConnection;
 
 /**
@@ -17,8 +18,8 @@ final class TcpConnection extends ChannelDuplex implements RawConnection {
 
     TcpConnection(SocketChannel channel) throws IOException {
         super(channel);
-        this.local = TcpTransport.toMultiaddr((InetSocketAddress) channel.getLocalAddress());
-        this.remote = TcpTransport.toMultiaddr((InetSocketAddress) channel.getRemoteAddress());
+        this.local = SocketAddresses.fromInetSocketAddress((InetSocketAddress) channel.getLocalAddress());
+        this.remote = SocketAddresses.fromInetSocketAddress((InetSocketAddress) channel.getRemoteAddress());
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.transport.Listener;
 import org.jlibp2p.core.transport.RawConnection;
 
@@ -16,7 +17,7 @@ final class TcpListener implements Listener {
 
     TcpListener(ServerSocketChannel server) throws IOException {
         this.server = server;
-        this.address = TcpTransport.toMultiaddr((InetSocketAddress) server.getLocalAddress());
+        this.address = SocketAddresses.fromInetSocketAddress((InetSocketAddress) server.getLocalAddress());
     }
 
     @Override

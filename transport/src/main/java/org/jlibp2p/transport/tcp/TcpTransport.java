@@ -13,11 +13,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import org.jlibp2p.core.multiaddr.Component;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.transport.Listener;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
@@ -28,26 +31,24 @@ import org.jlibp2p.core.transport.Transport;
  * listener reports the real one.
  */
 public final class TcpTransport implements Transport {
-    private static final Pattern TCP = Pattern.compile("^/(ip4|ip6|dns|dns4|dns6)/([^/]+)/tcp/(\\d{1,5})$");
     private static final int BACKLOG = 1024;
+    private static final Set<Protocol> FAMILIES =
+            EnumSet.of(Protocol.IP4, Protocol.IP6, Protocol.DNS, Protocol.DNS4, Protocol.DNS6);
 
-    /** An address split into what a socket needs. */
-    record HostPort(String family, String host, int port) {
+    /** An address split into what a socket needs: an IP literal or a name to resolve, and a port. */
+    record HostPort(Protocol family, String host, int port) {
         boolean isIp() {
-            return family.equals("ip4") || family.equals("ip6");
+            return family == Protocol.IP4 || family == Protocol.IP6;
         }
     }
 
     static Optional<HostPort> parse(Multiaddr address) {
-        Matcher m = TCP.matcher(address.withoutPeerId().toString());
-        if (!m.matches()) {
+        List<Component> c = address.withoutPeerId().components();
+        if (c.size() != 2 || c.get(1).protocol() != Protocol.TCP || !FAMILIES.contains(c.get(0).protocol())) {
             return Optional.empty();
         }
-        int port = Integer.parseInt(m.group(3));
-        if (port > 65535) {
-            return Optional.empty();
-        }
-        return Optional.of(new HostPort(m.group(1), m.group(2), port));
+        return Optional.of(
+                new HostPort(c.get(0).protocol(), c.get(0).valueString(), SocketAddresses.tcpPort(c.get(1))));
     }
 
     @Override
@@ -94,8 +95,8 @@ public final class TcpTransport implements Transport {
         List<InetAddress> out = new ArrayList<>();
         for (InetAddress a : InetAddress.getAllByName(hp.host())) {
             boolean ok = switch (hp.family()) {
-                case "dns4" -> a instanceof Inet4Address;
-                case "dns6" -> a instanceof Inet6Address;
+                case DNS4 -> a instanceof Inet4Address;
+                case DNS6 -> a instanceof Inet6Address;
                 default -> true;
             };
             if (ok) {
@@ -103,7 +104,7 @@ public final class TcpTransport implements Transport {
             }
         }
         if (out.isEmpty()) {
-            throw new UnknownHostException("no " + hp.family() + " address for " + hp.host());
+            throw new UnknownHostException("no " + hp.family().protocolName() + " address for " + hp.host());
         }
         return out;
     }
@@ -123,17 +124,5 @@ public final class TcpTransport implements Transport {
             server.close();
             throw e;
         }
-    }
-
-    /** The multiaddr of a socket address: {@code /ip4/a.b.c.d/tcp/p} or {@code /ip6/.../tcp/p}. */
-    static Multiaddr toMultiaddr(InetSocketAddress a) throws IOException {
-        InetAddress ip = a.getAddress();
-        String host = ip.getHostAddress();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
-        }
-        String family = ip instanceof Inet6Address ? "ip6" : "ip4";
-        return Multiaddr.parse("/" + family + "/" + host + "/tcp/" + a.getPort());
     }
 }
