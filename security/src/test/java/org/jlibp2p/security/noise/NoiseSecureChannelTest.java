@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -205,6 +206,28 @@ class NoiseSecureChannelTest {
         assertEquals(before + 2, recording.writes());
         assertEquals(2 * (2 + 65535), recording.largestWrite());
         assertEquals(bytesBefore + 3 * (2 + 65535) + 2 + 10 + 16, recording.bytesWritten());
+    }
+
+    @Test
+    void readNBytesWithinAFrameAndAcrossFrames() throws Exception {
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()));
+        byte[] data = new byte[2 * NoiseSession.MAX_PLAINTEXT + 100];
+        new Random(3).nextBytes(data);
+        Future<?> sent = executor.submit(() -> {
+            s.initiator().output().write(data);
+            s.initiator().output().flush();
+            s.initiator().closeOutput();
+            return null;
+        });
+        InputStream in = s.responder().input();
+        int first = 1000; // inside the first frame: copied straight out of it
+        int second = NoiseSession.MAX_PLAINTEXT; // the rest of the first frame and most of the second
+        assertArrayEquals(Arrays.copyOfRange(data, 0, first), in.readNBytes(first));
+        assertArrayEquals(Arrays.copyOfRange(data, first, first + second), in.readNBytes(second));
+        // More than is left: everything up to the end of the stream.
+        assertArrayEquals(Arrays.copyOfRange(data, first + second, data.length), in.readNBytes(data.length));
+        assertEquals(0, in.readNBytes(10).length);
+        await(sent);
     }
 
     @Test
