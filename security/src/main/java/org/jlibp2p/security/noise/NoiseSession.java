@@ -364,7 +364,7 @@ public final class NoiseSession implements SecureSession {
             }
             ppos = plimit = 0;
             plainBuf = null;
-            if (pooledPlain != null && !lastReadFull) {
+            if (pooledPlain != null && !(pooled && lastReadFull)) { // kept only while a full read-ahead streams in
                 PLAIN_BUFFERS.give(pooledPlain);
                 pooledPlain = null;
             }
