@@ -29,6 +29,7 @@ public abstract class BufferedStream implements MuxedStream {
     protected final Condition writable = lock.newCondition();
     // Guarded by lock.
     protected final SegmentQueue buffer;
+    private final ReceiveBudget budget;
     protected boolean localWriteClosed;
     protected boolean remoteWriteClosed;
     protected boolean localReadClosed;
@@ -39,13 +40,10 @@ public abstract class BufferedStream implements MuxedStream {
     private final InputStream input = new Input();
     private final OutputStream output = new Output();
 
-    protected BufferedStream(long id) {
-        this(id, ReceiveBudget.unlimited());
-    }
-
     /** A stream whose buffered bytes count against {@code budget}, its session's. */
     protected BufferedStream(long id, ReceiveBudget budget) {
         this.id = id;
+        this.budget = budget;
         this.buffer = new SegmentQueue(budget);
     }
 
@@ -204,20 +202,24 @@ public abstract class BufferedStream implements MuxedStream {
     // ------------------------------------------------------------------------------------------------ data path
 
     /**
-     * The session's receive buffer has no room for data of this stream: the stream is reset from this side, reads and
-     * writes fail, and what it buffered is dropped. The session tells the remote and forgets the stream.
+     * Whether {@code length} more bytes of this stream fit the session's receive budget. If they do not, the stream
+     * is reset from this side (reads and writes fail, what it buffered is dropped) and false is returned: the
+     * session then discards the payload, tells the remote and forgets the stream.
      */
-    public void resetForFullReceiveBuffer(long limit) {
+    public boolean admitReceive(long length) {
+        if (budget.hasRoomFor(length)) {
+            return true;
+        }
         lock.lock();
         try {
-            if (resetCause != null) {
-                return;
+            if (resetCause == null) {
+                resetCause = new StreamResetException("stream " + id + " was reset: the session's receive buffer ("
+                        + budget.limit() + " bytes received and not yet read, across its streams) is full");
+                buffer.clear();
+                readable.signalAll();
+                writable.signalAll();
             }
-            resetCause = new StreamResetException("stream " + id + " was reset: the session's receive buffer ("
-                    + limit + " bytes received and not yet read, across its streams) is full");
-            buffer.clear();
-            readable.signalAll();
-            writable.signalAll();
+            return false;
         } finally {
             lock.unlock();
         }

@@ -28,14 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
-import org.jlibp2p.core.io.LengthPrefixed;
-import org.jlibp2p.muxer.internal.ReceiveBudget;
 import org.jlibp2p.core.io.FrameTooLargeException;
+import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
+import org.jlibp2p.muxer.internal.ReceiveBudget;
 
 /**
  * One mplex session over a connection. A reader loop on its own virtual thread demultiplexes frames; application
@@ -285,16 +285,15 @@ public final class MplexSession implements MuxedSession {
                     in.skipNBytes(length);
                     return;
                 }
-                byte[] payload = readPayload(length);
-                if (!receiveBudget.hasRoomFor(length)) {
+                if (!stream.admitReceive(length)) {
+                    in.skipNBytes(length);
                     LOG.log(Level.DEBUG, "{0}: reset stream {1}: the receive buffer holds {2} bytes", name,
                             stream.id(), receiveBudget.used());
-                    stream.resetForFullReceiveBuffer(receiveBudget.limit());
                     enqueueReset(stream);
                     removeStream(stream);
                     return;
                 }
-                if (!stream.onData(payload, config.receiveTimeout())) {
+                if (!stream.onData(readPayload(length), config.receiveTimeout())) {
                     LOG.log(Level.DEBUG, "{0}: reset stream {1}: its reader fell behind", name, stream.id());
                     enqueueReset(stream);
                     removeStream(stream);

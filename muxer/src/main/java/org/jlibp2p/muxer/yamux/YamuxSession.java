@@ -36,12 +36,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
-import org.jlibp2p.muxer.internal.ReceiveBudget;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
+import org.jlibp2p.muxer.internal.ReceiveBudget;
 
 /**
  * One Yamux session over a connection.
@@ -564,13 +564,12 @@ public final class YamuxSession implements MuxedSession {
                     throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
                             + " exceeds its receive window of " + credit);
                 }
-                if (!receiveBudget.hasRoomFor(length)) {
+                if (!stream.admitReceive(length)) {
                     // Costs the remote this stream, not the session: it stayed within the stream's window, but
                     // the sum over its streams is more than this side holds unread.
                     discard(streamId, length);
                     LOG.log(Level.DEBUG, "{0}: reset stream {1}: the receive buffer holds {2} bytes", name,
                             streamId, receiveBudget.used());
-                    stream.resetForFullReceiveBuffer(receiveBudget.limit());
                     enqueueControl(new Control(TYPE_WINDOW_UPDATE, FLAG_RST, streamId, 0), false);
                     removeStream(stream);
                     return;
