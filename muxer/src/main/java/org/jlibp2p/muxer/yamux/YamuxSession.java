@@ -559,7 +559,7 @@ public final class YamuxSession implements MuxedSession {
                 if (stream.remoteFinished()) {
                     throw new MuxerProtocolException("data after FIN on stream " + streamId);
                 }
-                long credit = stream.reserveReceive(length);
+                long credit = stream.checkReceive(length);
                 if (credit >= 0) {
                     throw new MuxerProtocolException("data frame of " + length + " bytes on stream " + streamId
                             + " exceeds its receive window of " + credit);

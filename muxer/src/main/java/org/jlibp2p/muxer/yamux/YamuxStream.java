@@ -123,23 +123,25 @@ final class YamuxStream extends BufferedStream {
         }
     }
 
-    /** Takes {@code length} bytes of receive credit; returns -1 if it could, else the credit left. */
-    long reserveReceive(long length) {
+    /**
+     * Whether a data frame of {@code length} bytes fits the receive credit: -1 if it does, else the credit left. Takes
+     * nothing: {@link #onData} takes the credit when it buffers the payload, in the same step, so that a window
+     * update computed meanwhile (by a read) never counts the frame's bytes as neither credit nor buffered.
+     */
+    long checkReceive(long length) {
         lock.lock();
         try {
-            if (length > recvCredit) {
-                return recvCredit;
-            }
-            recvCredit -= length;
-            return -1;
+            return length > recvCredit ? recvCredit : -1;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Buffers a payload {@link #checkReceive} accepted, taking its receive credit. */
     void onData(byte[] payload) {
         lock.lock();
         try {
+            recvCredit -= payload.length;
             if (resetCause == null && !localReadClosed) {
                 buffer.add(payload);
                 readable.signal();
