@@ -58,7 +58,7 @@ public final class TcpTransport implements Transport {
 
     @Override
     public boolean canListen(Multiaddr address) {
-        return parse(address).filter(HostPort::isIp).isPresent();
+        return SocketAddresses.toInetSocketAddress(address.withoutPeerId()).isPresent();
     }
 
     @Override
@@ -111,14 +111,13 @@ public final class TcpTransport implements Transport {
 
     @Override
     public Listener listen(Multiaddr address) throws IOException {
-        HostPort hp = parse(address).filter(HostPort::isIp)
+        InetSocketAddress bind = SocketAddresses.toInetSocketAddress(address.withoutPeerId())
                 .orElseThrow(() -> new IOException("cannot listen on " + address));
-        InetAddress ip = InetAddress.getByName(hp.host());
-        ServerSocketChannel server = ServerSocketChannel.open(
-                ip instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        ServerSocketChannel server = ServerSocketChannel.open(bind.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(ip, hp.port()), BACKLOG);
+            server.bind(bind, BACKLOG);
             return new TcpListener(server);
         } catch (IOException e) {
             server.close();
