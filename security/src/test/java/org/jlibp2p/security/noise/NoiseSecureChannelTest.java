@@ -491,26 +491,7 @@ class NoiseSecureChannelTest {
                 new Case(new byte[] {0, 32, 1, 2}, TruncatedFrameException.class),
                 new Case(new byte[] {0, 3, 1, 2, 3}, MalformedHandshakeException.class));
         for (Case c : cases) {
-            Duplex canned = new Duplex() {
-                private final InputStream in = new ByteArrayInputStream(c.wire());
-
-                @Override
-                public InputStream input() {
-                    return in;
-                }
-
-                @Override
-                public OutputStream output() {
-                    return OutputStream.nullOutputStream();
-                }
-
-                @Override
-                public void closeOutput() {}
-
-                @Override
-                public void close() {}
-            };
-            assertThrows(c.expected(), () -> responder.secureInbound(canned));
+            assertThrows(c.expected(), () -> responder.secureInbound(canned(c.wire())));
         }
     }
 
@@ -525,31 +506,33 @@ class NoiseSecureChannelTest {
                 wire[0] = 0;
                 wire[1] = (byte) (wire.length - 2);
             }
-            byte[] input = wire;
-            Duplex canned = new Duplex() {
-                private final InputStream in = new ByteArrayInputStream(input);
-
-                @Override
-                public InputStream input() {
-                    return in;
-                }
-
-                @Override
-                public OutputStream output() {
-                    return OutputStream.nullOutputStream();
-                }
-
-                @Override
-                public void closeOutput() {}
-
-                @Override
-                public void close() {}
-            };
-            assertThrows(IOException.class, () -> responder.secureInbound(canned));
+            assertThrows(IOException.class, () -> responder.secureInbound(canned(wire)));
         }
     }
 
     /** Two connected in-memory ends. */
+    /** A connection that delivers {@code wire} and swallows whatever is written to it. */
+    private static Duplex canned(byte[] wire) {
+        InputStream in = new ByteArrayInputStream(wire);
+        return new Duplex() {
+            @Override
+            public InputStream input() {
+                return in;
+            }
+
+            @Override
+            public OutputStream output() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public void closeOutput() {}
+
+            @Override
+            public void close() {}
+        };
+    }
+
     private static Duplex[] pipe() {
         MemoryPipe.Pair p = MemoryPipe.create();
         return new Duplex[] {p.a(), p.b()};
