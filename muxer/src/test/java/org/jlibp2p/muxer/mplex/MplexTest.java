@@ -1,6 +1,5 @@
 package org.jlibp2p.muxer.mplex;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +28,7 @@ import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
+import org.jlibp2p.muxer.testing.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,58 +165,25 @@ class MplexTest {
         assertEchoes(s.client(), "again");
     }
 
-    private static void transfer(MuxedSession from, MuxedSession to, int size) throws Exception {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        MessageDigest expected = MessageDigest.getInstance("SHA-256");
-        expected.update(data);
-        AtomicReference<byte[]> got = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread receiver = Thread.ofVirtual().start(() -> {
-            try {
-                MuxedStream s = to.acceptStream();
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[37_000];
-                int n;
-                while ((n = s.input().read(buf)) >= 0) {
-                    digest.update(buf, 0, n);
-                }
-                got.set(digest.digest());
-                s.close();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        MuxedStream s = from.openStream();
-        for (int off = 0; off < size; off += 100_000) {
-            s.output().write(data, off, Math.min(100_000, size - off));
-        }
-        s.closeOutput();
-        receiver.join();
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
-        assertArrayEquals(expected.digest(), got.get());
-    }
 
     @Test
     void transfersEightMebibytesBothWays() throws Exception {
         Sessions s = pair();
         Thread other = Thread.ofVirtual().start(() -> {
             try {
-                transfer(s.server(), s.client(), 8 << 20);
+                Transfer.checked(s.server(), s.client(), 8 << 20);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        transfer(s.client(), s.server(), 8 << 20);
+        Transfer.checked(s.client(), s.server(), 8 << 20);
         other.join();
     }
 
     @Test
     void overLoopbackSockets() throws Exception {
         Sessions s = over(SocketDuplex.loopbackPair(), MplexConfig.DEFAULT);
-        transfer(s.client(), s.server(), 8 << 20);
+        Transfer.checked(s.client(), s.server(), 8 << 20);
         echoServer(s.server());
         assertEchoes(s.client(), "over tcp");
     }

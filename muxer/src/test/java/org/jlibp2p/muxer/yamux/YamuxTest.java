@@ -9,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +28,7 @@ import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
+import org.jlibp2p.muxer.testing.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,59 +144,24 @@ class YamuxTest {
         assertEquals(7, stream.input().read());
     }
 
-    private static byte[] transfer(YamuxSession from, YamuxSession to, int size) throws Exception {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        MessageDigest expected = MessageDigest.getInstance("SHA-256");
-        expected.update(data);
-        AtomicReference<byte[]> got = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread receiver = Thread.ofVirtual().start(() -> {
-            try {
-                MuxedStream s = to.acceptStream();
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[37_000];
-                int n;
-                while ((n = s.input().read(buf)) >= 0) {
-                    digest.update(buf, 0, n);
-                }
-                got.set(digest.digest());
-                s.close();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        MuxedStream s = from.openStream();
-        for (int off = 0; off < size; off += 100_000) {
-            s.output().write(data, off, Math.min(100_000, size - off));
-        }
-        s.closeOutput();
-        receiver.join();
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
-        assertArrayEquals(expected.digest(), got.get());
-        return data;
-    }
-
     @Test
     void transfersEightMebibytesBothWays() throws Exception {
         Sessions s = pair();
         Thread other = Thread.ofVirtual().start(() -> {
             try {
-                transfer(s.server(), s.client(), 8 << 20);
+                Transfer.checked(s.server(), s.client(), 8 << 20);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        transfer(s.client(), s.server(), 8 << 20);
+        Transfer.checked(s.client(), s.server(), 8 << 20);
         other.join();
     }
 
     @Test
     void overLoopbackSockets() throws Exception {
         Sessions s = over(SocketDuplex.loopbackPair(), YamuxConfig.DEFAULT);
-        transfer(s.client(), s.server(), 8 << 20);
+        Transfer.checked(s.client(), s.server(), 8 << 20);
         echoServer(s.server());
         assertEchoes(s.client(), "over tcp");
         assertTrue(s.client().ping(Duration.ofSeconds(5)).toNanos() > 0);
@@ -380,7 +344,7 @@ class YamuxTest {
     void windowStaysPutWithoutAutoTuning() throws Exception {
         Sessions s = pair(YamuxConfig.DEFAULT.withWindowAutoTuning(false));
         waitUntil(() -> s.server().rttNanos() > 0);
-        transfer(s.client(), s.server(), 4 << 20);
+        Transfer.checked(s.client(), s.server(), 4 << 20);
         MuxedStream c = s.client().openStream();
         YamuxStream srv = (YamuxStream) s.server().acceptStream();
         Thread writer = Thread.ofVirtual().start(() -> {
