@@ -2,16 +2,19 @@ package org.jlibp2p.muxer.internal;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
+import org.jlibp2p.core.io.Segment;
 
 /**
- * The receive buffer of one stream: the payload arrays of frames as they arrived, read in order without copying
- * them again. What it holds counts against its session's {@link ReceiveBudget}. Not thread-safe; its owner guards
- * it.
+ * The receive buffer of one stream: the payloads of frames as they arrived, read in order without copying them
+ * again. A payload may be a buffer lent by the connection's input ({@link Segment#lent}); it goes back to its pool
+ * once read, or when the queue is cleared. What the queue holds counts against its session's {@link ReceiveBudget}.
+ * Not thread-safe; its owner guards it.
  */
 public final class SegmentQueue {
-    private final ArrayDeque<byte[]> segments = new ArrayDeque<>();
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final ReceiveBudget budget;
-    private int headOffset;
+    /** Bytes of the head segment already read. */
+    private int headRead;
     private long size;
 
     public SegmentQueue() {
@@ -24,25 +27,33 @@ public final class SegmentQueue {
 
     /** Appends a whole array; the queue takes ownership of it. Empty arrays are ignored. */
     public void add(byte[] segment) {
-        if (segment.length > 0) {
-            segments.addLast(segment);
-            size += segment.length;
-            budget.add(segment.length);
+        add(Segment.of(segment));
+    }
+
+    /** Appends a segment; the queue takes ownership of it. An empty one is released at once. */
+    public void add(Segment segment) {
+        if (segment.length() == 0) {
+            segment.release();
+            return;
         }
+        segments.addLast(segment);
+        size += segment.length();
+        budget.add(segment.length());
     }
 
     /** Copies up to {@code len} bytes into {@code dst}; returns how many (0 if the queue is empty). */
     public int read(byte[] dst, int off, int len) {
         int total = 0;
         while (total < len && !segments.isEmpty()) {
-            byte[] head = segments.peekFirst();
-            int n = Math.min(len - total, head.length - headOffset);
-            System.arraycopy(head, headOffset, dst, off + total, n);
+            Segment head = segments.peekFirst();
+            int n = Math.min(len - total, head.length() - headRead);
+            System.arraycopy(head.array(), head.offset() + headRead, dst, off + total, n);
             total += n;
-            headOffset += n;
-            if (headOffset == head.length) {
+            headRead += n;
+            if (headRead == head.length()) {
                 segments.pollFirst();
-                headOffset = 0;
+                head.release();
+                headRead = 0;
             }
         }
         size -= total;
@@ -62,8 +73,11 @@ public final class SegmentQueue {
     /** Drops everything buffered. */
     public void clear() {
         budget.release(size);
+        for (Segment s : segments) {
+            s.release();
+        }
         segments.clear();
-        headOffset = 0;
+        headRead = 0;
         size = 0;
     }
 }

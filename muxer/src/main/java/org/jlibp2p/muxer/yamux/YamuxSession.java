@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.io.Duplex;
-import org.jlibp2p.core.io.LengthPrefixed;
+import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
@@ -574,7 +574,7 @@ public final class YamuxSession implements MuxedSession {
                     removeStream(stream);
                     return;
                 }
-                stream.onData(LengthPrefixed.readExactly(in, (int) length));
+                stream.onData(Segment.read(in, (int) length));
             }
         } else if (length > 0 && (flags & FLAG_RST) == 0) {
             stream.onWindowUpdate(length);

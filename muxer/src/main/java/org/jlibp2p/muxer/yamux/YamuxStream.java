@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.muxer.internal.BufferedStream;
 
@@ -138,17 +139,19 @@ final class YamuxStream extends BufferedStream {
     }
 
     /** Buffers a payload {@link #checkReceive} accepted, taking its receive credit. */
-    void onData(byte[] payload) {
+    void onData(Segment payload) {
         lock.lock();
         try {
-            recvCredit -= payload.length;
+            recvCredit -= payload.length();
             if (resetCause == null && !localReadClosed) {
                 buffer.add(payload);
                 readable.signal();
+                return;
             }
         } finally {
             lock.unlock();
         }
+        payload.release();
     }
 
     void onWindowUpdate(long delta) {

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.security.SecureSession;
@@ -21,7 +22,8 @@ import org.jlibp2p.core.security.SecureSession;
  * <p>The output buffers writes up to one frame's plaintext and seals a frame when it is full; {@link
  * OutputStream#flush()} seals what is buffered and sends every frame sealed since the last flush in one write. The
  * input reads ahead and decrypts frame by frame into a plaintext buffer, or straight into the caller's array when the
- * frame fits. Both take their buffers from pools shared by all sessions only while they have bytes to keep, so an
+ * frame fits; a muxer reading a payload that fills the rest of a frame borrows that buffer ({@link Segment.Reader})
+ * instead of copying out of it. Both take their buffers from pools shared by all sessions only while they have bytes to keep, so an
  * idle session holds none. A frame that fails authentication closes the connection and fails this and every later read with
  * {@link FrameAuthenticationException}. One thread may read while another writes; each direction is locked.
  */
@@ -145,7 +147,7 @@ public final class NoiseSession implements SecureSession {
      * asked for). Meanwhile, and on an idle connection, small frames (pings, window updates) go through two small
      * scratch arrays.
      */
-    private final class NoiseInput extends InputStream {
+    private final class NoiseInput extends InputStream implements Segment.Reader {
         private final CipherState cipher;
         private final InputStream in = insecure.input();
         private final byte[] scratch = new byte[SCRATCH];
@@ -244,6 +246,32 @@ public final class NoiseSession implements SecureSession {
             byte[] out = new byte[len];
             int n = readNBytes(out, 0, len);
             return n == len ? out : Arrays.copyOf(out, n);
+        }
+
+        /**
+         * Reads exactly {@code len} bytes. When they are the rest of the current frame's plaintext and fill at least
+         * half of its pooled buffer (a Yamux payload that shared a frame with its header), the buffer itself is lent
+         * and the next frame takes another from the pool: no copy.
+         */
+        @Override
+        public Segment readSegment(int len) throws IOException {
+            lock.lock();
+            try {
+                if (plainBuf != null && plainBuf == pooledPlain && plimit - ppos == len && len >= MAX_PLAINTEXT / 2) {
+                    Segment lent = Segment.lent(pooledPlain, ppos, len, PLAIN_BUFFERS);
+                    pooledPlain = null;
+                    ppos = plimit;
+                    releaseIfDrained();
+                    return lent;
+                }
+            } finally {
+                lock.unlock();
+            }
+            byte[] bytes = readNBytes(len);
+            if (bytes.length != len) {
+                throw new TruncatedFrameException(len, bytes.length);
+            }
+            return Segment.of(bytes);
         }
 
         @Override

@@ -29,6 +29,7 @@ import org.jlibp2p.core.crypto.KeyPair;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.noise.NoiseProtos.NoiseHandshakePayload;
@@ -228,6 +229,56 @@ class NoiseSecureChannelTest {
         assertArrayEquals(Arrays.copyOfRange(data, first + second, data.length), in.readNBytes(data.length));
         assertEquals(0, in.readNBytes(10).length);
         await(sent);
+    }
+
+    @Test
+    void readSegmentLendsTheRestOfALargeFrameAndCopiesAnythingElse() throws Exception {
+        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()));
+        byte[] data = new byte[3 * NoiseSession.MAX_PLAINTEXT];
+        new Random(4).nextBytes(data);
+        OutputStream out = s.initiator().output();
+        int third = NoiseSession.MAX_PLAINTEXT / 3;
+        // Frame 1: a 12-byte "header" and the rest of the frame as one payload, as Yamux sends a data frame.
+        // Frame 2: read in three parts, none of them the whole rest. Frame 3: a payload too small to lend its buffer.
+        Future<?> sent = executor.submit(() -> {
+            out.write(data, 0, NoiseSession.MAX_PLAINTEXT);
+            out.write(data, NoiseSession.MAX_PLAINTEXT, NoiseSession.MAX_PLAINTEXT);
+            out.write(data, 2 * NoiseSession.MAX_PLAINTEXT, third + 12);
+            out.flush();
+            s.initiator().closeOutput();
+            return null;
+        });
+        Segment.Reader in = assertInstanceOf(Segment.Reader.class, s.responder().input());
+        InputStream stream = s.responder().input();
+
+        assertArrayEquals(Arrays.copyOfRange(data, 0, 12), stream.readNBytes(12));
+        Segment lent = in.readSegment(NoiseSession.MAX_PLAINTEXT - 12);
+        assertEquals(NoiseSession.MAX_PLAINTEXT, lent.array().length, "the frame's plaintext buffer itself");
+        assertEquals(12, lent.offset());
+        assertArrayEquals(Arrays.copyOfRange(data, 12, NoiseSession.MAX_PLAINTEXT), bytes(lent));
+
+        int at = NoiseSession.MAX_PLAINTEXT;
+        for (int part : new int[] {third, third, NoiseSession.MAX_PLAINTEXT - 2 * third}) {
+            Segment copied = in.readSegment(part);
+            assertEquals(part, copied.array().length, "copied out, part " + part);
+            assertArrayEquals(Arrays.copyOfRange(data, at, at + part), bytes(copied));
+            at += part;
+        }
+        assertArrayEquals(Arrays.copyOfRange(data, at, at + 12), stream.readNBytes(12));
+        Segment small = in.readSegment(third);
+        assertEquals(third, small.array().length, "a payload under half a frame is copied");
+        assertArrayEquals(Arrays.copyOfRange(data, at + 12, at + 12 + third), bytes(small));
+
+        // The lent buffer is the reader's until it gives it back.
+        int pooled = NoiseSession.PLAIN_BUFFERS.pooled();
+        lent.release();
+        assertEquals(pooled + 1, NoiseSession.PLAIN_BUFFERS.pooled());
+        assertThrows(TruncatedFrameException.class, () -> in.readSegment(1));
+        await(sent);
+    }
+
+    private static byte[] bytes(Segment segment) {
+        return Arrays.copyOfRange(segment.array(), segment.offset(), segment.offset() + segment.length());
     }
 
     @Test
