@@ -2,8 +2,10 @@
 // bin/bench's js-js case. The client asks for a number of bytes (8-byte big-endian), uploads until it half-closes,
 // then reads what the server sends back.
 //   node perf.mjs server                          -> prints {"addr": "<multiaddr with /p2p/>"} and serves
-//   node perf.mjs client --addr A --size N --runs R [--warmup W]   (W bytes each way first, uncounted)
+//   node perf.mjs client --addr A --size N --runs R [--warmup W] [--paced]   (W bytes each way first, uncounted)
 //       -> per run, on a fresh connection, prints {"setup_ms":..,"upload_s":..,"download_s":..}
+//          --paced: prints {"ready":true} after the warm-up, then starts each run when a line arrives on stdin
+//          (so that a caller can interleave these runs with others)
 // setup_ms is dial + upgrade + one empty perf exchange; upload_s and download_s each time a whole exchange that
 // moves N bytes one way, until the last byte is known to have arrived.
 import { createLibp2p } from 'libp2p'
@@ -11,6 +13,7 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
+import { createInterface } from 'node:readline'
 
 const PERF = '/perf/1.0.0'
 const CHUNK = 64 * 1024
@@ -105,7 +108,11 @@ if (process.argv[2] === 'server') {
     await exchange(conn, warmup, warmup)
     await conn.close()
   }
+  const paced = process.argv.includes('--paced')
+  const lines = paced ? createInterface({ input: process.stdin })[Symbol.asyncIterator]() : null
+  if (paced) out({ ready: true })
   for (let i = 0; i < runs; i++) {
+    if (paced && (await lines.next()).done) break
     let t = process.hrtime.bigint()
     const conn = await client.dial(addr)
     await exchange(conn, 0, 0)

@@ -1,6 +1,7 @@
 package org.jlibp2p.bench;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +13,9 @@ import java.util.Set;
  * on standard error.
  *
  * <pre>
- * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order)
- * --runs N              runs of each throughput case; the median counts (default 3)
+ * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order; the
+ *                       throughput cases among them are warmed up, then run in interleaved rounds)
+ * --runs N              runs of each throughput case, and of the setup case; the median counts (default 5)
  * --size BYTES          bytes each way per throughput run, with k/m/g suffixes (default 1g)
  * --setup-connections N connections of each timed run of the setup case (default 1000; --runs of them)
  * --setup-warmup S      seconds of uncounted dialling before the setup case's runs (default 15)
@@ -23,6 +25,8 @@ import java.util.Set;
  * </pre>
  */
 public final class Bench {
+    private static final Set<String> THROUGHPUT_CASES = Set.of("java-java", "raw-tcp", "js-js");
+
     private Bench() {}
 
     static void progress(String message) {
@@ -36,7 +40,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Set<String> cases = new LinkedHashSet<>(List.of("java-java", "raw-tcp", "js-js", "setup", "idle-memory"));
-        int runs = 3;
+        int runs = 5;
         long size = 1L << 30;
         int setupConnections = 1000;
         int setupWarmup = 15;
@@ -64,12 +68,40 @@ public final class Bench {
         Throughput.Result javaJava = null;
         Throughput.Result raw = null;
         Throughput.Result js = null;
+        List<String> throughputCases = cases.stream().filter(THROUGHPUT_CASES::contains).toList();
         for (String c : cases) {
+            if (THROUGHPUT_CASES.contains(c)) {
+                if (!c.equals(throughputCases.getFirst())) {
+                    continue; // measured together with the first, their runs interleaved
+                }
+                progress("running " + String.join(", ", throughputCases) + ", their runs interleaved");
+                List<Throughput.Case> set = new ArrayList<>();
+                try {
+                    for (String t : throughputCases) {
+                        set.add(switch (t) {
+                            case "java-java" -> new Throughput.JavaJava(size);
+                            case "raw-tcp" -> new Throughput.RawTcp(size);
+                            default -> new Throughput.JsJs(size, jsDir != null ? jsDir : findJsDir(), runs);
+                        });
+                    }
+                } catch (Exception e) {
+                    for (Throughput.Case made : set) {
+                        made.close();
+                    }
+                    throw e;
+                }
+                for (Throughput.Result r : Throughput.measure(set, runs, size)) {
+                    emit(r.json());
+                    switch (r.name()) {
+                        case "java-java" -> javaJava = r;
+                        case "raw-tcp" -> raw = r;
+                        default -> js = r;
+                    }
+                }
+                continue;
+            }
             progress("running " + c);
             switch (c) {
-                case "java-java" -> emit((javaJava = Throughput.javaJava(runs, size)).json());
-                case "raw-tcp" -> emit((raw = Throughput.rawTcp(runs, size)).json());
-                case "js-js" -> emit((js = Throughput.jsJs(runs, size, jsDir != null ? jsDir : findJsDir())).json());
                 case "setup" -> emit(SetupRate.run(setupConnections, concurrency, runs, setupWarmup));
                 case "idle-memory" -> emit(IdleMemory.run(idleConnections, Math.max(concurrency, 16)));
                 default -> throw new IllegalArgumentException("unknown case " + c);

