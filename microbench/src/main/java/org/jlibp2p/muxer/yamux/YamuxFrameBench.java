@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.internal.SegmentQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,7 +48,7 @@ public class YamuxFrameBench {
         readBuffer = new byte[size];
         Header.encode(header, Header.TYPE_DATA, Header.FLAG_ACK, 3, size);
         session = YamuxSession.start(new Sink(), true, YamuxConfig.DEFAULT.withKeepAliveInterval(
-                java.time.Duration.ZERO));
+                java.time.Duration.ZERO), ReceiveBudget.unlimited());
     }
 
     @TearDown(Level.Trial)

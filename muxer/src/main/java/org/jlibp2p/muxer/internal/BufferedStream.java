@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
  * The receiving half every muxer stream shares: a buffer the session's reader fills and the application drains,
@@ -202,7 +203,8 @@ public abstract class BufferedStream implements MuxedStream {
     // ------------------------------------------------------------------------------------------------ data path
 
     /**
-     * Whether {@code length} more bytes of this stream fit the session's receive budget. If they do not, the stream
+     * Whether {@code length} more bytes of this stream fit the session's receive budget, and the node's above it. If
+     * they do not, the stream
      * is reset from this side (reads and writes fail, what it buffered is dropped) and false is returned: the
      * session then discards the payload, tells the remote and forgets the stream.
      */
@@ -213,8 +215,9 @@ public abstract class BufferedStream implements MuxedStream {
         lock.lock();
         try {
             if (resetCause == null) {
-                resetCause = new StreamResetException("stream " + id + " was reset: the session's receive buffer ("
-                        + budget.limit() + " bytes received and not yet read, across its streams) is full");
+                resetCause = new StreamResetException("stream " + id + " was reset: no room for " + length
+                        + " more bytes in the receive buffer, bytes received and not yet read across the session's"
+                        + " streams: " + budget.describe());
                 buffer.clear();
                 readable.signalAll();
                 writable.signalAll();

@@ -3,6 +3,7 @@ package org.jlibp2p.muxer.internal;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import org.jlibp2p.core.io.Segment;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
  * The receive buffer of one stream: the payloads of frames as they arrived, read in order without copying them

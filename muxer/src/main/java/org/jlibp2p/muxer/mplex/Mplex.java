@@ -4,19 +4,37 @@ import java.io.IOException;
 import java.util.Objects;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /** The mplex stream multiplexer ({@value #PROTOCOL_ID}), per the libp2p mplex spec. */
 public final class Mplex implements StreamMuxer {
     public static final String PROTOCOL_ID = "/mplex/6.7.0";
 
     private final MplexConfig config;
+    private final ReceiveBudget nodeBudget;
 
+    /** Default settings, and a node-wide receive budget of its own ({@link ReceiveBudget#forNode()}). */
     public Mplex() {
         this(MplexConfig.DEFAULT);
     }
 
+    /** A node-wide receive budget of its own ({@link ReceiveBudget#forNode()}). */
     public Mplex(MplexConfig config) {
+        this(config, ReceiveBudget.forNode());
+    }
+
+    /**
+     * Sessions whose unread received bytes count, beyond each session's own limit, against {@code nodeBudget}: give
+     * the muxers of one node the same.
+     */
+    public Mplex(MplexConfig config, ReceiveBudget nodeBudget) {
         this.config = Objects.requireNonNull(config, "config");
+        this.nodeBudget = Objects.requireNonNull(nodeBudget, "nodeBudget");
+    }
+
+    /** The budget shared by this muxer's sessions. */
+    public ReceiveBudget nodeBudget() {
+        return nodeBudget;
     }
 
     @Override
@@ -26,6 +44,6 @@ public final class Mplex implements StreamMuxer {
 
     @Override
     public MplexSession start(Duplex connection, boolean initiator) throws IOException {
-        return MplexSession.start(connection, initiator, config);
+        return MplexSession.start(connection, initiator, config, nodeBudget);
     }
 }

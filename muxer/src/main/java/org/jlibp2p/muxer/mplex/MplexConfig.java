@@ -21,7 +21,8 @@ import java.util.Objects;
  *     spec's 1 MiB)
  * @param maxReceiveBuffer bytes received but not yet read across all the session's streams (default 64 MiB, at
  *     least {@code maxBufferedPerStream}); a message that would take the session past it resets its stream at once.
- *     Without it, a remote could fill every stream it may open: 1000 x 4 MiB
+ *     Without it, a remote could fill every stream it may open: 1000 x 4 MiB. Beyond it, the sessions of one
+ *     {@link Mplex} share a node-wide {@link org.jlibp2p.muxer.ReceiveBudget}
  */
 public record MplexConfig(
         int maxBufferedPerStream,

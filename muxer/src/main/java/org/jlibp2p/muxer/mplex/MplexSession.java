@@ -35,7 +35,7 @@ import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
-import org.jlibp2p.muxer.internal.ReceiveBudget;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
  * One mplex session over a connection. A reader loop on its own virtual thread demultiplexes frames; application
@@ -78,19 +78,19 @@ public final class MplexSession implements MuxedSession {
     private Thread reader;
     private Thread controller;
 
-    private MplexSession(Duplex connection, boolean initiator, MplexConfig config) {
+    private MplexSession(Duplex connection, boolean initiator, MplexConfig config, ReceiveBudget nodeBudget) {
         this.connection = connection;
         this.config = config;
-        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer());
+        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer(), nodeBudget);
         this.name = "mplex-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
         this.in = new BufferedInputStream(connection.input(), 16 * 1024);
         this.out = connection.output();
         this.writeBuffer = new byte[Frame.MAX_HEADER_SIZE + config.writeChunkSize()];
     }
 
-    static MplexSession start(Duplex connection, boolean initiator, MplexConfig config) {
+    static MplexSession start(Duplex connection, boolean initiator, MplexConfig config, ReceiveBudget nodeBudget) {
         Objects.requireNonNull(connection, "connection");
-        MplexSession session = new MplexSession(connection, initiator, config);
+        MplexSession session = new MplexSession(connection, initiator, config, nodeBudget);
         session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
         session.controller = Thread.ofVirtual().name(session.name + "-control").unstarted(session::controlLoop);
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);

@@ -4,19 +4,37 @@ import java.io.IOException;
 import java.util.Objects;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /** The Yamux stream multiplexer ({@value #PROTOCOL_ID}), per the hashicorp spec and the libp2p yamux spec. */
 public final class Yamux implements StreamMuxer {
     public static final String PROTOCOL_ID = "/yamux/1.0.0";
 
     private final YamuxConfig config;
+    private final ReceiveBudget nodeBudget;
 
+    /** Default settings, and a node-wide receive budget of its own ({@link ReceiveBudget#forNode()}). */
     public Yamux() {
         this(YamuxConfig.DEFAULT);
     }
 
+    /** A node-wide receive budget of its own ({@link ReceiveBudget#forNode()}). */
     public Yamux(YamuxConfig config) {
+        this(config, ReceiveBudget.forNode());
+    }
+
+    /**
+     * Sessions whose unread received bytes count, beyond each session's own limit, against {@code nodeBudget}: give
+     * the muxers of one node the same.
+     */
+    public Yamux(YamuxConfig config, ReceiveBudget nodeBudget) {
         this.config = Objects.requireNonNull(config, "config");
+        this.nodeBudget = Objects.requireNonNull(nodeBudget, "nodeBudget");
+    }
+
+    /** The budget shared by this muxer's sessions. */
+    public ReceiveBudget nodeBudget() {
+        return nodeBudget;
     }
 
     @Override
@@ -26,6 +44,6 @@ public final class Yamux implements StreamMuxer {
 
     @Override
     public YamuxSession start(Duplex connection, boolean initiator) throws IOException {
-        return YamuxSession.start(connection, initiator, config);
+        return YamuxSession.start(connection, initiator, config, nodeBudget);
     }
 }

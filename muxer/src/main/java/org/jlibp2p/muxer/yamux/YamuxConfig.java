@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param windowAutoTuning whether receive windows grow beyond 256 KiB (default true)
  * @param maxReceiveBuffer the most bytes received and not read yet that the session holds across all its streams
  *     (default 64 MiB); a data frame that would take it past this resets its stream (RST) instead, and the session
- *     goes on. Without it, a remote could fill the initial window of every stream it may open: 1000 x 256 KiB
+ *     goes on. Without it, a remote could fill the initial window of every stream it may open: 1000 x 256 KiB.
+ *     Beyond it, the sessions of one {@link Yamux} share a node-wide {@link org.jlibp2p.muxer.ReceiveBudget}
  */
 public record YamuxConfig(
         int maxStreamWindow,

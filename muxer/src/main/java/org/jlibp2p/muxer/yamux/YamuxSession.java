@@ -41,7 +41,7 @@ import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
-import org.jlibp2p.muxer.internal.ReceiveBudget;
+import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
  * One Yamux session over a connection.
@@ -133,11 +133,11 @@ public final class YamuxSession implements MuxedSession {
         volatile long rtt = -1;
     }
 
-    private YamuxSession(Duplex connection, boolean initiator, YamuxConfig config) {
+    private YamuxSession(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget) {
         this.connection = connection;
         this.initiator = initiator;
         this.config = config;
-        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer());
+        this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer(), nodeBudget);
         this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
         // A secure channel reads ahead already; a bare connection gets a buffer so headers cost no system call each.
         this.in = connection.inputBuffered() ? connection.input()
@@ -151,9 +151,9 @@ public final class YamuxSession implements MuxedSession {
         this.nextLocalId = initiator ? 1 : 2;
     }
 
-    static YamuxSession start(Duplex connection, boolean initiator, YamuxConfig config) {
+    static YamuxSession start(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget) {
         Objects.requireNonNull(connection, "connection");
-        YamuxSession session = new YamuxSession(connection, initiator, config);
+        YamuxSession session = new YamuxSession(connection, initiator, config, nodeBudget);
         session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
         session.reader.start();

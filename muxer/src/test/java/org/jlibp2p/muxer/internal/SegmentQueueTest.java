@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Segment;
+import org.jlibp2p.muxer.ReceiveBudget;
 import org.junit.jupiter.api.Test;
 
 class SegmentQueueTest {

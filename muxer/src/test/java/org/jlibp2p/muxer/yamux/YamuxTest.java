@@ -26,6 +26,7 @@ import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
 import org.jlibp2p.muxer.testing.Transfer;
@@ -670,6 +671,48 @@ class YamuxTest {
         assertEquals(13, later.id());
         assertEquals(window, later.input().readNBytes(window).length);
         assertTrue(session.isOpen());
+    }
+
+    @Test
+    void sessionsSharingANodeBudgetTogetherHoldNoMoreThanIt() throws Exception {
+        int window = YamuxConfig.INITIAL_STREAM_WINDOW;
+        ReceiveBudget node = new ReceiveBudget(3L * window);
+        Yamux yamux = new Yamux(YamuxConfig.DEFAULT.withMaxStreamWindow(window), node);
+        RawPeer[] peers = new RawPeer[2];
+        YamuxSession[] sessions = new YamuxSession[2];
+        for (int i = 0; i < 2; i++) {
+            MemoryPipe.Pair pipe = MemoryPipe.create();
+            peers[i] = new RawPeer(pipe.a());
+            toClose.add(peers[i]);
+            sessions[i] = yamux.start(pipe.b(), false);
+            toClose.add(sessions[i]);
+        }
+        // Each session is far below its own 64 MiB, but together they fill the node's 768 KiB: nobody reads.
+        peers[0].send(dataFrame(1, 1, window, 1));
+        peers[0].send(dataFrame(3, 1, window, 3));
+        peers[1].send(dataFrame(1, 1, window, 5));
+        peers[1].send(dataFrame(3, 1, 1, 7)); // one byte too many: its stream is reset, its session goes on
+        peers[1].send("00 02 0001 00000000 00001234");
+        waitUntil(() -> HexFormat.of().formatHex(peers[1].received()).contains("000200020000000000001234"));
+        assertTrue(HexFormat.of().formatHex(peers[1].received()).contains("000100080000000300000000"),
+                "RST for the second session's stream 3");
+        assertEquals(3L * window, node.used());
+        assertEquals(2L * window, sessions[0].bufferedReceiveBytes());
+        assertEquals(window, sessions[1].bufferedReceiveBytes());
+        assertTrue(sessions[0].isOpen() && sessions[1].isOpen());
+
+        // The first session's application reads one stream: room again, for either session.
+        MuxedStream read = sessions[0].acceptStream();
+        assertEquals(window, read.input().readNBytes(window).length);
+        assertEquals(2L * window, node.used());
+        peers[1].send(dataFrame(5, 1, window, 9));
+        sessions[1].acceptStream(); // stream 1
+        MuxedStream fits = sessions[1].acceptStream(); // stream 3 was reset before it was accepted
+        assertEquals(5, fits.id());
+        byte[] got = fits.input().readNBytes(window);
+        assertEquals(window, got.length);
+        assertEquals(9, got[window - 1]);
+        assertEquals(2L * window, node.used());
     }
 
     @Test
