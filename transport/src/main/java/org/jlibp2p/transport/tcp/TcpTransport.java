@@ -35,12 +35,8 @@ public final class TcpTransport implements Transport {
     private static final Set<Protocol> FAMILIES =
             EnumSet.of(Protocol.IP4, Protocol.IP6, Protocol.DNS, Protocol.DNS4, Protocol.DNS6);
 
-    /** An address split into what a socket needs: an IP literal or a name to resolve, and a port. */
-    record HostPort(Protocol family, String host, int port) {
-        boolean isIp() {
-            return family == Protocol.IP4 || family == Protocol.IP6;
-        }
-    }
+    /** A dialable address split into its family, its host (an IP literal or a name to resolve) and its port. */
+    record HostPort(Protocol family, String host, int port) {}
 
     static Optional<HostPort> parse(Multiaddr address) {
         List<Component> c = address.withoutPeerId().components();
@@ -64,10 +60,12 @@ public final class TcpTransport implements Transport {
     @Override
     public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
         HostPort hp = parse(address).orElseThrow(() -> new IOException("not a TCP address: " + address));
-        List<InetAddress> targets = resolve(hp);
+        // An IP address is taken from the component's bytes; only a DNS name is looked up.
+        Optional<InetSocketAddress> ip = SocketAddresses.toInetSocketAddress(address.withoutPeerId());
+        List<InetSocketAddress> targets = ip.isPresent() ? List.of(ip.get()) : resolve(hp);
         IOException last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (InetAddress target : targets) {
+        for (InetSocketAddress target : targets) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 break;
@@ -75,7 +73,7 @@ public final class TcpTransport implements Transport {
             SocketChannel ch = SocketChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.socket().connect(new InetSocketAddress(target, hp.port()), (int) Math.min(left, Integer.MAX_VALUE));
+                ch.socket().connect(target, (int) Math.min(left, Integer.MAX_VALUE));
                 return new TcpConnection(ch);
             } catch (IOException e) {
                 ch.close();
@@ -88,11 +86,9 @@ public final class TcpTransport implements Transport {
         throw last;
     }
 
-    private static List<InetAddress> resolve(HostPort hp) throws UnknownHostException {
-        if (hp.isIp()) {
-            return List.of(InetAddress.getByName(hp.host()));
-        }
-        List<InetAddress> out = new ArrayList<>();
+    /** The addresses of a {@code /dns}, {@code /dns4} or {@code /dns6} name, of the family it asks for. */
+    private static List<InetSocketAddress> resolve(HostPort hp) throws UnknownHostException {
+        List<InetSocketAddress> out = new ArrayList<>();
         for (InetAddress a : InetAddress.getAllByName(hp.host())) {
             boolean ok = switch (hp.family()) {
                 case DNS4 -> a instanceof Inet4Address;
@@ -100,7 +96,7 @@ public final class TcpTransport implements Transport {
                 default -> true;
             };
             if (ok) {
-                out.add(a);
+                out.add(new InetSocketAddress(a, hp.port()));
             }
         }
         if (out.isEmpty()) {

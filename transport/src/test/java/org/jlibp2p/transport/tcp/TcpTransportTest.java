@@ -67,6 +67,28 @@ class TcpTransportTest {
     }
 
     @Test
+    void localhostByNameIsDialled() throws Exception {
+        try (Listener l = tcp.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))) {
+            String port = l.address().toString().substring(l.address().toString().lastIndexOf('/') + 1);
+            for (String name : new String[] {"/dns4/localhost/tcp/", "/dns/localhost/tcp/"}) {
+                CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> {
+                    try (RawConnection server = l.accept()) {
+                        return server.input().read();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                try (RawConnection c = tcp.dial(Multiaddr.parse(name + port), Duration.ofSeconds(5))) {
+                    assertEquals(l.address(), c.remoteAddress(), name);
+                    c.output().write(42);
+                    c.closeOutput();
+                    assertEquals(42, served.get(10, TimeUnit.SECONDS));
+                }
+            }
+        }
+    }
+
+    @Test
     void dialToAClosedPortFails() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
