@@ -16,6 +16,8 @@ import java.util.Set;
  * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order; the
  *                       throughput cases among them are warmed up, then run in interleaved rounds)
  * --runs N              runs of each throughput case, and of the setup case; the median counts (default 5)
+ * --warmup-rounds N     uncounted interleaved rounds of the throughput cases before the counted ones (default 2),
+ *                       after each case's first uncounted exchange of the full size each way
  * --size BYTES          bytes each way per throughput run, with k/m/g suffixes (default 1g)
  * --setup-connections N connections of each timed run of the setup case (default 1000; --runs of them)
  * --setup-warmup S      seconds of uncounted dialling before the setup case's runs (default 15)
@@ -41,6 +43,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Set<String> cases = new LinkedHashSet<>(List.of("java-java", "raw-tcp", "js-js", "setup", "idle-memory"));
         int runs = 5;
+        int warmupRounds = 2;
         long size = 1L << 30;
         int setupConnections = 1000;
         int setupWarmup = 15;
@@ -52,6 +55,7 @@ public final class Bench {
             switch (args[i]) {
                 case "--cases" -> cases = new LinkedHashSet<>(List.of(value.split(",")));
                 case "--runs" -> runs = Integer.parseInt(value);
+                case "--warmup-rounds" -> warmupRounds = Integer.parseInt(value);
                 case "--size" -> size = parseSize(value);
                 case "--setup-connections" -> setupConnections = Integer.parseInt(value);
                 case "--setup-warmup" -> setupWarmup = Integer.parseInt(value);
@@ -81,7 +85,8 @@ public final class Bench {
                         set.add(switch (t) {
                             case "java-java" -> new Throughput.JavaJava(size);
                             case "raw-tcp" -> new Throughput.RawTcp(size);
-                            default -> new Throughput.JsJs(size, jsDir != null ? jsDir : findJsDir(), runs);
+                            default -> new Throughput.JsJs(size, jsDir != null ? jsDir : findJsDir(),
+                                    warmupRounds + runs);
                         });
                     }
                 } catch (Exception e) {
@@ -90,7 +95,7 @@ public final class Bench {
                     }
                     throw e;
                 }
-                for (Throughput.Result r : Throughput.measure(set, runs, size)) {
+                for (Throughput.Result r : Throughput.measure(set, warmupRounds, runs, size)) {
                     emit(r.json());
                     switch (r.name()) {
                         case "java-java" -> javaJava = r;

@@ -68,12 +68,20 @@ final class Throughput {
 
     private Throughput() {}
 
-    /** Warms up every case, then runs them in {@code runs} interleaved rounds; closes them. */
-    static List<Result> measure(List<Case> cases, int runs, long size) throws Exception {
+    /**
+     * Warms up every case, runs them in {@code warmupRounds} uncounted interleaved rounds (the JIT keeps compiling the
+     * data path for several gigabytes), then in {@code runs} counted ones; closes them.
+     */
+    static List<Result> measure(List<Case> cases, int warmupRounds, int runs, long size) throws Exception {
         try {
             for (Case c : cases) {
                 Bench.progress("warming up " + c.name());
                 c.warmUp();
+            }
+            for (int i = 0; i < warmupRounds; i++) {
+                for (Case c : cases) {
+                    Bench.progress(c.name() + " warm-up run " + (i + 1) + " (not counted): " + c.run());
+                }
             }
             List<List<Run>> runsByCase = new ArrayList<>();
             cases.forEach(c -> runsByCase.add(new ArrayList<>()));
