@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.internal.SegmentQueue;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Yamux frames: the 12-byte header codec, one data frame written by a session (header and payload to a buffering
- * output that discards them), and a frame's payload through a stream's receive buffer.
+ * output that discards them), and a frame's payload through a stream's receive buffer, copied into an array of its
+ * own or lent in its pooled buffer.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,12 +43,14 @@ public class YamuxFrameBench {
     private byte[] readBuffer;
     private YamuxSession session;
     private final SegmentQueue queue = new SegmentQueue();
+    private BufferPool pool;
     private long streamId;
 
     @Setup(Level.Trial)
     public void setUp() {
         payload = new byte[size];
         readBuffer = new byte[size];
+        pool = new BufferPool(size, 4);
         Header.encode(header, Header.TYPE_DATA, Header.FLAG_ACK, 3, size);
         session = YamuxSession.start(new Sink(), true, YamuxConfig.DEFAULT.withKeepAliveInterval(
                 java.time.Duration.ZERO), ReceiveBudget.unlimited());
@@ -67,10 +72,21 @@ public class YamuxFrameBench {
         session.writeFrame(Header.TYPE_DATA, 0, 1, size, payload, 0, size, false);
     }
 
-    /** A received payload queued, then read out by the application. */
+    /** A received payload copied into its own array (as from a frame's plaintext), queued, then read out. */
     @Benchmark
     public int receiveBuffer() {
         queue.add(payload.clone());
+        return queue.read(readBuffer, 0, size);
+    }
+
+    /**
+     * A received payload left in the pooled buffer it was decrypted into (a lent {@link Segment}), queued, then read
+     * out, which gives the buffer back to its pool: what a Yamux session over Noise does with a payload that fills a
+     * frame.
+     */
+    @Benchmark
+    public int receiveLentBuffer() {
+        queue.add(Segment.lent(pool.take(), 0, size, pool));
         return queue.read(readBuffer, 0, size);
     }
 
