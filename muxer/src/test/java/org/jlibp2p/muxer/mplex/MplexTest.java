@@ -26,6 +26,7 @@ import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
 import org.jlibp2p.muxer.testing.Transfer;
@@ -450,5 +451,47 @@ class MplexTest {
         assertTrue(session.isOpen());
         peer.send(header(0, Frame.MESSAGE_INITIATOR, 2) + "6869");
         assertEquals("hi", new String(streams.get(0).input().readNBytes(2)));
+    }
+
+    @Test
+    void sessionsSharingANodeBudgetTogetherHoldNoMoreThanIt() throws Exception {
+        int mib = 1024 * 1024;
+        ReceiveBudget node = new ReceiveBudget(3L * mib);
+        Mplex mplex = new Mplex(MplexConfig.DEFAULT.withMaxBufferedPerStream(mib), node);
+        RawPeer[] peers = new RawPeer[2];
+        MuxedStream[] streams = new MuxedStream[4];
+        for (int i = 0; i < 2; i++) {
+            MemoryPipe.Pair pipe = MemoryPipe.create();
+            peers[i] = new RawPeer(pipe.a());
+            toClose.add(peers[i]);
+            MplexSession session = mplex.start(pipe.b(), false);
+            toClose.add(session);
+            for (int id = 0; id < 2; id++) {
+                peers[i].send(header(id, Frame.NEW_STREAM, 0));
+                streams[2 * i + id] = session.acceptStream();
+            }
+        }
+        // Nobody reads. Each session is far below its own 64 MiB, but the second one's second message would take
+        // the two past the node's 3 MiB: that stream is reset, the session goes on.
+        byte[] message = new byte[mib];
+        for (int i = 0; i < 4; i++) {
+            Arrays.fill(message, (byte) (i + 1));
+            peers[i / 2].send(header(i % 2, Frame.MESSAGE_INITIATOR, mib));
+            peers[i / 2].send(message);
+        }
+        Wait.until(() -> HexFormat.of().formatHex(peers[1].received()).contains(header(1, Frame.RESET_RECEIVER, 0)));
+        assertEquals(3L * mib, node.used());
+        StreamResetException e = assertThrows(StreamResetException.class, () -> streams[3].input().read());
+        assertTrue(e.getMessage().contains("node's budget"), e.getMessage());
+
+        // Reading one stream of the first session makes room for the second session's next message.
+        assertEquals(mib, streams[0].input().readNBytes(mib).length);
+        assertEquals(2L * mib, node.used());
+        peers[1].send(header(0, Frame.MESSAGE_INITIATOR, mib));
+        peers[1].send(message);
+        byte[] got = streams[2].input().readNBytes(2 * mib);
+        assertEquals(2 * mib, got.length);
+        assertEquals(4, got[2 * mib - 1]);
+        assertEquals(1L * mib, node.used());
     }
 }
