@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.io.Segment;
 import org.jlibp2p.core.io.TruncatedFrameException;
 import org.jlibp2p.core.peer.PeerId;
@@ -267,11 +268,7 @@ public final class NoiseSession implements SecureSession {
             } finally {
                 lock.unlock();
             }
-            byte[] bytes = readNBytes(len);
-            if (bytes.length != len) {
-                throw new TruncatedFrameException(len, bytes.length);
-            }
-            return Segment.of(bytes);
+            return Segment.of(LengthPrefixed.readExactly(this, len));
         }
 
         @Override
