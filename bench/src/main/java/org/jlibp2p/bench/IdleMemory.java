@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.swarm.Connection;
 
@@ -47,29 +46,7 @@ final class IdleMemory {
     private static List<Connection> dial(Stack.Node client, Multiaddr address, int count, int concurrency)
             throws Exception {
         List<Connection> out = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
-        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(Thread.ofVirtual().start(() -> {
-                while (next.getAndIncrement() < count) {
-                    try {
-                        out.add(client.swarm().dial(address));
-                    } catch (Exception e) {
-                        failures.add(e);
-                        return;
-                    }
-                }
-            }));
-        }
-        for (Thread t : workers) {
-            t.join();
-        }
-        if (!failures.isEmpty()) {
-            IllegalStateException e = new IllegalStateException(failures.size() + " dials failed");
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        Workers.run(count, concurrency, "dials", i -> out.add(client.swarm().dial(address)));
         return out;
     }
 

@@ -4,9 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.protocol.PerfBehaviour;
 import org.jlibp2p.core.swarm.Connection;
@@ -57,30 +54,7 @@ final class SetupRate {
     private static double[] measure(Stack.Node client, Multiaddr address, int count, int concurrency)
             throws Exception {
         double[] latencies = new double[count];
-        AtomicInteger next = new AtomicInteger();
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(Thread.ofVirtual().name("setup-" + w).start(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count) {
-                    try {
-                        latencies[i] = once(client, address);
-                    } catch (Exception e) {
-                        failures.add(e);
-                        return;
-                    }
-                }
-            }));
-        }
-        for (Thread t : workers) {
-            t.join();
-        }
-        if (!failures.isEmpty()) {
-            IOException e = new IOException(failures.size() + " connections failed");
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        Workers.run(count, concurrency, "connections", i -> latencies[i] = once(client, address));
         return latencies;
     }
 
