@@ -69,6 +69,8 @@ public final class Swarm implements Closeable {
     private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("swarm-task-", 0).factory());
     private final Semaphore pendingHandshakes;
+    private final org.jlibp2p.core.time.SystemScheduler scheduler = new org.jlibp2p.core.time.SystemScheduler("swarm-scheduler");
+    private final org.jlibp2p.core.util.TaskGroup threads = new org.jlibp2p.core.util.TaskGroup("swarm");
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final AtomicLong droppedEvents = new AtomicLong();
     private volatile boolean closed;
@@ -79,7 +81,7 @@ public final class Swarm implements Closeable {
     public Swarm(SwarmConfig config) {
         this.config = config;
         this.localPeer = PeerId.fromPublicKey(config.identity().publicKey());
-        this.upgrader = new Upgrader(config.security(), config.muxers());
+        this.upgrader = new Upgrader(config.security(), config.muxers(), scheduler, threads);
         this.events = new ArrayBlockingQueue<>(config.eventQueueCapacity());
         this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.security.SecureChannel;
 import org.jlibp2p.core.security.SecureSession;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.core.transport.RawConnection;
 
 /**
@@ -23,7 +25,12 @@ final class Upgrader {
     private final Map<String, SecureChannel> security = new LinkedHashMap<>();
     private final Map<String, StreamMuxer> muxers = new LinkedHashMap<>();
 
-    Upgrader(List<SecureChannel> security, List<StreamMuxer> muxers) {
+    private final Scheduler scheduler;
+    private final ThreadFactory threads;
+
+    Upgrader(List<SecureChannel> security, List<StreamMuxer> muxers, Scheduler scheduler, ThreadFactory threads) {
+        this.scheduler = scheduler;
+        this.threads = threads;
         security.forEach(s -> this.security.put(s.protocolId(), s));
         muxers.forEach(m -> this.muxers.put(m.protocolId(), m));
     }
@@ -37,7 +44,7 @@ final class Upgrader {
         if (muxerId == null) {
             muxerId = Multistream.select(secured, List.copyOf(muxers.keySet()));
         }
-        MuxedSession session = muxers.get(muxerId).start(secured, true);
+        MuxedSession session = muxers.get(muxerId).start(secured, true, scheduler, threads);
         return new Upgraded(secured, securityId, muxerId, session);
     }
 
@@ -48,7 +55,7 @@ final class Upgrader {
         if (muxerId == null) {
             muxerId = Multistream.accept(secured, muxers.keySet());
         }
-        MuxedSession session = muxers.get(muxerId).start(secured, false);
+        MuxedSession session = muxers.get(muxerId).start(secured, false, scheduler, threads);
         return new Upgraded(secured, securityId, muxerId, session);
     }
 }
