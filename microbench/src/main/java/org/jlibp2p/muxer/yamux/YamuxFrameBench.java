@@ -3,10 +3,13 @@ package org.jlibp2p.muxer.yamux;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.Segment;
+import org.jlibp2p.core.time.SystemScheduler;
+import org.jlibp2p.core.util.TaskGroup;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.internal.SegmentQueue;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,23 +45,29 @@ public class YamuxFrameBench {
     private byte[] payload;
     private byte[] readBuffer;
     private YamuxSession session;
+    private SystemScheduler scheduler;
+    private TaskGroup threads;
     private final SegmentQueue queue = new SegmentQueue();
     private BufferPool pool;
     private long streamId;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws IOException {
         payload = new byte[size];
         readBuffer = new byte[size];
         pool = new BufferPool(size, 4);
         Header.encode(header, Header.TYPE_DATA, Header.FLAG_ACK, 3, size);
-        session = YamuxSession.start(new Sink(), true, YamuxConfig.DEFAULT.withKeepAliveInterval(
-                java.time.Duration.ZERO), ReceiveBudget.unlimited());
+        scheduler = new SystemScheduler("bench-scheduler");
+        threads = new TaskGroup("bench");
+        session = YamuxSession.start(new Sink(), true, YamuxConfig.DEFAULT.withKeepAliveInterval(Duration.ZERO),
+                ReceiveBudget.unlimited(), scheduler, threads);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         session.close();
+        threads.close(Duration.ofSeconds(5)); // the reader waits on the idle Sink until interrupted
+        scheduler.close();
     }
 
     @Benchmark

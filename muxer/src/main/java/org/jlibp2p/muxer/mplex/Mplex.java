@@ -2,8 +2,10 @@ package org.jlibp2p.muxer.mplex;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.muxer.ReceiveBudget;
 
 /** The mplex stream multiplexer ({@value #PROTOCOL_ID}), per the libp2p mplex spec. */
@@ -42,8 +44,15 @@ public final class Mplex implements StreamMuxer {
         return PROTOCOL_ID;
     }
 
+    /**
+     * {@inheritDoc} mplex has no timers: it takes {@code scheduler} for the interface's sake.
+     *
+     * @throws org.jlibp2p.core.mux.SessionClosedException if {@code threads} refuses a thread (the node is closing);
+     *     the connection is closed then
+     */
     @Override
-    public MplexSession start(Duplex connection, boolean initiator) throws IOException {
-        return MplexSession.start(connection, initiator, config, nodeBudget);
+    public MplexSession start(Duplex connection, boolean initiator, Scheduler scheduler, ThreadFactory threads)
+            throws IOException {
+        return MplexSession.start(connection, initiator, config, nodeBudget, threads);
     }
 }

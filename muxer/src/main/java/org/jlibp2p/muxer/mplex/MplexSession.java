@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,10 +39,15 @@ import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
- * One mplex session over a connection. A reader loop on its own virtual thread demultiplexes frames; application
- * threads write their frames directly, one at a time under a lock around the connection's output. Resets the reader
- * must send (refused streams, streams whose reader fell behind) go through a small bounded queue drained by a second
- * virtual thread, so that the reader never blocks on the output.
+ * One mplex session over a connection. A reader loop on its own thread demultiplexes frames; application threads
+ * write their frames directly, one at a time under a lock around the connection's output. Resets the reader must
+ * send (refused streams, streams whose reader fell behind) go through a small bounded queue drained by a second
+ * thread, so that the reader never blocks on the output. Both threads come from the {@link ThreadFactory} given to
+ * {@link Mplex#start}, the node's; if it refuses one (the node is closing), the session does not start.
+ *
+ * <p>mplex keeps no timers and reads no clock. Its only timeouts wait on real time, as I/O does: a stream's read
+ * timeout ({@link org.jlibp2p.core.mux.MuxedStream#setReadTimeout}) and how long the reader waits for room in a
+ * stream's buffer ({@link MplexConfig#receiveTimeout()}).
  *
  * <p>A frame longer than 1 MiB, an unknown flag, a malformed varint or a NewStream reusing an open id closes the
  * session; {@link #acceptStream()} and {@link #openStream()} then throw a {@link SessionClosedException} whose cause
@@ -75,8 +81,7 @@ public final class MplexSession implements MuxedSession {
     private volatile SessionClosedException closeReason;
 
     private final BlockingQueue<long[]> resets = new ArrayBlockingQueue<>(CONTROL_QUEUE_CAPACITY);
-    private Thread reader;
-    private Thread controller;
+    private volatile Thread controller;
 
     private MplexSession(Duplex connection, boolean initiator, MplexConfig config, ReceiveBudget nodeBudget) {
         this.connection = connection;
@@ -88,15 +93,45 @@ public final class MplexSession implements MuxedSession {
         this.writeBuffer = new byte[Frame.MAX_HEADER_SIZE + config.writeChunkSize()];
     }
 
-    static MplexSession start(Duplex connection, boolean initiator, MplexConfig config, ReceiveBudget nodeBudget) {
+    /**
+     * Starts a session: its reader and the thread that sends resets.
+     *
+     * @throws SessionClosedException if {@code threads} refuses a thread (the node is closing); the connection is
+     *     closed then
+     */
+    static MplexSession start(Duplex connection, boolean initiator, MplexConfig config, ReceiveBudget nodeBudget,
+            ThreadFactory threads) throws SessionClosedException {
         Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(threads, "threads");
         MplexSession session = new MplexSession(connection, initiator, config, nodeBudget);
-        session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
-        session.controller = Thread.ofVirtual().name(session.name + "-control").unstarted(session::controlLoop);
+        Thread reader = session.newThread(threads, "reader", session::readLoop);
+        Thread controller = session.newThread(threads, "control", session::controlLoop);
+        session.controller = controller;
+        if (reader == null || controller == null) {
+            session.terminate(new SessionClosedException("no thread to start the session: the node is closing"),
+                    false);
+            // A thread the factory handed out must run, or its owner would wait for it forever; on the closed
+            // session these end at once.
+            for (Thread t : new Thread[] {reader, controller}) {
+                if (t != null) {
+                    t.start();
+                }
+            }
+            throw session.closedException();
+        }
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
-        session.reader.start();
-        session.controller.start();
+        reader.start();
+        controller.start();
         return session;
+    }
+
+    /** A thread of {@code threads} named after this session, not started; null if the factory refuses. */
+    private Thread newThread(ThreadFactory threads, String role, Runnable task) {
+        Thread t = threads.newThread(task);
+        if (t != null) {
+            t.setName(name + "-" + role);
+        }
+        return t;
     }
 
     /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */

@@ -2,8 +2,10 @@ package org.jlibp2p.muxer.yamux;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.muxer.ReceiveBudget;
 
 /** The Yamux stream multiplexer ({@value #PROTOCOL_ID}), per the hashicorp spec and the libp2p yamux spec. */
@@ -42,8 +44,15 @@ public final class Yamux implements StreamMuxer {
         return PROTOCOL_ID;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws org.jlibp2p.core.mux.SessionClosedException if {@code threads} refuses a thread (the node is closing);
+     *     the connection is closed then
+     */
     @Override
-    public YamuxSession start(Duplex connection, boolean initiator) throws IOException {
-        return YamuxSession.start(connection, initiator, config, nodeBudget);
+    public YamuxSession start(Duplex connection, boolean initiator, Scheduler scheduler, ThreadFactory threads)
+            throws IOException {
+        return YamuxSession.start(connection, initiator, config, nodeBudget, scheduler, threads);
     }
 }

@@ -25,10 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,17 +41,28 @@ import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
+import org.jlibp2p.core.time.Cancellable;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.muxer.ReceiveBudget;
 
 /**
  * One Yamux session over a connection.
  *
- * <p>A reader loop on its own virtual thread demultiplexes frames into the streams' receive buffers; application
- * threads write their frames directly, one frame at a time under a lock around the connection's output (never held
- * while waiting for window). Frames the reader loop must answer (pong, RST of refused streams) and keep-alive pings
- * go through a small bounded queue drained by a virtual thread started when the queue fills and ending when it
- * is empty, so that the reader never blocks on the output. Keep-alive pings are timed by one scheduler shared by all
- * sessions; an idle session has no thread but its reader.
+ * <p>A reader loop on its own thread demultiplexes frames into the streams' receive buffers; application threads
+ * write their frames directly, one frame at a time under a lock around the connection's output (never held while
+ * waiting for window). Frames the reader loop must answer (pong, RST of refused streams) go through a small bounded
+ * queue drained by a thread started when a frame is queued and ending when the queue is empty, so that the reader
+ * never blocks on the output; each keep-alive ping is written by a short-lived thread of its own. An idle session
+ * has no thread but its reader.
+ *
+ * <p>Time and threads are the node's. Keep-alive pings are timed by the {@link Scheduler} given to
+ * {@link Yamux#start}, whose clock also measures round-trip times and paces window tuning: on a
+ * {@link org.jlibp2p.core.time.ManualScheduler} keep-alive pings go out only when time is moved, and a round trip
+ * during which time stands still measures zero. Every thread the session starts (its reader, the threads sending
+ * pings, the one draining replies, the one sending go-away) comes from the {@link ThreadFactory} given with it; when
+ * the factory refuses one (returns null: the node is closing), the session closes. Waits for I/O stay on real time:
+ * a stream's read timeout ({@link org.jlibp2p.core.mux.MuxedStream#setReadTimeout}), the timeout of
+ * {@link #ping(Duration)}, and how long closing waits to send go-away ({@link YamuxConfig#closeTimeout()}).
  *
  * <p>Limits and their behaviour are those of {@link YamuxConfig}. Anything the remote does against the protocol
  * (bad version, unknown frame type, a frame for a stream never opened, a SYN reusing an id, data past the window or
@@ -72,6 +83,8 @@ public final class YamuxSession implements MuxedSession {
     private final boolean initiator;
     private final YamuxConfig config;
     private final ReceiveBudget receiveBudget;
+    private final Scheduler scheduler;
+    private final ThreadFactory threads;
     private final String name;
     private final InputStream in;
     private final OutputStream out;
@@ -104,40 +117,35 @@ public final class YamuxSession implements MuxedSession {
     // Guarded by controlLock.
     private ArrayDeque<Control> control;
     private boolean draining;
+    /** The id of the last keep-alive ping (the first ping counts as one), or -1. */
     private volatile long keepAlivePing = -1;
-    private volatile ScheduledFuture<?> keepAlive;
+    private volatile Cancellable keepAlive = Cancellable.NONE;
     private final ConcurrentHashMap<Long, PendingPing> pings = new ConcurrentHashMap<>();
     private final AtomicInteger pingIds = new AtomicInteger();
-    private volatile long rttNanos;
-
-    private Thread reader;
-
-    /** Times the keep-alive pings of every session; the pings themselves are sent by short-lived virtual threads. */
-    private static final ScheduledThreadPoolExecutor KEEP_ALIVE = keepAliveScheduler();
-
-    private static ScheduledThreadPoolExecutor keepAliveScheduler() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "yamux-keep-alive");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
+    /** The round-trip time the last pong measured (zero on a clock that stood still), or -1 before the first. */
+    private volatile long rttNanos = -1;
 
     private record Control(int type, int flags, long streamId, long length) {}
 
     private static final class PendingPing {
-        final long sentAt = System.nanoTime();
+        /** When the ping left, on the session's clock; set again just before it is written. */
+        volatile long sentAt;
         final CountDownLatch done = new CountDownLatch(1);
         volatile long rtt = -1;
+
+        PendingPing(long sentAt) {
+            this.sentAt = sentAt;
+        }
     }
 
-    private YamuxSession(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget) {
+    private YamuxSession(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget,
+            Scheduler scheduler, ThreadFactory threads) {
         this.connection = connection;
         this.initiator = initiator;
         this.config = config;
         this.receiveBudget = new ReceiveBudget(config.maxReceiveBuffer(), nodeBudget);
+        this.scheduler = scheduler;
+        this.threads = threads;
         this.name = "yamux-" + (initiator ? "initiator-" : "responder-") + SEQUENCE.incrementAndGet();
         // A secure channel reads ahead already; a bare connection gets a buffer so headers cost no system call each.
         this.in = connection.inputBuffered() ? connection.input()
@@ -151,20 +159,59 @@ public final class YamuxSession implements MuxedSession {
         this.nextLocalId = initiator ? 1 : 2;
     }
 
-    static YamuxSession start(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget) {
+    /**
+     * Starts a session: its reader, the first ping, and keep-alive pings every {@link YamuxConfig#keepAliveInterval()}
+     * on {@code scheduler}.
+     *
+     * @throws SessionClosedException if {@code threads} refuses a thread (the node is closing); the connection is
+     *     closed then
+     */
+    static YamuxSession start(Duplex connection, boolean initiator, YamuxConfig config, ReceiveBudget nodeBudget,
+            Scheduler scheduler, ThreadFactory threads) throws SessionClosedException {
         Objects.requireNonNull(connection, "connection");
-        YamuxSession session = new YamuxSession(connection, initiator, config, nodeBudget);
-        session.reader = Thread.ofVirtual().name(session.name + "-reader").unstarted(session::readLoop);
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(threads, "threads");
+        YamuxSession session = new YamuxSession(connection, initiator, config, nodeBudget, scheduler, threads);
+        // The first ping measures the round-trip time that window tuning needs; it counts as a keep-alive ping.
+        long firstPing = session.registerPing();
+        session.keepAlivePing = firstPing;
+        Thread reader = session.newThread("reader", session::readLoop);
+        Thread pinger = session.newThread("first-ping", () -> session.sendPing(firstPing));
+        if (reader == null || pinger == null) {
+            session.terminate(new SessionClosedException("no thread to start the session: the node is closing"), -1,
+                    false);
+            // A thread the factory handed out must run, or its owner would wait for it forever; on the closed
+            // session these end at once.
+            startIfGiven(reader);
+            startIfGiven(pinger);
+            throw session.closedException();
+        }
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
-        session.reader.start();
-        // The first ping measures the round-trip time that window tuning needs.
-        Thread.ofVirtual().name(session.name + "-first-ping").start(() -> session.keepAlivePing = session.sendPing());
-        long interval = config.keepAliveInterval().toNanos();
-        if (interval > 0) {
-            session.keepAlive = KEEP_ALIVE.scheduleWithFixedDelay(session::keepAliveDue, interval, interval,
-                    TimeUnit.NANOSECONDS);
+        reader.start();
+        pinger.start();
+        Duration interval = config.keepAliveInterval();
+        if (interval.isPositive()) {
+            session.keepAlive = scheduler.every(interval, session::keepAliveDue);
+            if (session.closeReason != null) {
+                session.keepAlive.cancel(); // closed meanwhile: terminate may have missed it
+            }
         }
         return session;
+    }
+
+    /** A thread of the node's factory named after this session, not started; null if the factory refuses. */
+    private Thread newThread(String role, Runnable task) {
+        Thread t = threads.newThread(task);
+        if (t != null) {
+            t.setName(name + "-" + role);
+        }
+        return t;
+    }
+
+    private static void startIfGiven(Thread t) {
+        if (t != null) {
+            t.start();
+        }
     }
 
     /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */
@@ -185,19 +232,32 @@ public final class YamuxSession implements MuxedSession {
         return maxDataFrame;
     }
 
-    /** The last measured round-trip time, {@link Duration#ZERO} before the first pong. */
-    public Duration rtt() {
-        return Duration.ofNanos(rttNanos);
+    /**
+     * The round-trip time the last pong measured on the session's clock, empty before the first pong. Zero on a
+     * clock that stands still during the round trip (a {@link org.jlibp2p.core.time.ManualScheduler}).
+     */
+    public Optional<Duration> rtt() {
+        long rtt = rttNanos;
+        return rtt < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt));
     }
 
+    /** The last round-trip time in nanoseconds, or -1 before the first pong. */
     long rttNanos() {
         return rttNanos;
     }
 
-    /** Sends a ping and waits for the pong; returns the round-trip time. */
+    /** A reading of the session's clock, in nanoseconds. */
+    long nanoTime() {
+        return scheduler.nanoTime();
+    }
+
+    /**
+     * Sends a ping and waits for the pong, at most {@code timeout} of real time; returns the round-trip time measured
+     * on the session's clock.
+     */
     public Duration ping(Duration timeout) throws IOException {
         long id = pingIds.getAndIncrement() & MAX_STREAM_ID;
-        PendingPing ping = new PendingPing();
+        PendingPing ping = new PendingPing(scheduler.nanoTime());
         pings.put(id, ping);
         try {
             writeFrame(TYPE_PING, FLAG_SYN, 0, id, null, 0, 0, false);
@@ -422,7 +482,19 @@ public final class YamuxSession implements MuxedSession {
             controlLock.unlock();
         }
         if (start) {
-            Thread.ofVirtual().name(name + "-control").start(this::drainControl);
+            Thread drainer = newThread("control", this::drainControl);
+            if (drainer == null) {
+                controlLock.lock();
+                try {
+                    draining = false;
+                    control = null;
+                } finally {
+                    controlLock.unlock();
+                }
+                terminate(new SessionClosedException("no thread to send replies: the node is closing"), -1, true);
+                return;
+            }
+            drainer.start();
         }
     }
 
@@ -451,36 +523,52 @@ public final class YamuxSession implements MuxedSession {
         }
     }
 
-    /** Runs on the shared scheduler at each keep-alive interval; the work is done on a virtual thread. */
+    /**
+     * Runs on the node's scheduler at each keep-alive interval. Decides at once, so that the outcome depends only on
+     * which pongs arrived before the scheduler's clock reached this point: a keep-alive ping still unanswered closes
+     * the session, else a new one is registered. The blocking part (closing, or writing the ping) runs on a thread.
+     */
     private void keepAliveDue() {
         if (closeReason != null) {
-            ScheduledFuture<?> f = keepAlive;
-            if (f != null) {
-                f.cancel(false);
-            }
+            keepAlive.cancel();
             return;
         }
-        Thread.ofVirtual().name(name + "-keep-alive").start(() -> {
-            long last = keepAlivePing;
-            if (last >= 0 && pings.remove(last) != null) {
-                terminate(new SessionClosedException("keep-alive ping unanswered for "
-                        + config.keepAliveInterval()), -1, true);
-                return;
-            }
-            keepAlivePing = sendPing();
-        });
+        long last = keepAlivePing;
+        Runnable work;
+        if (last >= 0 && pings.remove(last) != null) {
+            work = () -> terminate(new SessionClosedException("keep-alive ping unanswered for "
+                    + config.keepAliveInterval()), -1, true);
+        } else {
+            long id = registerPing();
+            keepAlivePing = id;
+            work = () -> sendPing(id);
+        }
+        Thread t = newThread("keep-alive", work);
+        if (t == null) {
+            terminate(new SessionClosedException("no thread for a keep-alive ping: the node is closing"), -1, true);
+            return;
+        }
+        t.start();
     }
 
-    /** Sends a ping whose pong updates the RTT estimate; returns its id, or -1 if it could not be sent. */
-    private long sendPing() {
+    /** Registers a ping whose pong updates the RTT estimate; returns its id. {@link #sendPing} sends it. */
+    private long registerPing() {
         long id = pingIds.getAndIncrement() & MAX_STREAM_ID;
-        pings.put(id, new PendingPing());
+        pings.put(id, new PendingPing(scheduler.nanoTime()));
+        return id;
+    }
+
+    /** Sends a ping {@link #registerPing} registered; forgets it if it could not be sent. */
+    private void sendPing(long id) {
+        PendingPing ping = pings.get(id);
+        if (ping == null) {
+            return;
+        }
+        ping.sentAt = scheduler.nanoTime();
         try {
             writeFrame(TYPE_PING, FLAG_SYN, 0, id, null, 0, 0, false);
-            return id;
         } catch (IOException e) {
             pings.remove(id);
-            return -1;
         }
     }
 
@@ -711,7 +799,7 @@ public final class YamuxSession implements MuxedSession {
         } else if ((flags & FLAG_ACK) != 0) {
             PendingPing ping = pings.remove(opaque);
             if (ping != null) {
-                long rtt = Math.max(1, System.nanoTime() - ping.sentAt);
+                long rtt = Math.max(0, scheduler.nanoTime() - ping.sentAt);
                 rttNanos = rtt;
                 ping.rtt = rtt;
                 ping.done.countDown();
@@ -808,22 +896,25 @@ public final class YamuxSession implements MuxedSession {
         for (PendingPing ping : pings.values()) {
             ping.done.countDown();
         }
-        ScheduledFuture<?> f = keepAlive;
-        if (f != null) {
-            f.cancel(false);
-        }
+        keepAlive.cancel();
         if (goAwayCode >= 0) {
-            Thread sender = Thread.ofVirtual().name(name + "-go-away").start(() -> {
+            Thread sender = newThread("go-away", () -> {
                 try {
                     writeFrame(TYPE_GO_AWAY, 0, 0, goAwayCode, null, 0, 0, true);
                 } catch (IOException e) {
                     // The connection is going anyway.
                 }
             });
-            try {
-                sender.join(config.closeTimeout());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (sender == null) {
+                // The node is closing: the connection goes without go-away rather than risk a write that blocks.
+                LOG.log(Level.DEBUG, "{0}: no thread to send go-away", name);
+            } else {
+                sender.start();
+                try {
+                    sender.join(config.closeTimeout());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         try {

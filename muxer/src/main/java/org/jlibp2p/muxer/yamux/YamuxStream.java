@@ -18,7 +18,9 @@ import org.jlibp2p.muxer.internal.BufferedStream;
  * block while the send window is spent. The receive buffer holds at most the receive window; consumed bytes are
  * returned to the remote as window updates once half a window is due, and the window doubles (up to
  * {@link YamuxConfig#maxStreamWindow()}) when updates are due within four round trips of each other (a round trip
- * counting as at least a millisecond).
+ * counting as at least a millisecond). Both are read on the session's clock: on one that stood still since the last
+ * update (a {@link org.jlibp2p.core.time.ManualScheduler} nobody advanced), nothing says how fast the application
+ * reads, and the window stays as it is.
  */
 final class YamuxStream extends BufferedStream {
     /** The shortest round-trip time window tuning assumes. */
@@ -34,7 +36,7 @@ final class YamuxStream extends BufferedStream {
     private long sendWindow = YamuxConfig.INITIAL_STREAM_WINDOW;
     private int recvWindow = YamuxConfig.INITIAL_STREAM_WINDOW;
     private long recvCredit = YamuxConfig.INITIAL_STREAM_WINDOW;
-    private long epochStart = System.nanoTime();
+    private long epochStart;
 
     /** Serialises this stream's data frames and its FIN, so that no data follows the FIN on the wire. */
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -45,6 +47,7 @@ final class YamuxStream extends BufferedStream {
         super(id, session.receiveBudget());
         this.session = session;
         this.outbound = outbound;
+        this.epochStart = session.nanoTime();
     }
 
     @Override
@@ -196,12 +199,15 @@ final class YamuxStream extends BufferedStream {
             return 0;
         }
         YamuxConfig config = session.config();
-        long now = System.nanoTime();
+        long now = session.nanoTime();
         if (config.windowAutoTuning() && recvWindow < config.maxStreamWindow()) {
             long rtt = session.rttNanos();
+            long elapsed = now - epochStart;
             // On loopback a ping measures mostly thread hand-offs (tens of microseconds); tuning on that alone
             // would hardly ever grow the window on the fastest links, so short round trips count as a millisecond.
-            if (rtt > 0 && now - epochStart < 4 * Math.max(rtt, MIN_TUNING_RTT_NANOS)) {
+            // No time elapsed (a clock that stands still, where a round trip measures zero too) says nothing of the
+            // rate: the window stays, rather than doubling at every update up to the maximum.
+            if (rtt >= 0 && elapsed > 0 && elapsed < 4 * Math.max(rtt, MIN_TUNING_RTT_NANOS)) {
                 int grown = (int) Math.min(2L * recvWindow, config.maxStreamWindow());
                 delta += grown - recvWindow;
                 recvWindow = grown;

@@ -29,6 +29,7 @@ import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
+import org.jlibp2p.muxer.testing.TestNode;
 import org.jlibp2p.muxer.testing.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class MplexTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final TestNode node = new TestNode();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
+        try {
+            for (AutoCloseable c : toClose) {
+                c.close();
+            }
+        } finally {
+            node.close();
         }
     }
 
@@ -53,8 +59,8 @@ class MplexTest {
 
     private Sessions over(MemoryPipe.Pair pipe, MplexConfig config) throws IOException {
         Mplex mplex = new Mplex(config);
-        MplexSession client = mplex.start(pipe.a(), true);
-        MplexSession server = mplex.start(pipe.b(), false);
+        MplexSession client = mplex.start(pipe.a(), true, node.scheduler(), node.threads());
+        MplexSession server = mplex.start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(client);
         toClose.add(server);
         return new Sessions(client, server);
@@ -86,7 +92,7 @@ class MplexTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         RawPeer peer = new RawPeer(pipe.b());
         toClose.add(peer);
-        MplexSession session = new Mplex().start(pipe.a(), true);
+        MplexSession session = new Mplex().start(pipe.a(), true, node.scheduler(), node.threads());
         toClose.add(session);
         MuxedStream s = session.openStream();
         s.output().write("hi".getBytes());
@@ -322,8 +328,9 @@ class MplexTest {
     @Test
     void inboundStreamsPastTheLimitsAreReset() throws Exception {
         MemoryPipe.Pair pipe = MemoryPipe.create();
-        MplexSession client = new Mplex().start(pipe.a(), true);
-        MplexSession server = new Mplex(MplexConfig.DEFAULT.withStreamLimits(1, 2, 1000)).start(pipe.b(), false);
+        MplexSession client = new Mplex().start(pipe.a(), true, node.scheduler(), node.threads());
+        MplexSession server = new Mplex(MplexConfig.DEFAULT.withStreamLimits(1, 2, 1000))
+                .start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(client);
         toClose.add(server);
         client.openStream();
@@ -358,7 +365,7 @@ class MplexTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         RawPeer peer = new RawPeer(pipe.a());
         toClose.add(peer);
-        MplexSession session = new Mplex().start(pipe.b(), false);
+        MplexSession session = new Mplex().start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(session);
         for (String frame : frames) {
             peer.send(frame);
@@ -405,7 +412,7 @@ class MplexTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         RawPeer peer = new RawPeer(pipe.a());
         toClose.add(peer);
-        MplexSession session = new Mplex().start(pipe.b(), false);
+        MplexSession session = new Mplex().start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(session);
         peer.send("2a 03 616263"); // MessageInitiator on stream 5, never opened
         peer.send("29 01 61"); // MessageReceiver on stream 5 of the session's own, never opened
@@ -422,7 +429,7 @@ class MplexTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         RawPeer peer = new RawPeer(pipe.a());
         toClose.add(peer);
-        MplexSession session = new Mplex(config).start(pipe.b(), false);
+        MplexSession session = new Mplex(config).start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(session);
         for (int id = 0; id < 3; id++) {
             peer.send(header(id, Frame.NEW_STREAM, 0));
@@ -456,15 +463,15 @@ class MplexTest {
     @Test
     void sessionsSharingANodeBudgetTogetherHoldNoMoreThanIt() throws Exception {
         int mib = 1024 * 1024;
-        ReceiveBudget node = new ReceiveBudget(3L * mib);
-        Mplex mplex = new Mplex(MplexConfig.DEFAULT.withMaxBufferedPerStream(mib), node);
+        ReceiveBudget nodeBudget = new ReceiveBudget(3L * mib);
+        Mplex mplex = new Mplex(MplexConfig.DEFAULT.withMaxBufferedPerStream(mib), nodeBudget);
         RawPeer[] peers = new RawPeer[2];
         MuxedStream[] streams = new MuxedStream[4];
         for (int i = 0; i < 2; i++) {
             MemoryPipe.Pair pipe = MemoryPipe.create();
             peers[i] = new RawPeer(pipe.a());
             toClose.add(peers[i]);
-            MplexSession session = mplex.start(pipe.b(), false);
+            MplexSession session = mplex.start(pipe.b(), false, node.scheduler(), node.threads());
             toClose.add(session);
             for (int id = 0; id < 2; id++) {
                 peers[i].send(header(id, Frame.NEW_STREAM, 0));
@@ -480,18 +487,18 @@ class MplexTest {
             peers[i / 2].send(message);
         }
         Wait.until(() -> HexFormat.of().formatHex(peers[1].received()).contains(header(1, Frame.RESET_RECEIVER, 0)));
-        assertEquals(3L * mib, node.used());
+        assertEquals(3L * mib, nodeBudget.used());
         StreamResetException e = assertThrows(StreamResetException.class, () -> streams[3].input().read());
         assertTrue(e.getMessage().contains("node's budget"), e.getMessage());
 
         // Reading one stream of the first session makes room for the second session's next message.
         assertEquals(mib, streams[0].input().readNBytes(mib).length);
-        assertEquals(2L * mib, node.used());
+        assertEquals(2L * mib, nodeBudget.used());
         peers[1].send(header(0, Frame.MESSAGE_INITIATOR, mib));
         peers[1].send(message);
         byte[] got = streams[2].input().readNBytes(2 * mib);
         assertEquals(2 * mib, got.length);
         assertEquals(4, got[2 * mib - 1]);
-        assertEquals(1L * mib, node.used());
+        assertEquals(1L * mib, nodeBudget.used());
     }
 }

@@ -29,6 +29,7 @@ import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
+import org.jlibp2p.muxer.testing.TestNode;
 import org.jlibp2p.muxer.testing.Transfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class YamuxTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final TestNode node = new TestNode();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
+        try {
+            for (AutoCloseable c : toClose) {
+                c.close();
+            }
+        } finally {
+            node.close();
         }
     }
 
@@ -57,8 +63,8 @@ class YamuxTest {
 
     private Sessions over(MemoryPipe.Pair pipe, YamuxConfig config) throws IOException {
         Yamux yamux = new Yamux(config);
-        YamuxSession client = yamux.start(pipe.a(), true);
-        YamuxSession server = yamux.start(pipe.b(), false);
+        YamuxSession client = yamux.start(pipe.a(), true, node.scheduler(), node.threads());
+        YamuxSession server = yamux.start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(client);
         toClose.add(server);
         return new Sessions(client, server);
@@ -366,7 +372,7 @@ class YamuxTest {
         Duration rtt = s.client().ping(Duration.ofSeconds(5));
         assertTrue(rtt.toNanos() > 0);
         assertTrue(s.server().ping(Duration.ofSeconds(5)).toNanos() > 0);
-        waitUntil(() -> s.client().rtt().toNanos() > 0);
+        waitUntil(() -> s.client().rtt().isPresent() && s.client().rtt().get().toNanos() > 0);
     }
 
     @Test
@@ -448,8 +454,9 @@ class YamuxTest {
         Sessions s = over(MemoryPipe.create(), YamuxConfig.DEFAULT);
         // The server accepts at most 2 inbound streams and queues at most 2 not yet accepted.
         MemoryPipe.Pair pipe = MemoryPipe.create();
-        YamuxSession client = new Yamux().start(pipe.a(), true);
-        YamuxSession server = new Yamux(YamuxConfig.DEFAULT.withStreamLimits(2, 3, 1000)).start(pipe.b(), false);
+        YamuxSession client = new Yamux().start(pipe.a(), true, node.scheduler(), node.threads());
+        YamuxSession server = new Yamux(YamuxConfig.DEFAULT.withStreamLimits(2, 3, 1000))
+                .start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(client);
         toClose.add(server);
         MuxedStream a = client.openStream();
@@ -474,7 +481,7 @@ class YamuxTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         peer[0] = new RawPeer(pipe.a());
         toClose.add(peer[0]);
-        YamuxSession session = new Yamux().start(pipe.b(), false);
+        YamuxSession session = new Yamux().start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(session);
         return session;
     }
@@ -632,7 +639,7 @@ class YamuxTest {
         MemoryPipe.Pair pipe = MemoryPipe.create();
         RawPeer peer = new RawPeer(pipe.a());
         toClose.add(peer);
-        YamuxSession session = new Yamux(config).start(pipe.b(), false);
+        YamuxSession session = new Yamux(config).start(pipe.b(), false, node.scheduler(), node.threads());
         toClose.add(session);
 
         // Nobody reads: stream 1 (accepted) and streams 3, 5, 7 and 9 fill 968 KiB of the 1 MiB budget.
@@ -676,15 +683,15 @@ class YamuxTest {
     @Test
     void sessionsSharingANodeBudgetTogetherHoldNoMoreThanIt() throws Exception {
         int window = YamuxConfig.INITIAL_STREAM_WINDOW;
-        ReceiveBudget node = new ReceiveBudget(3L * window);
-        Yamux yamux = new Yamux(YamuxConfig.DEFAULT.withMaxStreamWindow(window), node);
+        ReceiveBudget nodeBudget = new ReceiveBudget(3L * window);
+        Yamux yamux = new Yamux(YamuxConfig.DEFAULT.withMaxStreamWindow(window), nodeBudget);
         RawPeer[] peers = new RawPeer[2];
         YamuxSession[] sessions = new YamuxSession[2];
         for (int i = 0; i < 2; i++) {
             MemoryPipe.Pair pipe = MemoryPipe.create();
             peers[i] = new RawPeer(pipe.a());
             toClose.add(peers[i]);
-            sessions[i] = yamux.start(pipe.b(), false);
+            sessions[i] = yamux.start(pipe.b(), false, node.scheduler(), node.threads());
             toClose.add(sessions[i]);
         }
         // Each session is far below its own 64 MiB, but together they fill the node's 768 KiB: nobody reads.
@@ -696,7 +703,7 @@ class YamuxTest {
         waitUntil(() -> HexFormat.of().formatHex(peers[1].received()).contains("000200020000000000001234"));
         assertTrue(HexFormat.of().formatHex(peers[1].received()).contains("000100080000000300000000"),
                 "RST for the second session's stream 3");
-        assertEquals(3L * window, node.used());
+        assertEquals(3L * window, nodeBudget.used());
         assertEquals(2L * window, sessions[0].bufferedReceiveBytes());
         assertEquals(window, sessions[1].bufferedReceiveBytes());
         assertTrue(sessions[0].isOpen() && sessions[1].isOpen());
@@ -704,7 +711,7 @@ class YamuxTest {
         // The first session's application reads one stream: room again, for either session.
         MuxedStream read = sessions[0].acceptStream();
         assertEquals(window, read.input().readNBytes(window).length);
-        assertEquals(2L * window, node.used());
+        assertEquals(2L * window, nodeBudget.used());
         peers[1].send(dataFrame(5, 1, window, 9));
         sessions[1].acceptStream(); // stream 1
         MuxedStream fits = sessions[1].acceptStream(); // stream 3 was reset before it was accepted
@@ -712,7 +719,7 @@ class YamuxTest {
         byte[] got = fits.input().readNBytes(window);
         assertEquals(window, got.length);
         assertEquals(9, got[window - 1]);
-        assertEquals(2L * window, node.used());
+        assertEquals(2L * window, nodeBudget.used());
     }
 
     @Test
