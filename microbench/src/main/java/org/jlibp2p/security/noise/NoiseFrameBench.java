@@ -63,16 +63,18 @@ public class NoiseFrameBench {
         ciphertext = new byte[size + CipherState.TAG_LENGTH];
         CipherState.keyed(key).encryptWithAd(new byte[0], plaintext, 0, size, ciphertext, 0);
 
-        // A session that writes into nothing, and one that reads the same frame over and over (its nonce reset).
+        // A session that writes into nothing, and one that reads the same frame over and over (its nonce reset),
+        // drawing on the buffer pools of one channel.
+        NoiseBuffers buffers = NoiseBuffers.create();
         sender = new NoiseSession(new Sink(), null, null, null, Optional.empty(), CipherState.keyed(key),
-                CipherState.keyed(key));
+                CipherState.keyed(key), buffers);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(ciphertext.length >>> 8);
         frame.write(ciphertext.length);
         frame.write(ciphertext);
         wire = new Replay(frame.toByteArray());
         receiver = new NoiseSession(wire, null, null, null, Optional.empty(), CipherState.keyed(key),
-                decryptingState = CipherState.keyed(key));
+                decryptingState = CipherState.keyed(key), buffers);
         readBuffer = new byte[size];
     }
 

@@ -34,7 +34,8 @@ import org.jlibp2p.core.security.SecureChannel;
  * </pre>
  *
  * Each payload carries the sender's identity key and its signature over {@code "noise-libp2p-static-key:"} followed
- * by the sender's Noise static key, binding the two. One Noise static key serves every handshake of this instance.
+ * by the sender's Noise static key, binding the two. One Noise static key serves every handshake of this instance,
+ * and the sessions it makes share its buffer pools, which no other instance uses: give each node its own channel.
  *
  * <p>Early muxer negotiation (libp2p/specs connections/inlined-muxer-negotiation.md): each side lists its muxers in
  * its payload and the muxer is the first of the initiator's list the responder also supports. When either list is
@@ -57,6 +58,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     private final X25519KeyPair staticKey;
     private final ByteString identityKey;
     private final ByteString identitySignature;
+    private final NoiseBuffers buffers = NoiseBuffers.create();
 
     public NoiseSecureChannel(NoiseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -76,6 +78,11 @@ public final class NoiseSecureChannel implements SecureChannel {
     /** This side's peer id. */
     public PeerId localPeer() {
         return localPeer;
+    }
+
+    /** The buffer pools of this channel's sessions. */
+    NoiseBuffers buffers() {
+        return buffers;
     }
 
     /**
@@ -145,7 +152,8 @@ public final class NoiseSecureChannel implements SecureChannel {
         CipherState[] ciphers = hs.split();
         LOG.log(System.Logger.Level.DEBUG, "Noise handshake as {0} with {1} done, muxer {2}",
                 initiator ? "initiator" : "responder", remote.peer(), muxer.orElse("to negotiate"));
-        return new NoiseSession(connection, localPeer, remote.peer(), remote.key(), muxer, ciphers[0], ciphers[1]);
+        return new NoiseSession(connection, localPeer, remote.peer(), remote.key(), muxer, ciphers[0], ciphers[1],
+                buffers);
     }
 
     private record Remote(PeerId peer, PublicKey key, List<String> muxers) {}

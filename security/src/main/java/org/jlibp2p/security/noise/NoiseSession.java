@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.crypto.PublicKey;
-import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.io.Segment;
@@ -24,8 +23,9 @@ import org.jlibp2p.core.security.SecureSession;
  * OutputStream#flush()} seals what is buffered and sends every frame sealed since the last flush in one write. The
  * input reads ahead and decrypts frame by frame into a plaintext buffer, or straight into the caller's array when the
  * frame fits; a muxer reading a payload that fills the rest of a frame borrows that buffer ({@link Segment.Reader})
- * instead of copying out of it. Both take their buffers from pools shared by all sessions only while they have bytes to keep, so an
- * idle session holds none. A frame that fails authentication closes the connection and fails this and every later read with
+ * instead of copying out of it. Both take their buffers from the pools of the {@link NoiseSecureChannel} that made
+ * the session ({@link NoiseBuffers}), shared by its sessions, only while they have bytes to keep, so an idle session
+ * holds none. A frame that fails authentication closes the connection and fails this and every later read with
  * {@link FrameAuthenticationException}. One thread may read while another writes; each direction is locked.
  */
 public final class NoiseSession implements SecureSession {
@@ -37,19 +37,6 @@ public final class NoiseSession implements SecureSession {
     private static final System.Logger LOG = System.getLogger(NoiseSession.class.getName());
     /** The most bytes one frame takes on the wire: its length prefix and the largest message. */
     static final int MAX_WIRE_FRAME = 2 + MAX_FRAME;
-    /**
-     * Read-ahead buffers of inputs, room for four largest frames, shared by the sessions of this JVM. One read from
-     * the socket takes up to four frames, and a frame that straddles the end of the buffer (moved to its front) costs a
-     * copy at most once per four frames.
-     */
-    static final BufferPool READ_BUFFERS = new BufferPool(4 * MAX_WIRE_FRAME, 16);
-    /**
-     * Buffers of outputs, room for two largest frames, shared by the sessions of this JVM: a flush writes every frame
-     * sealed since the last one in one system call, e.g. the full frame and the small remainder of a 64 KiB write.
-     */
-    static final BufferPool WRITE_BUFFERS = new BufferPool(2 * MAX_WIRE_FRAME, 32);
-    /** Plaintext buffers of inputs, one frame's worth, shared by the sessions of this JVM. */
-    static final BufferPool PLAIN_BUFFERS = new BufferPool(MAX_PLAINTEXT, 32);
     /** What an input reads into while it holds no frame buffer: enough for a frame carrying a Yamux header. */
     private static final int SCRATCH = 64;
     /** Up to this length, {@code readNBytes(int)} allocates the whole array at once. */
@@ -60,16 +47,20 @@ public final class NoiseSession implements SecureSession {
     private final PeerId remotePeer;
     private final PublicKey remotePublicKey;
     private final Optional<String> negotiatedMuxer;
+    /** The pools of the channel that made this session. */
+    private final NoiseBuffers buffers;
     private final NoiseInput input;
     private final NoiseOutput output;
 
+    /** A session whose input and output take their buffers from {@code buffers}, the pools of its channel. */
     NoiseSession(Duplex insecure, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
-            Optional<String> negotiatedMuxer, CipherState send, CipherState receive) {
+            Optional<String> negotiatedMuxer, CipherState send, CipherState receive, NoiseBuffers buffers) {
         this.insecure = Objects.requireNonNull(insecure, "insecure");
         this.localPeer = localPeer;
         this.remotePeer = remotePeer;
         this.remotePublicKey = remotePublicKey;
         this.negotiatedMuxer = negotiatedMuxer;
+        this.buffers = Objects.requireNonNull(buffers, "buffers");
         this.input = new NoiseInput(receive);
         this.output = new NoiseOutput(send);
     }
@@ -143,10 +134,10 @@ public final class NoiseSession implements SecureSession {
      * Decrypts frames from the insecure input. Reads ahead as far as its buffer allows, so that a frame usually costs
      * one system call. A frame is decrypted straight into the caller's array when it fits, else into a plaintext
      * buffer it is then served from: never in place, where the JDK's ChaCha20-Poly1305 runs 10-15% slower. The
-     * read-ahead buffer comes from {@link #READ_BUFFERS} and the plaintext buffer from {@link #PLAIN_BUFFERS} when a
-     * frame needs them; they go back once consumed and the socket seems drained (the last read returned less than it
-     * asked for). Meanwhile, and on an idle connection, small frames (pings, window updates) go through two small
-     * scratch arrays.
+     * read-ahead buffer comes from the channel's {@link NoiseBuffers#read()} pool and the plaintext buffer from its
+     * {@link NoiseBuffers#plain()} pool when a frame needs them; they go back once consumed and the socket seems
+     * drained (the last read returned less than it asked for). Meanwhile, and on an idle connection, small frames
+     * (pings, window updates) go through two small scratch arrays.
      */
     private final class NoiseInput extends InputStream implements Segment.Reader {
         private final CipherState cipher;
@@ -259,7 +250,7 @@ public final class NoiseSession implements SecureSession {
             lock.lock();
             try {
                 if (plainBuf != null && plainBuf == pooledPlain && plimit - ppos == len && len >= MAX_PLAINTEXT / 2) {
-                    Segment lent = Segment.lent(pooledPlain, ppos, len, PLAIN_BUFFERS);
+                    Segment lent = Segment.lent(pooledPlain, ppos, len, buffers.plain());
                     pooledPlain = null;
                     ppos = plimit;
                     releaseIfDrained();
@@ -329,7 +320,7 @@ public final class NoiseSession implements SecureSession {
                 plainBuf = plainScratch;
             } else {
                 if (pooledPlain == null) {
-                    pooledPlain = PLAIN_BUFFERS.take();
+                    pooledPlain = buffers.plain().take();
                 }
                 plainBuf = pooledPlain;
             }
@@ -344,16 +335,16 @@ public final class NoiseSession implements SecureSession {
             int have = end - rpos;
             byte[] target = cur;
             if (cur == null) {
-                target = lastReadFull ? READ_BUFFERS.take() : scratch;
+                target = lastReadFull ? buffers.read().take() : scratch;
                 pooled = target != scratch;
             } else if (need > cur.length) {
-                target = READ_BUFFERS.take();
+                target = buffers.read().take();
             }
             if (have > 0 && (target != cur || rpos > 0)) {
                 System.arraycopy(cur, rpos, target, 0, have);
             }
             if (target != cur && pooled && cur != null && cur != scratch) {
-                READ_BUFFERS.give(cur);
+                buffers.read().give(cur);
             }
             if (target != cur) {
                 pooled = target != scratch;
@@ -390,7 +381,7 @@ public final class NoiseSession implements SecureSession {
             ppos = plimit = 0;
             plainBuf = null;
             if (pooledPlain != null && !(pooled && lastReadFull)) { // kept only while a full read-ahead streams in
-                PLAIN_BUFFERS.give(pooledPlain);
+                buffers.plain().give(pooledPlain);
                 pooledPlain = null;
             }
             if (rpos != end) {
@@ -401,7 +392,7 @@ public final class NoiseSession implements SecureSession {
                 return;
             }
             if (pooled) {
-                READ_BUFFERS.give(cur);
+                buffers.read().give(cur);
             }
             cur = null;
             pooled = false;
@@ -431,12 +422,12 @@ public final class NoiseSession implements SecureSession {
     }
 
     /**
-     * Seals plaintext into encrypted frames and sends them. Frames are built in a buffer from {@link #WRITE_BUFFERS},
-     * taken when there is something to keep and given back once it is sent, so an idle connection holds none. The
-     * frame being built takes the buffered plaintext; a write that completes it encrypts the buffered bytes and the
-     * caller's in one message, so whole frames are encrypted straight from the caller's array. Sealed frames wait
-     * in the buffer until {@link #flush()}, or until the buffer has no room for another frame, and then go out in
-     * one write.
+     * Seals plaintext into encrypted frames and sends them. Frames are built in a buffer from the channel's
+     * {@link NoiseBuffers#write()} pool, taken when there is something to keep and given back once it is sent, so an
+     * idle connection holds none. The frame being built takes the buffered plaintext; a write that completes it
+     * encrypts the buffered bytes and the caller's in one message, so whole frames are encrypted straight from the
+     * caller's array. Sealed frames wait in the buffer until {@link #flush()}, or until the buffer has no room for
+     * another frame, and then go out in one write.
      */
     private final class NoiseOutput extends OutputStream {
         private final CipherState cipher;
@@ -458,7 +449,7 @@ public final class NoiseSession implements SecureSession {
             try {
                 ensureOpen();
                 if (buf == null) {
-                    buf = WRITE_BUFFERS.take();
+                    buf = buffers.write().take();
                 }
                 buf[sealed + 2 + buffered++] = (byte) b;
                 if (buffered == MAX_PLAINTEXT) {
@@ -477,7 +468,7 @@ public final class NoiseSession implements SecureSession {
                 ensureOpen();
                 while (len > 0) {
                     if (buf == null) {
-                        buf = WRITE_BUFFERS.take();
+                        buf = buffers.write().take();
                     }
                     if (buffered + len >= MAX_PLAINTEXT) {
                         // A whole frame: what is buffered, then straight from the caller's array.
@@ -533,7 +524,7 @@ public final class NoiseSession implements SecureSession {
             }
             if (buf != null) {
                 writeSealed();
-                WRITE_BUFFERS.give(buf);
+                buffers.write().give(buf);
                 buf = null;
             }
         }

@@ -3,6 +3,7 @@ package org.jlibp2p.security.noise;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,7 +234,8 @@ class NoiseSecureChannelTest {
 
     @Test
     void readSegmentLendsTheRestOfALargeFrameAndCopiesAnythingElse() throws Exception {
-        Sessions s = connect(channel(ED25519.privateKey()), channel(ED25519_OTHER.privateKey()));
+        NoiseSecureChannel responder = channel(ED25519_OTHER.privateKey());
+        Sessions s = connect(channel(ED25519.privateKey()), responder);
         byte[] data = new byte[3 * NoiseSession.MAX_PLAINTEXT];
         new Random(4).nextBytes(data);
         OutputStream out = s.initiator().output();
@@ -269,16 +271,50 @@ class NoiseSecureChannelTest {
         assertEquals(third, small.array().length, "a payload under half a frame is copied");
         assertArrayEquals(Arrays.copyOfRange(data, at + 12, at + 12 + third), bytes(small));
 
-        // The lent buffer is the reader's until it gives it back.
-        int pooled = NoiseSession.PLAIN_BUFFERS.pooled();
+        // The lent buffer is the reader's until it gives it back, to the pool of the channel that made its session.
+        int pooled = responder.buffers().plain().pooled();
         lent.release();
-        assertEquals(pooled + 1, NoiseSession.PLAIN_BUFFERS.pooled());
+        assertEquals(pooled + 1, responder.buffers().plain().pooled());
         assertThrows(TruncatedFrameException.class, () -> in.readSegment(1));
         await(sent);
     }
 
     private static byte[] bytes(Segment segment) {
         return Arrays.copyOfRange(segment.array(), segment.offset(), segment.offset() + segment.length());
+    }
+
+    @Test
+    void eachChannelKeepsBufferPoolsOfItsOwn() throws Exception {
+        NoiseSecureChannel a = channel(ED25519.privateKey());
+        NoiseSecureChannel b = channel(ED25519_OTHER.privateKey());
+        NoiseSecureChannel bystander = channel(Keys.generateEd25519().privateKey());
+        assertNotSame(a.buffers().read(), b.buffers().read());
+        assertNotSame(a.buffers().write(), b.buffers().write());
+        assertNotSame(a.buffers().plain(), b.buffers().plain());
+
+        // Each side's frames are built in a buffer of its own channel's pool, which gets it back after the flush.
+        Sessions s = connect(a, b);
+        byte[] data = new byte[3 * NoiseSession.MAX_PLAINTEXT];
+        new Random(5).nextBytes(data);
+        Future<?> sent = executor.submit(() -> {
+            s.initiator().output().write(data);
+            s.initiator().output().flush();
+            return null;
+        });
+        assertArrayEquals(data, s.responder().input().readNBytes(data.length));
+        await(sent);
+        assertEquals(1, a.buffers().write().pooled());
+        assertEquals(0, b.buffers().write().pooled());
+        s.responder().output().write(data, 0, 100);
+        s.responder().output().flush();
+        assertArrayEquals(Arrays.copyOf(data, 100), s.initiator().input().readNBytes(100));
+        assertEquals(1, b.buffers().write().pooled());
+        assertEquals(1, a.buffers().write().pooled());
+
+        // A node that took no part holds nothing.
+        assertEquals(0, bystander.buffers().read().pooled());
+        assertEquals(0, bystander.buffers().write().pooled());
+        assertEquals(0, bystander.buffers().plain().pooled());
     }
 
     @Test
