@@ -53,6 +53,7 @@ public final class Mplex implements StreamMuxer {
     @Override
     public MplexSession start(Duplex connection, boolean initiator, Scheduler scheduler, ThreadFactory threads)
             throws IOException {
+        Objects.requireNonNull(scheduler, "scheduler");
         return MplexSession.start(connection, initiator, config, nodeBudget, threads);
     }
 }
