@@ -3,9 +3,9 @@ package org.jlibp2p.core.io;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A small, bounded pool of equally sized byte arrays, shared by every connection of the JVM: an active connection
- * takes a buffer for the frame it is working on and gives it back once the frame is done, so that an idle connection
- * holds none. {@link #take()} never blocks (it allocates when the pool is empty) and {@link #give(byte[])} drops what
+ * A small, bounded pool of equally sized byte arrays, shared by the connections of one owner (Noise: the sessions of
+ * one secure channel, so of one node): an active connection takes a buffer for the frame it is working on and gives
+ * it back once the frame is done, so that an idle connection holds none. {@link #take()} never blocks (it allocates when the pool is empty) and {@link #give(byte[])} drops what
  * does not fit, so the pool holds at most {@code capacity * bufferSize} bytes.
  *
  * <p>Thread-safe and lock-free. A buffer taken comes back with whatever bytes it held; callers overwrite before they
