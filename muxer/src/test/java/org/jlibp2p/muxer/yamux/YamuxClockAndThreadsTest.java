@@ -176,7 +176,7 @@ class YamuxClockAndThreadsTest {
         waitUntil(() -> server.rtt().isPresent());
         assertEquals(Optional.of(Duration.ZERO), server.rtt());
         MuxedStream c = client.openStream();
-        YamuxStream srv = (YamuxStream) server.acceptStream();
+        YamuxStream srv = server.acceptStream();
         int total = 32 << 20;
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
