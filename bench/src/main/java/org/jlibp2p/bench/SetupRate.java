@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.protocol.PerfBehaviour;
+import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Stream;
 

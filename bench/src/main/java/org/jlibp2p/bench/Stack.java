@@ -4,7 +4,7 @@ import java.util.List;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.protocol.PerfBehaviour;
+import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;

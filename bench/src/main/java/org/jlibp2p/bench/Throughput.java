@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.protocol.PerfBehaviour;
+import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 
 /**

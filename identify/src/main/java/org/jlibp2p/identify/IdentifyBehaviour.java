@@ -3,43 +3,46 @@ package org.jlibp2p.identify;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.record.PeerRecord;
 import org.jlibp2p.core.swarm.Behaviour;
+import org.jlibp2p.core.swarm.BehaviourContext;
 import org.jlibp2p.core.swarm.Connection;
+import org.jlibp2p.core.swarm.ConnectionHandler;
+import org.jlibp2p.core.swarm.HandlerContext;
 import org.jlibp2p.core.swarm.Peerstore;
-import org.jlibp2p.core.swarm.Stream;
-import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmEvent;
 
 /**
- * Identify ({@value #PROTOCOL_ID}) and identify-push ({@value #PUSH_PROTOCOL_ID}): on every new connection asks the
- * peer who it is and fills the peerstore (public key, listen addresses (from its signed peer record when it sends
- * a valid one), protocols, agent and protocol version); answers the same question about this node, with a signed
- * peer record; and pushes an update to connected peers when the local addresses or protocols change.
+ * Identify ({@value #PROTOCOL_ID}) and identify-push ({@value #PUSH_PROTOCOL_ID}), the worked example of a
+ * protocol's three rooms:
+ *
+ * <ul>
+ *   <li>this behaviour keeps what the node says about itself (an immutable snapshot with a signed peer record,
+ *       rebuilt on its thread when the local addresses or protocols change), fills the peerstore with what peers
+ *       say (public key, listen addresses (from the signed peer record when valid), protocols, agent and protocol
+ *       version), emits {@link IdentifyEvent}s and reports each observed address as an external address candidate,
+ *       and asks the handlers to push changes;
+ *   <li>{@link IdentifyHandler}, one per connection, asks the peer at once, answers it, and pushes;
+ *   <li>{@link IdentifyProtocol} and {@link IdentifyCodec} are the wire.
+ * </ul>
  */
 public final class IdentifyBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/ipfs/id/1.0.0";
     public static final String PUSH_PROTOCOL_ID = "/ipfs/id/push/1.0.0";
 
-    private static final System.Logger LOG = System.getLogger(IdentifyBehaviour.class.getName());
-
     private final IdentifyConfig config;
-    private final List<Consumer<IdentifyEvent>> listeners = new CopyOnWriteArrayList<>();
-    /** Pending push requests: a push runs while it is non-zero, so requests made during a push cost one more. */
-    private final AtomicInteger pushRequests = new AtomicInteger();
-    private final Object recordLock = new Object();
+    private BehaviourContext context;
+    /** Read by handler threads; replaced (never mutated) on the behaviour's thread. */
+    private volatile IdentifyProtocol.LocalIdentity local;
+    // Confined to the behaviour's thread.
+    private final Map<Long, IdentifyHandler> handlers = new HashMap<>();
     private long recordSeq;
-    private List<Multiaddr> recordAddresses = List.of();
-    private byte[] record = new byte[0];
-    private volatile Swarm swarm;
 
     public IdentifyBehaviour(IdentifyConfig config) {
         this.config = config;
@@ -49,108 +52,92 @@ public final class IdentifyBehaviour implements Behaviour {
         this(IdentifyConfig.defaults());
     }
 
-    /** Receives every identify outcome, on the thread that produced it. */
-    public void addListener(Consumer<IdentifyEvent> listener) {
-        listeners.add(listener);
+    IdentifyConfig config() {
+        return config;
+    }
+
+    IdentifyProtocol.LocalIdentity localIdentity() {
+        return local;
     }
 
     @Override
-    public void start(Swarm swarm) {
-        this.swarm = swarm;
-        swarm.setStreamHandler(PROTOCOL_ID, this::answer);
-        swarm.setStreamHandler(PUSH_PROTOCOL_ID, this::receivePush);
+    public void start(BehaviourContext context) {
+        this.context = context;
+        context.serve(PROTOCOL_ID);
+        context.serve(PUSH_PROTOCOL_ID);
+        refresh();
+    }
+
+    @Override
+    public ConnectionHandler newHandler(HandlerContext handlerContext) {
+        IdentifyHandler h = new IdentifyHandler(handlerContext, this);
+        handlers.put(handlerContext.connection().id(), h);
+        return h;
     }
 
     @Override
     public void onEvent(SwarmEvent event) {
         switch (event) {
-            case SwarmEvent.ConnectionEstablished e ->
-                    Thread.ofVirtual().name("identify-" + e.connection().id()).start(() -> identify(e.connection()));
             case SwarmEvent.LocalInfoChanged e -> {
-                if (config.push()) {
-                    requestPush();
+                if (refresh() && config.push()) {
+                    pushAll();
                 }
             }
+            case SwarmEvent.ConnectionClosed e -> handlers.remove(e.connection().id());
             default -> { }
         }
     }
 
-    /** What this node says about itself to {@code connection}'s peer. */
-    IdentifyInfo localInfo(Optional<Multiaddr> observed) {
-        Swarm s = swarm;
-        return new IdentifyInfo(Optional.of(s.publicKey()), s.listenAddresses(), List.copyOf(s.protocols()),
-                observed, Optional.of(config.protocolVersion()), Optional.of(config.agentVersion()),
+    /** What this node says about itself now: its advertised addresses are its listen and external addresses. */
+    IdentifyInfo localInfo() {
+        List<Multiaddr> addrs = new ArrayList<>(context.listenAddresses());
+        for (Multiaddr a : context.externalAddresses()) {
+            if (!addrs.contains(a)) {
+                addrs.add(a);
+            }
+        }
+        return new IdentifyInfo(Optional.of(context.identity().publicKey()), addrs, List.copyOf(context.protocols()),
+                Optional.empty(), Optional.of(config.protocolVersion()), Optional.of(config.agentVersion()),
                 Optional.empty());
     }
 
-    private byte[] localMessage(Optional<Multiaddr> observed) {
-        IdentifyInfo info = localInfo(observed);
-        return IdentifyCodec.encode(info, Optional.of(signedRecord(info.listenAddrs())));
+    /**
+     * Rebuilds the local snapshot; returns whether it changed. The peer record is signed again only when the
+     * addresses change, with a sequence number from the node's clock (microseconds), always increasing.
+     */
+    private boolean refresh() {
+        IdentifyInfo info = localInfo();
+        IdentifyProtocol.LocalIdentity old = local;
+        if (old != null && old.info().equals(info)) {
+            return false;
+        }
+        byte[] record;
+        if (old != null && old.info().listenAddrs().equals(info.listenAddrs())) {
+            record = old.signedRecord();
+        } else {
+            Instant now = context.scheduler().now();
+            long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+            recordSeq = Math.max(recordSeq + 1, micros);
+            record = new PeerRecord(context.localPeer(), recordSeq, info.listenAddrs()).seal(context.identity())
+                    .marshal();
+        }
+        local = new IdentifyProtocol.LocalIdentity(info, record);
+        return true;
     }
 
-    /**
-     * The signed peer record of {@code addresses}: signed again only when the addresses change, with a sequence
-     * number taken from the swarm's clock (microseconds) and always increasing.
-     */
-    private byte[] signedRecord(List<Multiaddr> addresses) {
-        Swarm s = swarm;
-        synchronized (recordLock) {
-            if (record.length == 0 || !recordAddresses.equals(addresses)) {
-                Instant now = s.config().clock().instant();
-                long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-                recordSeq = Math.max(recordSeq + 1, micros);
-                recordAddresses = List.copyOf(addresses);
-                record = new PeerRecord(s.localPeer(), recordSeq, recordAddresses).seal(s.identity()).marshal();
+    private void pushAll() {
+        for (Connection c : context.connections()) {
+            IdentifyHandler h = handlers.get(c.id());
+            if (h != null && context.peerstore().protocols(c.remotePeer()).contains(PUSH_PROTOCOL_ID)) {
+                h.requestPush();
             }
-            return record;
         }
     }
 
-    private void answer(Stream stream) throws IOException {
-        LengthPrefixed.write(stream.output(), localMessage(Optional.of(stream.connection().remoteAddress())));
-        stream.output().flush();
-        stream.closeOutput();
-    }
-
-    private void receivePush(Stream stream) throws IOException {
-        IdentifyInfo info = read(stream);
-        apply(stream.remotePeer(), info, true);
-    }
-
-    private IdentifyInfo read(Stream stream) throws IOException {
-        stream.setReadTimeout(swarm.config().limits().negotiationTimeout());
-        return IdentifyCodec.decode(LengthPrefixed.read(stream.input(), config.maxMessageSize()));
-    }
-
-    /**
-     * Asks the peer of {@code connection} to identify itself, and records the answer. A failure (the peer does not
-     * speak identify, a malformed or oversized answer, a timeout) costs only the identify stream: it is reset, a
-     * {@link IdentifyEvent.Failed} is emitted, and the result is empty.
-     */
-    public Optional<IdentifyInfo> identify(Connection connection) {
+    /** A handler learnt {@code info} from the peer of {@code connection}. */
+    void received(Connection connection, IdentifyInfo info, boolean pushed) {
         PeerId peer = connection.remotePeer();
-        Stream stream = null;
-        try {
-            stream = connection.newStream(PROTOCOL_ID);
-            IdentifyInfo info = read(stream);
-            stream.close();
-            apply(peer, info, false);
-            return Optional.of(info);
-        } catch (IOException | RuntimeException e) {
-            if (stream != null) {
-                stream.reset();
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "identify of " + peer + " failed: " + e);
-            emit(new IdentifyEvent.Failed(peer, String.valueOf(e.getMessage())));
-            return Optional.empty();
-        }
-    }
-
-    private void apply(PeerId peer, IdentifyInfo info, boolean pushed) throws IdentifyException {
-        if (info.publicKey().isPresent() && !peer.matches(info.publicKey().get())) {
-            throw new IdentifyException("identify from " + peer + " carries another peer's public key");
-        }
-        Peerstore ps = swarm.peerstore();
+        Peerstore ps = context.peerstore();
         info.publicKey().ifPresent(k -> ps.putPublicKey(peer, k));
         Optional<PeerRecord> record = info.signedPeerRecord().filter(r -> r.peerId().equals(peer));
         if (record.isPresent()) {
@@ -163,69 +150,11 @@ public final class IdentifyBehaviour implements Behaviour {
         }
         info.agentVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
-        emit(new IdentifyEvent.Received(peer, info, pushed));
+        context.emit(new IdentifyEvent.Received(peer, info, pushed));
+        info.observedAddr().ifPresent(context::addExternalAddressCandidate);
     }
 
-    /**
-     * Coalesces pushes: the first request starts a push thread; requests arriving while it runs make it run once
-     * more (with the then current information), however many they are.
-     */
-    private void requestPush() {
-        if (pushRequests.getAndIncrement() == 0) {
-            Thread.ofVirtual().name("identify-push").start(() -> {
-                int seen;
-                do {
-                    seen = pushRequests.get();
-                    pushAll();
-                } while (pushRequests.addAndGet(-seen) != 0);
-            });
-        }
-    }
-
-    /** Pushes the local information to every connected peer that speaks identify-push, in parallel. */
-    private void pushAll() {
-        Swarm s = swarm;
-        if (s == null || s.isClosed()) {
-            return;
-        }
-        List<Thread> pushes = new ArrayList<>();
-        for (Connection c : s.connections()) {
-            if (s.peerstore().protocols(c.remotePeer()).contains(PUSH_PROTOCOL_ID)) {
-                pushes.add(Thread.ofVirtual().name("identify-push-" + c.id()).start(() -> push(c)));
-            }
-        }
-        for (Thread t : pushes) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void push(Connection c) {
-        Stream stream = null;
-        try {
-            stream = c.newStream(PUSH_PROTOCOL_ID);
-            LengthPrefixed.write(stream.output(), localMessage(Optional.of(c.remoteAddress())));
-            stream.output().flush();
-            stream.close();
-        } catch (IOException | RuntimeException e) {
-            if (stream != null) {
-                stream.reset();
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e);
-        }
-    }
-
-    private void emit(IdentifyEvent e) {
-        for (Consumer<IdentifyEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "identify listener failed", ex);
-            }
-        }
+    void failed(Connection connection, IOException error) {
+        context.emit(new IdentifyEvent.Failed(connection.remotePeer(), error));
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.mux.StreamMuxer;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.identify.IdentifyBehaviour;

@@ -28,7 +28,7 @@ import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.node.DaemonFixture.Control;
 import org.jlibp2p.proto.p2pd.P2pdProtos;
 import org.jlibp2p.proto.p2pd.P2pdProtos.Request;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Swarm;
 import org.junit.jupiter.api.Test;

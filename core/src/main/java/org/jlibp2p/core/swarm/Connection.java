@@ -4,104 +4,44 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.multistream.Multistream;
-import org.jlibp2p.core.mux.MuxedSession;
-import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.peer.PeerId;
 
-/** A secured, multiplexed connection to one peer, owned by the {@link Swarm}. */
-public final class Connection implements Closeable {
-    private final long id;
-    private final Direction direction;
-    private final PeerId localPeer;
-    private final PeerId remotePeer;
-    private final PublicKey remotePublicKey;
-    private final Multiaddr localAddress;
-    private final Multiaddr remoteAddress;
-    private final String security;
-    private final String muxer;
-    private final MuxedSession session;
-    private final Instant opened;
-    private final Swarm swarm;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    final AtomicInteger inboundStreams = new AtomicInteger();
+/**
+ * A secured, multiplexed connection to one peer, owned by the {@link Swarm}. An interface so that a behaviour's
+ * unit test can hand its handler a connection without a network.
+ */
+public interface Connection extends Closeable {
+    /** Unique among the connections of one swarm. */
+    long id();
 
-    Connection(long id, Direction direction, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
-            Multiaddr localAddress, Multiaddr remoteAddress, String security, String muxer, MuxedSession session,
-            Instant opened, Swarm swarm) {
-        this.id = id;
-        this.direction = direction;
-        this.localPeer = localPeer;
-        this.remotePeer = remotePeer;
-        this.remotePublicKey = remotePublicKey;
-        this.localAddress = localAddress;
-        this.remoteAddress = remoteAddress;
-        this.security = security;
-        this.muxer = muxer;
-        this.session = session;
-        this.opened = opened;
-        this.swarm = swarm;
-    }
+    Direction direction();
 
-    public long id() {
-        return id;
-    }
+    PeerId localPeer();
 
-    public Direction direction() {
-        return direction;
-    }
+    PeerId remotePeer();
 
-    public PeerId localPeer() {
-        return localPeer;
-    }
+    PublicKey remotePublicKey();
 
-    public PeerId remotePeer() {
-        return remotePeer;
-    }
-
-    public PublicKey remotePublicKey() {
-        return remotePublicKey;
-    }
-
-    public Multiaddr localAddress() {
-        return localAddress;
-    }
+    Multiaddr localAddress();
 
     /** The address this connection runs to (without {@code /p2p/}). */
-    public Multiaddr remoteAddress() {
-        return remoteAddress;
-    }
+    Multiaddr remoteAddress();
 
     /** The negotiated security protocol id. */
-    public String security() {
-        return security;
-    }
+    String security();
 
     /** The negotiated stream muxer protocol id. */
-    public String muxer() {
-        return muxer;
-    }
+    String muxer();
 
-    public Instant opened() {
-        return opened;
-    }
+    /** When the connection was established, on the swarm's clock. */
+    Instant opened();
 
-    public boolean isOpen() {
-        return !closed.get() && session.isOpen();
-    }
+    boolean isOpen();
 
     /** Streams open on this connection, in both directions. */
-    public int streamCount() {
-        return session.streamCount();
-    }
-
-    MuxedSession session() {
-        return session;
-    }
+    int streamCount();
 
     /**
      * Opens a stream and negotiates the first of {@code protocols} the remote supports, within the swarm's
@@ -110,44 +50,13 @@ public final class Connection implements Closeable {
      * @throws org.jlibp2p.core.multistream.NoCommonProtocolException if the remote supports none of them
      * @throws java.net.SocketTimeoutException if the negotiation outlasts {@link Limits#negotiationTimeout()}
      */
-    public Stream newStream(List<String> protocols) throws IOException {
-        if (protocols.isEmpty()) {
-            throw new IllegalArgumentException("no protocol to negotiate");
-        }
-        MuxedStream muxed = session.openStream();
-        try {
-            String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, protocols));
-            return new Stream(muxed, this, chosen, Direction.OUTBOUND);
-        } catch (IOException | RuntimeException e) {
-            muxed.reset();
-            throw e;
-        }
-    }
+    Stream newStream(List<String> protocols) throws IOException;
 
-    public Stream newStream(String... protocols) throws IOException {
+    default Stream newStream(String... protocols) throws IOException {
         return newStream(List.of(protocols));
     }
 
-    /** Closes the connection and every stream on it. Idempotent. */
+    /** Closes the connection and every stream on it. Idempotent; never blocks a behaviour's thread. */
     @Override
-    public void close() {
-        closeFor("closed locally");
-    }
-
-    void closeFor(String reason) {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                session.close();
-            } catch (IOException ignored) {
-                // the session is gone either way
-            }
-            swarm.connectionClosed(this, reason);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "Connection#" + id + "[" + direction + " " + remotePeer + " at " + remoteAddress + " " + security
-                + " " + muxer + "]";
-    }
+    void close();
 }

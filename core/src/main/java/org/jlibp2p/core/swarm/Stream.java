@@ -15,7 +15,8 @@ public final class Stream implements Duplex {
     private final String protocol;
     private final Direction direction;
 
-    Stream(MuxedStream muxed, Connection connection, String protocol, Direction direction) {
+    /** A negotiated stream: the swarm makes these; a test may wrap a stream of its own. */
+    public Stream(MuxedStream muxed, Connection connection, String protocol, Direction direction) {
         this.muxed = muxed;
         this.connection = connection;
         this.protocol = protocol;

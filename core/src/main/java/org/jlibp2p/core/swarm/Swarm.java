@@ -2,33 +2,21 @@ package org.jlibp2p.core.swarm;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.crypto.PublicKey;
@@ -37,59 +25,69 @@ import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.security.PeerIdMismatchException;
+import org.jlibp2p.core.time.Cancellable;
+import org.jlibp2p.core.time.Scheduler;
+import org.jlibp2p.core.time.SystemScheduler;
 import org.jlibp2p.core.transport.Listener;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
+import org.jlibp2p.core.util.Closeables;
+import org.jlibp2p.core.util.Deadline;
+import org.jlibp2p.core.util.IoCall;
+import org.jlibp2p.core.util.TaskGroup;
 
 /**
  * The heart of a node: owns listeners and connections, upgrades raw connections (security, then muxer), dials
- * peers over their known addresses, routes inbound streams to the handler of their protocol, keeps the
- * {@link Peerstore}, and delivers {@link SwarmEvent}s to the {@link Behaviour}s.
+ * peers over their known addresses, routes each inbound stream to the handler that the behaviour serving its
+ * protocol made for its connection, keeps the {@link Peerstore}, and delivers {@link SwarmEvent}s, in one order, to
+ * the {@link Behaviour}s and to subscribers.
  *
- * <p>Everything runs on virtual threads: one accept loop per listener, one upgrade per inbound connection, one
- * stream-accept loop per connection, one thread per inbound stream, and one event thread.
+ * <p>Everything runs on virtual threads, all tracked, so that none outlives {@link #close()}: one accept loop per
+ * listener, one upgrade per inbound connection, one stream-accept loop per connection, one thread per inbound stream,
+ * one event dispatcher, and one thread per behaviour.
  */
 public final class Swarm implements Closeable {
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+    /** How long {@link #close()} waits for connections to close and behaviours to take the last events. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final SwarmConfig config;
     private final PeerId localPeer;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final TaskGroup tasks;
+    private final TaskGroup loopThreads;
     private final Upgrader upgrader;
+    private final Dialer dialer;
     private final Peerstore peerstore = new Peerstore();
-    private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
-    private final Map<PeerId, List<Connection>> connections = new ConcurrentHashMap<>();
-    private final AtomicInteger connectionCount = new AtomicInteger();
-    private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new ConcurrentHashMap<>();
+    private final Dispatcher dispatcher;
+    private final Thread dispatcherThread;
+    private final Map<String, BehaviourLoop> protocolOwners = new ConcurrentHashMap<>();
+    private final Map<PeerId, List<SwarmConnection>> connections = new ConcurrentHashMap<>();
+    private int connectionCount; // guarded by this
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Behaviour> behaviours = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<SwarmEvent> events;
-    private final Thread eventThread;
-    private final ScheduledExecutorService timer;
-    private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("swarm-task-", 0).factory());
+    private final Set<Multiaddr> externalAddresses = new LinkedHashSet<>(); // guarded by itself
+    private final List<BehaviourLoop> behaviours = new CopyOnWriteArrayList<>();
+    private final AppStreamHandlers appHandlers = new AppStreamHandlers();
+    private final BehaviourLoop appLoop;
     private final Semaphore pendingHandshakes;
-    private final org.jlibp2p.core.time.SystemScheduler scheduler = new org.jlibp2p.core.time.SystemScheduler("swarm-scheduler");
-    private final org.jlibp2p.core.util.TaskGroup threads = new org.jlibp2p.core.util.TaskGroup("swarm");
     private final AtomicLong nextConnectionId = new AtomicLong(1);
-    private final AtomicLong droppedEvents = new AtomicLong();
     private volatile boolean closed;
-    private volatile boolean acceptingEvents = true;
-    /** How long {@link #close()} waits for connections to close and behaviours to take the last events. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     public Swarm(SwarmConfig config) {
         this.config = config;
         this.localPeer = PeerId.fromPublicKey(config.identity().publicKey());
-        this.upgrader = new Upgrader(config.security(), config.muxers(), scheduler, threads);
-        this.events = new ArrayBlockingQueue<>(config.eventQueueCapacity());
+        String tag = localPeer.toString().substring(Math.max(0, localPeer.toString().length() - 6));
+        this.ownsScheduler = config.scheduler().isEmpty();
+        this.scheduler = config.scheduler().orElseGet(() -> new SystemScheduler("swarm-" + tag + "-timer"));
+        this.tasks = new TaskGroup("swarm-" + tag);
+        this.loopThreads = new TaskGroup("swarm-" + tag + "-behaviours");
+        this.upgrader = new Upgrader(config.security(), config.muxers(), scheduler, tasks);
+        this.dialer = new Dialer(this);
         this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "swarm-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.eventThread = Thread.ofVirtual().name("swarm-events").start(this::deliverEvents);
+        this.dispatcher = new Dispatcher(config.eventQueueCapacity());
+        this.dispatcherThread = loopThreads.start("swarm-" + tag + "-events", dispatcher::run);
+        this.appLoop = startBehaviour(appHandlers);
     }
 
     public PeerId localPeer() {
@@ -113,41 +111,124 @@ public final class Swarm implements Closeable {
         return peerstore;
     }
 
-    // ---------------------------------------------------------------- behaviours and handlers
+    /** The node's time and timers. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
 
-    /** Adds a behaviour: it is started now and receives every event from now on. */
+    TaskGroup tasks() {
+        return tasks;
+    }
+
+    /** Threads this swarm has running (behaviours, connections, streams, handlers): none once closed. */
+    public int activeThreads() {
+        return tasks.active() + loopThreads.active();
+    }
+
+    // ---------------------------------------------------------------- behaviours and protocols
+
+    /**
+     * Adds a behaviour: it gets a thread of its own, is started on it, receives the ConnectionEstablished of every
+     * connection open now, then every event from now on. Returns once {@link Behaviour#start} has run.
+     */
     public void addBehaviour(Behaviour behaviour) {
         ensureOpen();
-        behaviours.add(behaviour);
-        behaviour.start(this);
+        startBehaviour(behaviour).awaitStarted();
+    }
+
+    private BehaviourLoop startBehaviour(Behaviour behaviour) {
+        BehaviourLoop loop = new BehaviourLoop(behaviour, this, config.eventQueueCapacity());
+        behaviours.add(loop);
+        loop.startThread(loopThreads.newThread(loop::run));
+        loop.thread().setName("behaviour-" + loop);
+        dispatcher.addBehaviour(loop);
+        return loop;
     }
 
     /** The first added behaviour of {@code type}, e.g. the ping behaviour a ready-made stack added. */
     public <T extends Behaviour> Optional<T> behaviour(Class<T> type) {
-        return behaviours.stream().filter(type::isInstance).map(type::cast).findFirst();
+        return behaviours.stream().map(BehaviourLoop::behaviour).filter(type::isInstance).map(type::cast)
+                .findFirst();
     }
 
-    /** Routes inbound streams negotiating {@code protocol} to {@code handler}, replacing any previous one. */
+    /**
+     * Routes inbound streams negotiating {@code protocol}, on every connection, to {@code handler}: the simple way to
+     * serve a protocol that keeps no state per connection.
+     *
+     * @throws IllegalStateException if the protocol is served already (by a behaviour or an earlier call)
+     */
     public void setStreamHandler(String protocol, StreamHandler handler) {
+        appHandlers.put(protocol, handler);
+        try {
+            serve(appLoop, protocol);
+        } catch (RuntimeException e) {
+            if (protocolOwners.get(protocol) != appLoop) {
+                appHandlers.remove(protocol);
+            }
+            throw e;
+        }
+    }
+
+    /** Stops serving a protocol registered with {@link #setStreamHandler}. */
+    public void removeStreamHandler(String protocol) {
+        stopServing(appLoop, protocol);
+        appHandlers.remove(protocol);
+    }
+
+    void serve(BehaviourLoop owner, String protocol) {
         if (protocol.isEmpty() || protocol.length() > 1024) {
             throw new IllegalArgumentException("bad protocol id: " + protocol);
         }
-        handlers.put(protocol, handler);
-        publish(new SwarmEvent.LocalInfoChanged());
+        BehaviourLoop previous = protocolOwners.putIfAbsent(protocol, owner);
+        if (previous == null) {
+            publish(new SwarmEvent.LocalInfoChanged());
+        } else if (previous != owner) {
+            throw new IllegalStateException(protocol + " is served already, by " + previous);
+        } else if (owner == appLoop) {
+            throw new IllegalStateException(protocol + " has a stream handler already");
+        }
     }
 
-    public void removeStreamHandler(String protocol) {
-        if (handlers.remove(protocol) != null) {
+    void stopServing(BehaviourLoop owner, String protocol) {
+        if (protocolOwners.remove(protocol, owner)) {
             publish(new SwarmEvent.LocalInfoChanged());
         }
     }
 
     /** The protocols this node serves, sorted. */
     public Set<String> protocols() {
-        return new TreeSet<>(handlers.keySet());
+        return new TreeSet<>(protocolOwners.keySet());
     }
 
-    // ---------------------------------------------------------------- listening
+    // ---------------------------------------------------------------- events
+
+    /**
+     * A channel of every event, for the application; see {@link EventSubscription} for what happens when it falls
+     * behind.
+     */
+    public EventSubscription subscribe(int capacity) {
+        return dispatcher.subscribe(capacity);
+    }
+
+    public EventSubscription subscribe() {
+        return subscribe(1024);
+    }
+
+    /**
+     * Waits until every behaviour has handled every event published before this call (not what those events set
+     * going on other threads); false if {@code timeout} passed first. For tests and simulations that need the node
+     * quiet before their next step.
+     */
+    public boolean awaitEventsHandled(Duration timeout) throws InterruptedException {
+        BehaviourLoop.refuseBlockingCall("awaitEventsHandled");
+        return dispatcher.awaitHandled(timeout);
+    }
+
+    void publish(SwarmEvent event) {
+        dispatcher.publish(event);
+    }
+
+    // ---------------------------------------------------------------- addresses
 
     /** Starts listening on {@code address}; returns the address actually bound (port 0 picks a free port). */
     public Multiaddr listen(Multiaddr address) throws IOException {
@@ -156,7 +237,13 @@ public final class Swarm implements Closeable {
                 .orElseThrow(() -> new IOException("no transport can listen on " + address));
         Listener listener = transport.listen(address);
         listeners.add(listener);
-        Thread.ofVirtual().name("swarm-listen-" + listener.address()).start(() -> acceptLoop(listener));
+        try {
+            tasks.start("swarm-listen-" + listener.address(), () -> acceptLoop(listener));
+        } catch (RejectedExecutionException e) {
+            listeners.remove(listener);
+            Closeables.closeQuietly(listener);
+            throw new IllegalStateException("swarm is closed");
+        }
         publish(new SwarmEvent.ListenAddressAdded(listener.address()));
         publish(new SwarmEvent.LocalInfoChanged());
         return listener.address();
@@ -179,6 +266,35 @@ public final class Swarm implements Closeable {
         return out;
     }
 
+    /** External addresses confirmed by the behaviours (e.g. observed by enough peers). */
+    public List<Multiaddr> externalAddresses() {
+        synchronized (externalAddresses) {
+            return List.copyOf(externalAddresses);
+        }
+    }
+
+    void confirmExternalAddress(Multiaddr address) {
+        boolean added;
+        synchronized (externalAddresses) {
+            added = externalAddresses.add(address);
+        }
+        if (added) {
+            publish(new SwarmEvent.ExternalAddressConfirmed(address));
+            publish(new SwarmEvent.LocalInfoChanged());
+        }
+    }
+
+    void removeExternalAddress(Multiaddr address) {
+        boolean removed;
+        synchronized (externalAddresses) {
+            removed = externalAddresses.remove(address);
+        }
+        if (removed) {
+            publish(new SwarmEvent.ExternalAddressExpired(address));
+            publish(new SwarmEvent.LocalInfoChanged());
+        }
+    }
+
     private void acceptLoop(Listener listener) {
         while (!closed) {
             RawConnection raw;
@@ -191,21 +307,21 @@ public final class Swarm implements Closeable {
                 break;
             }
             if (!pendingHandshakes.tryAcquire()) {
-                closeQuietly(raw);
-                publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(),
-                        "too many pending handshakes (" + config.limits().maxPendingHandshakes() + ")"));
+                Closeables.closeQuietly(raw);
+                publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), new LimitExceededException(
+                        "too many pending handshakes (" + config.limits().maxPendingHandshakes() + ")")));
                 continue;
             }
             try {
-                tasks.submit(() -> upgradeInbound(raw));
+                tasks.start("swarm-upgrade-" + raw.remoteAddress(), () -> upgradeInbound(raw));
             } catch (RejectedExecutionException e) {
                 pendingHandshakes.release();
-                closeQuietly(raw);
+                Closeables.closeQuietly(raw);
                 break;
             }
         }
         if (listeners.remove(listener)) {
-            closeQuietly(listener);
+            Closeables.closeQuietly(listener);
             publish(new SwarmEvent.ListenAddressExpired(listener.address()));
         }
     }
@@ -215,14 +331,19 @@ public final class Swarm implements Closeable {
             Upgrader.Upgraded up = withDeadline(raw, () -> upgrader.inbound(raw));
             try {
                 register(up, raw, Direction.INBOUND);
-            } catch (IOException e) {
-                closeQuietly(up.session());
+            } catch (IOException | RuntimeException e) {
+                Closeables.closeQuietly(up.session());
                 throw e;
             }
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(raw);
+        } catch (IOException e) {
+            Closeables.closeQuietly(raw);
             LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
-            publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), String.valueOf(e.getMessage())));
+            publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), e));
+        } catch (RuntimeException e) {
+            Closeables.closeQuietly(raw);
+            LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
+            publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(),
+                    new IOException(String.valueOf(e.getMessage()), e)));
         } finally {
             pendingHandshakes.release();
         }
@@ -238,38 +359,7 @@ public final class Swarm implements Closeable {
     /** Adds {@code addresses} to what is known of {@code peer}, then returns an open connection to it. */
     public Connection dial(PeerId peer, Collection<Multiaddr> addresses) throws IOException {
         ensureOpen();
-        if (peer.equals(localPeer)) {
-            throw new DialException("refusing to dial self");
-        }
-        if (!addresses.isEmpty()) {
-            peerstore.addAddresses(peer, addresses);
-        }
-        Optional<Connection> existing = connection(peer);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        CompletableFuture<Connection> mine = new CompletableFuture<>();
-        CompletableFuture<Connection> other = pendingDials.putIfAbsent(peer, mine);
-        if (other != null) {
-            return await(other);
-        }
-        try {
-            // A dial that finished between the first look and putIfAbsent left its connection behind.
-            Optional<Connection> raced = connection(peer);
-            if (raced.isPresent()) {
-                mine.complete(raced.get());
-                return raced.get();
-            }
-            Connection c = dialAddresses(Optional.of(peer), peerstore.addresses(peer));
-            mine.complete(c);
-            return c;
-        } catch (IOException | RuntimeException e) {
-            mine.completeExceptionally(e);
-            publish(new SwarmEvent.DialFailed(Optional.of(peer), String.valueOf(e.getMessage())));
-            throw e;
-        } finally {
-            pendingDials.remove(peer, mine);
-        }
+        return dialer.dial(peer, addresses);
     }
 
     /**
@@ -277,17 +367,8 @@ public final class Swarm implements Closeable {
      * connection to it is reused; without one any identity is accepted.
      */
     public Connection dial(Multiaddr address) throws IOException {
-        Optional<PeerId> peer = peerIdOf(address);
-        if (peer.isPresent()) {
-            return dial(peer.get(), List.of(address));
-        }
         ensureOpen();
-        try {
-            return dialAddresses(Optional.empty(), List.of(address));
-        } catch (IOException e) {
-            publish(new SwarmEvent.DialFailed(Optional.empty(), String.valueOf(e.getMessage())));
-            throw e;
-        }
+        return dialer.dial(address);
     }
 
     /** Opens a stream to {@code peer} (dialling if needed) negotiating the first protocol it supports. */
@@ -295,127 +376,18 @@ public final class Swarm implements Closeable {
         return dial(peer).newStream(protocols);
     }
 
-    private static Optional<PeerId> peerIdOf(Multiaddr address) throws IOException {
-        var mh = address.peerIdMultihash();
-        if (mh.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(PeerId.fromBytes(mh.get().bytes()));
-    }
-
-    private Connection dialAddresses(Optional<PeerId> peer, List<Multiaddr> addresses) throws IOException {
-        List<Multiaddr> candidates = addresses.stream().map(Multiaddr::withoutPeerId)
-                .filter(a -> config.transports().stream().anyMatch(t -> t.canDial(a))).distinct().toList();
-        String who = peer.map(PeerId::toString).orElse("an unknown peer");
-        if (candidates.isEmpty()) {
-            throw new DialException("no dialable address for " + who + " among " + addresses);
-        }
-        if (connectionCount.get() >= config.limits().maxConnections()) {
-            throw new DialException("cannot dial " + who, new LimitExceededException(
-                    "connection limit reached (" + config.limits().maxConnections() + ")"));
-        }
-        // Every address is tried at once; the first to finish its upgrade wins. invokeAny cancels (interrupts)
-        // the others, and an attempt that still completes its upgrade after the winner closes what it built.
-        AtomicBoolean won = new AtomicBoolean();
-        List<DialException> failures = new CopyOnWriteArrayList<>();
-        List<Callable<Connection>> attempts = new ArrayList<>();
-        for (Multiaddr a : candidates) {
-            attempts.add(() -> {
-                try {
-                    return dialOne(peer, a, won);
-                } catch (DialException e) {
-                    failures.add(e);
-                    throw e;
-                }
-            });
-        }
-        ExecutorService exec = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("swarm-dial-", 0).factory());
-        try {
-            Duration budget = config.dialTimeout().plus(config.limits().handshakeTimeout());
-            return exec.invokeAny(attempts, budget.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            StringBuilder sb = new StringBuilder("dial to " + who + " failed:");
-            for (IOException f : failures) {
-                sb.append(' ').append(f.getMessage()).append(';');
-            }
-            if (failures.isEmpty()) {
-                throw new DialException(sb.toString(), e.getCause());
-            }
-            DialException first = failures.getFirst();
-            DialException d = new DialException(sb.toString(), first.getCause() != null ? first.getCause() : first);
-            failures.stream().skip(1).forEach(d::addSuppressed);
-            throw d;
-        } catch (TimeoutException e) {
-            throw new DialException("dial to " + who + " timed out", new SocketTimeoutException(
-                    "no address of " + who + " connected within " + config.dialTimeout().plus(
-                            config.limits().handshakeTimeout())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while dialling " + who);
-        } finally {
-            exec.shutdown();
-        }
-    }
-
-    private Connection dialOne(Optional<PeerId> peer, Multiaddr address, AtomicBoolean won) throws IOException {
-        Transport transport = config.transports().stream().filter(t -> t.canDial(address)).findFirst()
-                .orElseThrow(() -> new DialException("no transport for " + address));
-        RawConnection raw;
-        try {
-            raw = transport.dial(address, config.dialTimeout());
-        } catch (IOException e) {
-            throw new DialException(address + ": " + e.getMessage(), e);
-        }
-        Upgrader.Upgraded up;
-        try {
-            up = withDeadline(raw, () -> upgrader.outbound(raw, peer));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(raw);
-            if (e instanceof PeerIdMismatchException && peer.isPresent()) {
-                // The address belongs to someone else: forget it for this peer.
-                peerstore.removeAddress(peer.get(), address);
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "dial of " + address + " failed: " + e);
-            throw new DialException(address + ": " + e.getMessage(), e);
-        }
-        if (!won.compareAndSet(false, true)) {
-            closeQuietly(up.session());
-            throw new DialException(address + ": another address connected first");
-        }
-        try {
-            return register(up, raw, Direction.OUTBOUND);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(up.session());
-            throw new DialException(address + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws IOException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new DialException(io.getMessage(), io);
-            }
-            throw new DialException(String.valueOf(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a dial");
-        }
-    }
-
-    interface IoCall<T> {
-        T call() throws IOException;
+    Upgrader upgrader() {
+        return upgrader;
     }
 
     /** Runs an upgrade step, closing the raw connection (which fails the step) if it outlasts the handshake timeout. */
-    private <T> T withDeadline(RawConnection raw, IoCall<T> work) throws IOException {
+    <T> T withDeadline(RawConnection raw, IoCall<T> work) throws IOException {
         Duration timeout = config.limits().handshakeTimeout();
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> guard = timer.schedule(() -> {
+        Cancellable guard = scheduler.schedule(timeout, () -> {
             expired.set(true);
-            closeQuietly(raw);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Closeables.closeQuietly(raw);
+        });
         try {
             return work.call();
         } catch (IOException e) {
@@ -426,109 +398,7 @@ public final class Swarm implements Closeable {
             }
             throw e;
         } finally {
-            guard.cancel(false);
-        }
-    }
-
-    // ---------------------------------------------------------------- connections
-
-    private Connection register(Upgrader.Upgraded up, RawConnection raw, Direction direction) throws IOException {
-        PeerId remote = up.secured().remotePeer();
-        Connection c;
-        synchronized (this) {
-            ensureOpen();
-            if (connectionCount.get() >= config.limits().maxConnections()) {
-                throw new LimitExceededException("connection limit reached (" + config.limits().maxConnections() + ")");
-            }
-            List<Connection> list = connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>());
-            if (list.size() >= config.limits().maxConnectionsPerPeer()) {
-                throw new LimitExceededException("per-peer connection limit reached ("
-                        + config.limits().maxConnectionsPerPeer() + ") for " + remote);
-            }
-            c = new Connection(nextConnectionId.getAndIncrement(), direction, localPeer, remote,
-                    up.secured().remotePublicKey(), raw.localAddress(), raw.remoteAddress(), up.security(),
-                    up.muxer(), up.session(), config.clock().instant(), this);
-            list.add(c);
-            connectionCount.incrementAndGet();
-        }
-        peerstore.putPublicKey(remote, up.secured().remotePublicKey());
-        if (direction == Direction.OUTBOUND) {
-            peerstore.addAddresses(remote, List.of(raw.remoteAddress()));
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection established: " + c);
-        publish(new SwarmEvent.ConnectionEstablished(c));
-        Thread.ofVirtual().name("conn-" + c.id() + "-streams").start(() -> acceptStreams(c));
-        return c;
-    }
-
-    void connectionClosed(Connection c, String reason) {
-        boolean removed;
-        synchronized (this) {
-            List<Connection> list = connections.get(c.remotePeer());
-            removed = list != null && list.remove(c);
-            if (removed) {
-                connectionCount.decrementAndGet();
-                if (list.isEmpty()) {
-                    connections.remove(c.remotePeer(), list);
-                }
-            }
-        }
-        if (removed) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + c + ": " + reason);
-            publish(new SwarmEvent.ConnectionClosed(c, reason));
-        }
-    }
-
-    /** Hands each inbound stream of {@code c} to its own thread until the session ends, then retires {@code c}. */
-    private void acceptStreams(Connection c) {
-        String reason = "closed";
-        try {
-            while (true) {
-                MuxedStream s = c.session().acceptStream();
-                if (c.inboundStreams.incrementAndGet() > config.limits().maxInboundStreamsPerConnection()) {
-                    c.inboundStreams.decrementAndGet();
-                    s.reset();
-                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream limit ("
-                            + config.limits().maxInboundStreamsPerConnection() + ") reached on " + c + "; reset");
-                    continue;
-                }
-                try {
-                    tasks.submit(() -> serveStream(c, s));
-                } catch (RejectedExecutionException e) {
-                    c.inboundStreams.decrementAndGet();
-                    s.reset();
-                    reason = "swarm closed";
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            reason = String.valueOf(e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "stream accept loop of " + c + " failed", e);
-            reason = "internal error: " + e;
-        }
-        c.closeFor(reason);
-    }
-
-    private void serveStream(Connection c, MuxedStream s) {
-        try {
-            // The whole negotiation must finish in time: a peer trickling proposals is cut off too.
-            String protocol = withStreamDeadline(s, () -> Multistream.accept(s, handlers.keySet()));
-            StreamHandler handler = handlers.get(protocol);
-            if (handler == null) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "handler of " + protocol + " removed during negotiation");
-                s.reset();
-                return;
-            }
-            Stream stream = new Stream(s, c, protocol, Direction.INBOUND);
-            publish(new SwarmEvent.InboundStream(c.remotePeer(), protocol));
-            handler.handle(stream);
-            stream.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream on " + c + " failed: " + e);
-            s.reset();
-        } finally {
-            c.inboundStreams.decrementAndGet();
+            guard.cancel();
         }
     }
 
@@ -536,15 +406,10 @@ public final class Swarm implements Closeable {
     <T> T withStreamDeadline(MuxedStream s, IoCall<T> work) throws IOException {
         Duration timeout = config.limits().negotiationTimeout();
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> guard;
-        try {
-            guard = timer.schedule(() -> {
-                expired.set(true);
-                s.reset();
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            throw new SessionClosedException("swarm closed");
-        }
+        Cancellable guard = scheduler.schedule(timeout, () -> {
+            expired.set(true);
+            s.reset();
+        });
         try {
             return work.call();
         } catch (IOException e) {
@@ -556,29 +421,159 @@ public final class Swarm implements Closeable {
             }
             throw e;
         } finally {
-            guard.cancel(false);
+            guard.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /**
+     * Admits an upgraded connection: counts it against the limits, announces it to the behaviours (which make their
+     * handlers), shows it to queries, then starts serving its inbound streams once every handler exists.
+     */
+    Connection register(Upgrader.Upgraded up, RawConnection raw, Direction direction) throws IOException {
+        PeerId remote = up.secured().remotePeer();
+        SwarmConnection c;
+        synchronized (this) {
+            ensureOpen();
+            if (connectionCount >= config.limits().maxConnections()) {
+                throw new LimitExceededException("connection limit reached (" + config.limits().maxConnections() + ")");
+            }
+            List<SwarmConnection> list = connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>());
+            if (list.size() >= config.limits().maxConnectionsPerPeer()) {
+                throw new LimitExceededException("per-peer connection limit reached ("
+                        + config.limits().maxConnectionsPerPeer() + ") for " + remote);
+            }
+            c = new SwarmConnection(nextConnectionId.getAndIncrement(), direction, localPeer, remote,
+                    up.secured().remotePublicKey(), raw.localAddress(), raw.remoteAddress(), up.security(),
+                    up.muxer(), up.session(), scheduler.now(), this);
+            list.add(c);
+            connectionCount++;
+        }
+        peerstore.putPublicKey(remote, up.secured().remotePublicKey());
+        if (direction == Direction.OUTBOUND) {
+            peerstore.addAddresses(remote, List.of(raw.remoteAddress()));
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection established: " + c);
+        // Announced before anyone can see it, so that its ConnectionClosed, whoever causes it, comes after.
+        publish(new SwarmEvent.ConnectionEstablished(c));
+        c.visible = true;
+        if (closed) {
+            c.closeFor(new CloseCause.Shutdown());
+            throw new IllegalStateException("swarm is closed");
+        }
+        try {
+            tasks.start("conn-" + c.id() + "-streams", () -> acceptStreams(c));
+        } catch (RejectedExecutionException e) {
+            c.closeFor(new CloseCause.Shutdown());
+            throw new IllegalStateException("swarm is closed");
+        }
+        if (!config.idleConnectionTimeout().isZero()) {
+            c.watchIdle(config.idleConnectionTimeout());
+        }
+        return c;
+    }
+
+    void connectionClosed(SwarmConnection c, CloseCause cause) {
+        synchronized (this) {
+            List<SwarmConnection> list = connections.get(c.remotePeer());
+            if (list != null && list.remove(c)) {
+                connectionCount--;
+                if (list.isEmpty()) {
+                    connections.remove(c.remotePeer(), list);
+                }
+            }
+        }
+        publish(new SwarmEvent.ConnectionClosed(c, cause));
+    }
+
+    /** Hands each inbound stream of {@code c} to its own thread until the session ends, then retires {@code c}. */
+    private void acceptStreams(SwarmConnection c) {
+        CloseCause cause = new CloseCause.Remote("closed");
+        try {
+            if (!c.awaitHandlers()) {
+                return;
+            }
+            while (true) {
+                MuxedStream s = c.session().acceptStream();
+                if (c.inboundStreams.incrementAndGet() > config.limits().maxInboundStreamsPerConnection()) {
+                    c.inboundStreams.decrementAndGet();
+                    s.reset();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream limit ("
+                            + config.limits().maxInboundStreamsPerConnection() + ") reached on " + c + "; reset");
+                    continue;
+                }
+                try {
+                    tasks.start("conn-" + c.id() + "-stream-" + s.id(), () -> serveStream(c, s));
+                } catch (RejectedExecutionException e) {
+                    c.inboundStreams.decrementAndGet();
+                    s.reset();
+                    cause = new CloseCause.Shutdown();
+                    break;
+                }
+            }
+        } catch (SessionClosedException e) {
+            cause = e.getCause() instanceof IOException io ? new CloseCause.Failed(io)
+                    : e.getCause() != null ? new CloseCause.Failed(e) : new CloseCause.Remote(e.getMessage());
+        } catch (IOException e) {
+            cause = new CloseCause.Failed(e);
+        } catch (InterruptedException e) {
+            cause = new CloseCause.Shutdown();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream accept loop of " + c + " failed", e);
+            cause = new CloseCause.Failed(new IOException("internal error: " + e, e));
+        }
+        c.closeFor(cause);
+    }
+
+    private void serveStream(SwarmConnection c, MuxedStream s) {
+        try {
+            // The whole negotiation must finish in time: a peer trickling proposals is cut off too.
+            String protocol = withStreamDeadline(s, () -> Multistream.accept(s, protocolOwners.keySet()));
+            BehaviourLoop owner = protocolOwners.get(protocol);
+            ConnectionHandler handler = owner == null ? null : c.handler(owner);
+            if (handler == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "no handler for " + protocol + " on " + c);
+                s.reset();
+                return;
+            }
+            Stream stream = new Stream(s, c, protocol, Direction.INBOUND);
+            publish(new SwarmEvent.InboundStream(c, protocol));
+            handler.handleInbound(stream);
+            stream.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream on " + c + " failed: " + e);
+            s.reset();
+        } finally {
+            c.inboundStreams.decrementAndGet();
         }
     }
 
     /** An open connection to {@code peer}, if any. */
     public Optional<Connection> connection(PeerId peer) {
-        List<Connection> list = connections.get(peer);
+        List<SwarmConnection> list = connections.get(peer);
         if (list == null) {
             return Optional.empty();
         }
-        return list.stream().filter(Connection::isOpen).findFirst();
+        return list.stream().filter(c -> c.visible && c.isOpen()).map(Connection.class::cast).findFirst();
     }
 
     /** Every established connection. */
     public List<Connection> connections() {
         List<Connection> out = new ArrayList<>();
-        connections.values().forEach(out::addAll);
+        for (List<SwarmConnection> list : connections.values()) {
+            for (SwarmConnection c : list) {
+                if (c.visible) {
+                    out.add(c);
+                }
+            }
+        }
         return out;
     }
 
     /** The peers with at least one open connection. */
     public List<PeerId> connectedPeers() {
-        return connections.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+        return connections().stream().map(Connection::remotePeer).distinct().toList();
     }
 
     public boolean isConnected(PeerId peer) {
@@ -587,59 +582,15 @@ public final class Swarm implements Closeable {
 
     /** Closes every connection to {@code peer}. */
     public void disconnect(PeerId peer) {
-        List<Connection> list = connections.get(peer);
+        List<SwarmConnection> list = connections.get(peer);
         if (list != null) {
-            list.forEach(Connection::close);
-        }
-    }
-
-    // ---------------------------------------------------------------- events
-
-    /** Queues {@code event} for the behaviours; dropped (and counted) when the queue is full or the swarm is done. */
-    void publish(SwarmEvent event) {
-        if (!acceptingEvents) {
-            return;
-        }
-        if (!events.offer(event)) {
-            long n = droppedEvents.incrementAndGet();
-            if (Long.bitCount(n) == 1) {
-                LOG.log(System.Logger.Level.WARNING, "swarm event queue full; " + n + " events dropped so far");
-            }
-        }
-    }
-
-    /** Events dropped because behaviours did not keep up. */
-    public long droppedEvents() {
-        return droppedEvents.get();
-    }
-
-    private void deliverEvents() {
-        while (true) {
-            SwarmEvent e;
-            try {
-                e = events.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ie) {
-                return;
-            }
-            if (e == null) {
-                if (!acceptingEvents) {
-                    return; // closed and drained
-                }
-                continue;
-            }
-            for (Behaviour b : behaviours) {
-                try {
-                    b.onEvent(e);
-                } catch (RuntimeException ex) {
-                    LOG.log(System.Logger.Level.WARNING, "behaviour " + b + " failed on " + e, ex);
-                }
-            }
+            list.stream().filter(c -> c.visible).forEach(Connection::close);
         }
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    private void ensureOpen() throws IllegalStateException {
+    void ensureOpen() throws IllegalStateException {
         if (closed) {
             throw new IllegalStateException("swarm is closed");
         }
@@ -650,13 +601,14 @@ public final class Swarm implements Closeable {
     }
 
     /**
-     * Closes the swarm, idempotently: stops listening (no new inbound connection), refuses new dials, closes every
-     * connection (in parallel, each bounded by its muxer's close timeout), delivers the events this produced
-     * ({@code ListenAddressExpired}, {@code ConnectionClosed}) to the behaviours, then stops the behaviours and
-     * the swarm's threads. No event is delivered after {@link Behaviour#stop()}.
+     * Closes the swarm, idempotently: stops listening, refuses new dials, closes every connection (in parallel, each
+     * bounded by its muxer's close timeout), ends every thread it started, delivers the events this produced
+     * ({@code ListenAddressExpired}, {@code ConnectionClosed}) to the behaviours, then stops the behaviours. No event
+     * is delivered after {@link Behaviour#stop()}. Must not be called on a behaviour's thread.
      */
     @Override
     public void close() {
+        BehaviourLoop.refuseBlockingCall("Swarm.close");
         synchronized (this) {
             if (closed) {
                 return;
@@ -665,50 +617,48 @@ public final class Swarm implements Closeable {
         }
         for (Listener l : listeners) {
             if (listeners.remove(l)) {
-                closeQuietly(l);
+                Closeables.closeQuietly(l);
                 publish(new SwarmEvent.ListenAddressExpired(l.address()));
             }
         }
+        Deadline deadline = Deadline.after(CLOSE_WAIT);
         List<Thread> closers = new ArrayList<>();
-        for (Connection c : connections()) {
-            closers.add(Thread.ofVirtual().name("swarm-close-" + c.id()).start(c::close));
-        }
-        tasks.shutdownNow(); // upgrades in progress and stream handlers
-        timer.shutdownNow();
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        try {
-            for (Thread t : closers) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                    LOG.log(System.Logger.Level.DEBUG, "a connection did not close within " + CLOSE_WAIT);
-                    break;
+        for (List<SwarmConnection> list : connections.values()) {
+            for (SwarmConnection c : list) {
+                try {
+                    closers.add(tasks.start("swarm-close-" + c.id(), () -> c.closeFor(new CloseCause.Shutdown())));
+                } catch (RejectedExecutionException e) {
+                    c.closeFor(new CloseCause.Shutdown());
                 }
             }
-            acceptingEvents = false;
-            long left = Math.max(1, deadline - System.nanoTime());
-            if (!eventThread.join(Duration.ofNanos(left))) {
-                LOG.log(System.Logger.Level.DEBUG, "behaviours did not take the last events within " + CLOSE_WAIT);
-                eventThread.interrupt();
+        }
+        try {
+            if (!deadline.joinAll(closers)) {
+                LOG.log(System.Logger.Level.DEBUG, "connections did not close within " + CLOSE_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            acceptingEvents = false;
-            eventThread.interrupt();
         }
-        for (Behaviour b : behaviours) {
-            try {
-                b.stop();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "behaviour " + b + " failed to stop", e);
-            }
+        // Upgrades in progress, stream handlers, spawned tasks: interrupted, and waited for.
+        if (!tasks.close(deadline.remaining().plusSeconds(1))) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "threads still running after close: " + tasks);
         }
-    }
-
-    private static void closeQuietly(Closeable c) {
+        dispatcher.stop();
         try {
-            c.close();
-        } catch (IOException | RuntimeException ignored) {
-            // closing is best effort
+            if (!deadline.join(dispatcherThread)) {
+                dispatcherThread.interrupt();
+            }
+            for (BehaviourLoop l : behaviours) {
+                if (!Deadline.after(Duration.ofSeconds(1)).join(l.thread())) {
+                    LOG.log(System.Logger.Level.DEBUG, "behaviour " + l + " did not stop in time");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loopThreads.close(Duration.ofSeconds(1));
+        if (ownsScheduler) {
+            ((SystemScheduler) scheduler).close();
         }
     }
 }

@@ -1,11 +1,13 @@
 package org.jlibp2p.core.swarm;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.core.security.SecureChannel;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.core.transport.Transport;
 
 /**
@@ -18,15 +20,23 @@ import org.jlibp2p.core.transport.Transport;
  * @param muxers stream muxers, in order of preference
  * @param limits resource limits
  * @param dialTimeout how long one dial of one address may take, upgrade included (default 15 s)
- * @param eventQueueCapacity events waiting for behaviours; past it events are dropped and counted (default 4096)
- * @param clock the time source
+ * @param eventQueueCapacity events waiting for the behaviours, and tasks waiting in each behaviour's inbox, before
+ *     whoever produces more waits (default 4096)
+ * @param scheduler the node's time and timers, shared by the swarm, its muxers and its behaviours; when empty (the
+ *     default) the swarm makes a {@link org.jlibp2p.core.time.SystemScheduler} of its own and closes it with itself
+ * @param idleConnectionTimeout a connection with no stream open and no handler voting to keep it is closed after
+ *     this long; {@link Duration#ZERO} (the default) keeps connections until closed
  */
 public record SwarmConfig(PrivateKey identity, List<Transport> transports, List<SecureChannel> security,
-        List<StreamMuxer> muxers, Limits limits, Duration dialTimeout, int eventQueueCapacity, Clock clock) {
+        List<StreamMuxer> muxers, Limits limits, Duration dialTimeout, int eventQueueCapacity,
+        Optional<Scheduler> scheduler, Duration idleConnectionTimeout) {
     public SwarmConfig {
+        Objects.requireNonNull(identity, "identity");
         transports = List.copyOf(transports);
         security = List.copyOf(security);
         muxers = List.copyOf(muxers);
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(scheduler, "scheduler");
         if (security.isEmpty()) {
             throw new IllegalArgumentException("at least one security protocol is needed");
         }
@@ -36,19 +46,40 @@ public record SwarmConfig(PrivateKey identity, List<Transport> transports, List<
         if (eventQueueCapacity < 1 || dialTimeout.isNegative() || dialTimeout.isZero()) {
             throw new IllegalArgumentException("bad event queue capacity or dial timeout");
         }
+        if (idleConnectionTimeout.isNegative()) {
+            throw new IllegalArgumentException("the idle connection timeout must not be negative");
+        }
     }
 
     public SwarmConfig(PrivateKey identity, List<Transport> transports, List<SecureChannel> security,
             List<StreamMuxer> muxers) {
         this(identity, transports, security, muxers, Limits.defaults(), Duration.ofSeconds(15), 4096,
-                Clock.systemUTC());
+                Optional.empty(), Duration.ZERO);
     }
 
     public SwarmConfig withLimits(Limits l) {
-        return new SwarmConfig(identity, transports, security, muxers, l, dialTimeout, eventQueueCapacity, clock);
+        return new SwarmConfig(identity, transports, security, muxers, l, dialTimeout, eventQueueCapacity, scheduler,
+                idleConnectionTimeout);
     }
 
     public SwarmConfig withDialTimeout(Duration d) {
-        return new SwarmConfig(identity, transports, security, muxers, limits, d, eventQueueCapacity, clock);
+        return new SwarmConfig(identity, transports, security, muxers, limits, d, eventQueueCapacity, scheduler,
+                idleConnectionTimeout);
+    }
+
+    public SwarmConfig withEventQueueCapacity(int n) {
+        return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, n, scheduler,
+                idleConnectionTimeout);
+    }
+
+    /** The same with {@code s} as the node's scheduler; the caller keeps it and closes it. */
+    public SwarmConfig withScheduler(Scheduler s) {
+        return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity,
+                Optional.of(s), idleConnectionTimeout);
+    }
+
+    public SwarmConfig withIdleConnectionTimeout(Duration d) {
+        return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity,
+                scheduler, d);
     }
 }

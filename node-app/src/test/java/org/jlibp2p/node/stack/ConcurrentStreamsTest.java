@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.transport.MemoryTransport;
-import org.jlibp2p.node.stack.Nodes.Stack;
+import org.jlibp2p.testkit.TestNodes;
+import org.jlibp2p.testkit.TestStack;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,10 +45,10 @@ class ConcurrentStreamsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void streamsClosedHalfWayLeaveTheOthersIntact(Stack stack) throws Exception {
+    @EnumSource(TestStack.class)
+    void streamsClosedHalfWayLeaveTheOthersIntact(TestStack stack) throws Exception {
         MemoryTransport.Network net = new MemoryTransport.Network();
-        try (Swarm client = Nodes.memory(net, stack); Swarm server = Nodes.memory(net, stack);
+        try (Swarm client = TestNodes.memory(net, stack); Swarm server = TestNodes.memory(net, stack);
                 ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             server.setStreamHandler(PROTOCOL, s -> {
                 int n = new DataInputStream(s.input()).readInt();
@@ -67,7 +68,7 @@ class ConcurrentStreamsTest {
                     // the client closed this stream half-way
                 }
             });
-            client.dial(Nodes.withPeer(Nodes.listenMemory(server), server.localPeer()));
+            client.dial(org.jlibp2p.testkit.TestNodes.withPeer(org.jlibp2p.testkit.TestNodes.listenMemory(server), server.localPeer()));
             List<Future<byte[]>> results = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 int n = i;

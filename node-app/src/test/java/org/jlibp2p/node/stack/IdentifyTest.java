@@ -1,9 +1,9 @@
 package org.jlibp2p.node.stack;
 
 import static org.jlibp2p.node.stack.Nodes.eventually;
-import static org.jlibp2p.node.stack.Nodes.listenMemory;
-import static org.jlibp2p.node.stack.Nodes.listenTcp;
-import static org.jlibp2p.node.stack.Nodes.withPeer;
+import static org.jlibp2p.testkit.TestNodes.listenMemory;
+import static org.jlibp2p.testkit.TestNodes.listenTcp;
+import static org.jlibp2p.testkit.TestNodes.withPeer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,7 @@ import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.record.Envelope;
 import org.jlibp2p.core.record.PeerRecord;
 import org.jlibp2p.core.swarm.Connection;
@@ -30,8 +30,9 @@ import org.jlibp2p.core.transport.MemoryTransport;
 import org.jlibp2p.identify.IdentifyBehaviour;
 import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.identify.IdentifyEvent;
-import org.jlibp2p.node.stack.Nodes.Recorder;
-import org.jlibp2p.node.stack.Nodes.Stack;
+import org.jlibp2p.testkit.EventRecorder;
+import org.jlibp2p.testkit.TestNodes;
+import org.jlibp2p.testkit.TestStack;
 import org.jlibp2p.proto.identify.IdentifyProtos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,17 +42,25 @@ import org.junit.jupiter.api.Timeout;
 class IdentifyTest {
     private final MemoryTransport.Network net = new MemoryTransport.Network();
 
+    /** Adds identify to {@code s}; its events (identify's output, through the swarm) go to {@code sink}. */
     private static IdentifyBehaviour identify(Swarm s, String agent, List<IdentifyEvent> sink) {
         IdentifyBehaviour id = new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(agent));
-        id.addListener(sink::add);
+        s.addBehaviour(new org.jlibp2p.core.swarm.Behaviour() {
+            @Override
+            public void onEvent(SwarmEvent e) {
+                if (e instanceof SwarmEvent.Emitted(IdentifyEvent ie)) {
+                    sink.add(ie);
+                }
+            }
+        });
         s.addBehaviour(id);
         return id;
     }
 
     @Test
     void bothSidesLearnEachOtherAndTheObservedAddress() throws Exception {
-        try (Swarm a = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults());
-                Swarm b = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults())) {
+        try (Swarm a = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
+                Swarm b = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults())) {
             List<IdentifyEvent> ea = new CopyOnWriteArrayList<>();
             List<IdentifyEvent> eb = new CopyOnWriteArrayList<>();
             identify(a, "agent-a/1", ea);
@@ -87,11 +96,11 @@ class IdentifyTest {
 
     @Test
     void pushAfterANewHandlerUpdatesTheRemoteAndIsCoalesced() throws Exception {
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX); Swarm b = Nodes.memory(net, Stack.NOISE_YAMUX)) {
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX); Swarm b = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
             List<IdentifyEvent> ea = new CopyOnWriteArrayList<>();
             identify(a, "a", ea);
             identify(b, "b", new CopyOnWriteArrayList<>());
-            Recorder ra = Nodes.recorder(a);
+            EventRecorder ra = TestNodes.recorder(a);
             a.dial(withPeer(listenMemory(b), b.localPeer()));
             assertTrue(eventually(() -> a.peerstore().protocols(b.localPeer()).contains(IdentifyBehaviour.PUSH_PROTOCOL_ID)
                     && b.peerstore().protocols(a.localPeer()).contains(IdentifyBehaviour.PUSH_PROTOCOL_ID)));
@@ -111,7 +120,7 @@ class IdentifyTest {
 
     /** A peer whose identify handler answers with what the test chooses. */
     private static Swarm liar(MemoryTransport.Network net, java.util.function.Function<Swarm, byte[]> answer) {
-        Swarm liar = Nodes.memory(net, Stack.NOISE_YAMUX);
+        Swarm liar = TestNodes.memory(net, TestStack.NOISE_YAMUX);
         liar.setStreamHandler(IdentifyBehaviour.PROTOCOL_ID, s -> {
             OutputStream out = s.output();
             out.write(answer.apply(liar));
@@ -132,7 +141,7 @@ class IdentifyTest {
         Multiaddr claimed = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
         Multiaddr forgedAddr = Multiaddr.parse("/ip4/10.6.6.6/tcp/6666");
         PrivateKey other = Keys.generateEd25519().privateKey();
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX);
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX);
                 Swarm b = liar(net, s -> {
                     // The record claims b's peer id and a hostile address, but another key signed it.
                     byte[] forged = Envelope.seal(other, PeerRecord.DOMAIN, PeerRecord.payloadType(),
@@ -166,7 +175,7 @@ class IdentifyTest {
         Multiaddr foreign = Multiaddr.parse("/ip4/10.7.7.7/tcp/7777");
         PrivateKey other = Keys.generateEd25519().privateKey();
         PeerId otherId = PeerId.fromPublicKey(other.publicKey());
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX);
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX);
                 Swarm b = liar(net, s -> {
                     // Validly signed, but by and about someone else.
                     byte[] record = new PeerRecord(otherId, 1, List.of(foreign)).seal(other).marshal();
@@ -202,7 +211,7 @@ class IdentifyTest {
             wrongKey = framed(msg);
         }
         for (byte[] answer : List.of(huge, overLimit, garbage, wrongKey)) {
-            try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX); Swarm b = liar(net, s -> answer)) {
+            try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX); Swarm b = liar(net, s -> answer)) {
                 b.addBehaviour(new PingBehaviour());
                 PingBehaviour ping = new PingBehaviour();
                 a.addBehaviour(ping);
@@ -220,9 +229,9 @@ class IdentifyTest {
 
     @Test
     void aMalformedPushCostsOnlyItsStream() throws Exception {
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX); Swarm b = Nodes.memory(net, Stack.NOISE_YAMUX)) {
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX); Swarm b = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
             identify(a, "a", new CopyOnWriteArrayList<>());
-            Recorder ra = Nodes.recorder(a);
+            EventRecorder ra = TestNodes.recorder(a);
             Connection c = b.dial(withPeer(listenMemory(a), a.localPeer()));
             try (var s = c.newStream(IdentifyBehaviour.PUSH_PROTOCOL_ID)) {
                 s.output().write(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}); // 2 GiB

@@ -1,9 +1,9 @@
 package org.jlibp2p.node.stack;
 
 import static org.jlibp2p.node.stack.Nodes.eventually;
-import static org.jlibp2p.node.stack.Nodes.listenMemory;
-import static org.jlibp2p.node.stack.Nodes.listenTcp;
-import static org.jlibp2p.node.stack.Nodes.withPeer;
+import static org.jlibp2p.testkit.TestNodes.listenMemory;
+import static org.jlibp2p.testkit.TestNodes.listenTcp;
+import static org.jlibp2p.testkit.TestNodes.withPeer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +23,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedStream;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.DialException;
 import org.jlibp2p.core.swarm.LimitExceededException;
@@ -35,8 +35,9 @@ import org.jlibp2p.core.transport.MemoryTransport;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.muxer.yamux.YamuxSession;
 import org.jlibp2p.node.stack.Nodes.NoisePeer;
-import org.jlibp2p.node.stack.Nodes.Recorder;
-import org.jlibp2p.node.stack.Nodes.Stack;
+import org.jlibp2p.testkit.EventRecorder;
+import org.jlibp2p.testkit.TestNodes;
+import org.jlibp2p.testkit.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,9 +56,9 @@ class LimitsTest {
     @Test
     void maxConnectionsRefusesTheNewcomer() throws Exception {
         Limits one = Limits.defaults().withMaxConnections(1);
-        try (Swarm b = Nodes.swarm(new MemoryTransport(net), Stack.NOISE_YAMUX, one);
-                Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX); Swarm c = Nodes.memory(net, Stack.NOISE_YAMUX)) {
-            Recorder rb = Nodes.recorder(b);
+        try (Swarm b = TestNodes.swarm(new MemoryTransport(net), TestStack.NOISE_YAMUX, one);
+                Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX); Swarm c = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
+            EventRecorder rb = TestNodes.recorder(b);
             Multiaddr addr = withPeer(listenMemory(b), b.localPeer());
             a.dial(addr);
             assertTrue(eventually(() -> b.connections().size() == 1));
@@ -67,7 +68,7 @@ class LimitsTest {
                 // also fine: the listener closed before the dial finished
             }
             SwarmEvent.IncomingConnectionFailed f = rb.await(SwarmEvent.IncomingConnectionFailed.class);
-            assertTrue(f.cause().contains("connection limit"), f.cause());
+            assertTrue(String.valueOf(f.error().getMessage()).contains("connection limit"), String.valueOf(f.error().getMessage()));
             assertTrue(eventually(() -> c.connections().isEmpty()));
             assertEquals(1, b.connections().size());
             assertEquals(a.localPeer(), b.connections().getFirst().remotePeer());
@@ -80,8 +81,8 @@ class LimitsTest {
     @Test
     void maxConnectionsPerPeer() throws Exception {
         Limits one = Limits.defaults().withMaxConnectionsPerPeer(1);
-        try (Swarm a = Nodes.swarm(new MemoryTransport(net), Stack.NOISE_YAMUX, one);
-                Swarm b = Nodes.memory(net, Stack.NOISE_YAMUX)) {
+        try (Swarm a = TestNodes.swarm(new MemoryTransport(net), TestStack.NOISE_YAMUX, one);
+                Swarm b = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
             Multiaddr addr = listenMemory(b);
             a.dial(addr);
             DialException e = assertThrows(DialException.class, () -> a.dial(addr)); // no /p2p/: a new connection
@@ -97,8 +98,8 @@ class LimitsTest {
         Limits two = Limits.defaults().withMaxInboundStreamsPerConnection(2);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(2);
-        try (Swarm b = Nodes.swarm(new MemoryTransport(net), Stack.NOISE_YAMUX, two);
-                Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX)) {
+        try (Swarm b = TestNodes.swarm(new MemoryTransport(net), TestStack.NOISE_YAMUX, two);
+                Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
             b.setStreamHandler("/test/hold/1.0.0", s -> {
                 entered.countDown();
                 try {
@@ -133,8 +134,8 @@ class LimitsTest {
     @Test
     void silentAndHalfHeaderClientsAreDroppedAfterTheHandshakeTimeoutAndFreeTheirSlot() throws Exception {
         Limits limits = Limits.defaults().withMaxPendingHandshakes(1).withHandshakeTimeout(Duration.ofMillis(400));
-        try (Swarm b = Nodes.tcp(Stack.NOISE_YAMUX, limits); Swarm a = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults())) {
-            Recorder rb = Nodes.recorder(b);
+        try (Swarm b = TestNodes.tcp(TestStack.NOISE_YAMUX, limits); Swarm a = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults())) {
+            EventRecorder rb = TestNodes.recorder(b);
             Multiaddr addr = listenTcp(b);
             try (Socket silent = rawTcp(addr)) {
                 // While the silent client holds the only handshake slot, another is refused at once.
@@ -142,10 +143,10 @@ class LimitsTest {
                     assertEquals(-1, SwarmConnectionsTest.readToEnd(second));
                 }
                 SwarmEvent.IncomingConnectionFailed refused = rb.await(SwarmEvent.IncomingConnectionFailed.class,
-                        e -> e.cause().contains("pending handshakes"));
-                assertTrue(refused.cause().contains("(1)"), refused.cause());
+                        e -> String.valueOf(e.error().getMessage()).contains("pending handshakes"));
+                assertTrue(String.valueOf(refused.error().getMessage()).contains("(1)"), String.valueOf(refused.error().getMessage()));
                 assertEquals(-1, SwarmConnectionsTest.readToEnd(silent), "dropped after the timeout");
-                rb.await(SwarmEvent.IncomingConnectionFailed.class, e -> e.cause().contains("timed out"));
+                rb.await(SwarmEvent.IncomingConnectionFailed.class, e -> String.valueOf(e.error().getMessage()).contains("timed out"));
             }
             try (Socket half = rawTcp(addr)) {
                 OutputStream out = half.getOutputStream();
@@ -155,7 +156,7 @@ class LimitsTest {
                 assertEquals(-1, SwarmConnectionsTest.readToEnd(half));
             }
             assertTrue(eventually(() -> rb.all(SwarmEvent.IncomingConnectionFailed.class).stream()
-                    .filter(e -> e.cause().contains("timed out")).count() == 2));
+                    .filter(e -> String.valueOf(e.error().getMessage()).contains("timed out")).count() == 2));
             // The slot is free again: a real peer gets in.
             Connection c = a.dial(withPeer(addr, b.localPeer()));
             assertTrue(c.isOpen());
@@ -166,11 +167,11 @@ class LimitsTest {
     @Test
     void inboundStreamsThatDoNotNegotiateInTimeAreReset() throws Exception {
         Limits limits = Limits.defaults().withNegotiationTimeout(Duration.ofMillis(400));
-        try (Swarm b = Nodes.swarm(new MemoryTransport(net), Stack.NOISE_YAMUX, limits)) {
+        try (Swarm b = TestNodes.swarm(new MemoryTransport(net), TestStack.NOISE_YAMUX, limits)) {
             b.addBehaviour(new PingBehaviour());
             Multiaddr addr = listenMemory(b);
             try (NoisePeer p = NoisePeer.connect(new MemoryTransport(net), addr, b.localPeer())) {
-                YamuxSession session = new Yamux().start(p.noise(), true);
+                YamuxSession session = Nodes.yamux(p.noise(), true);
                 // Silent stream: never says a word.
                 MuxedStream silent = session.openStream();
                 // Trickling stream: a valid header, then proposals too slowly (each read alone is in time).
@@ -209,7 +210,7 @@ class LimitsTest {
     void outboundNegotiationWithASilentPeerTimesOut() throws Exception {
         Limits limits = Limits.defaults().withNegotiationTimeout(Duration.ofMillis(400));
         MemoryTransport transport = new MemoryTransport(net);
-        try (Swarm a = Nodes.swarm(new MemoryTransport(net), Stack.NOISE_YAMUX, limits);
+        try (Swarm a = TestNodes.swarm(new MemoryTransport(net), TestStack.NOISE_YAMUX, limits);
                 var listener = transport.listen(Multiaddr.parse("/memory/0"))) {
             var k = org.jlibp2p.core.crypto.Keys.generateEd25519().privateKey();
             // A listener that upgrades like a node but never answers on any stream.
@@ -220,7 +221,7 @@ class LimitsTest {
                     var noise = new org.jlibp2p.security.noise.NoiseSecureChannel(
                             new org.jlibp2p.security.noise.NoiseConfig(k).withStreamMuxers(List.of(Yamux.PROTOCOL_ID)))
                             .secureInbound(raw);
-                    new Yamux().start(noise, false);
+                    Nodes.yamux(noise, false);
                 } catch (IOException e) {
                     // the test fails on the dial then
                 }

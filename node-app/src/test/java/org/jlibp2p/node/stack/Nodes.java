@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,157 +15,45 @@ import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multistream.Multistream;
-import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.security.SecureChannel;
-import org.jlibp2p.core.swarm.Behaviour;
-import org.jlibp2p.core.swarm.Limits;
-import org.jlibp2p.core.swarm.Swarm;
-import org.jlibp2p.core.swarm.SwarmConfig;
-import org.jlibp2p.core.swarm.SwarmEvent;
-import org.jlibp2p.core.transport.MemoryTransport;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
-import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.security.noise.NoiseConfig;
 import org.jlibp2p.security.noise.NoiseSecureChannel;
 import org.jlibp2p.security.noise.NoiseSession;
-import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
-import org.jlibp2p.transport.tcp.TcpTransport;
+import org.jlibp2p.testkit.Signal;
+import org.jlibp2p.core.io.Duplex;
+import org.jlibp2p.core.time.SystemScheduler;
+import org.jlibp2p.core.util.TaskGroup;
+import org.jlibp2p.muxer.yamux.YamuxSession;
 
-/** Builds swarms for multi-node tests and waits on them, every wait bounded. */
+/** What the node-app stack tests need beyond the testkit: a hand-driven Noise dialer and log capture. */
 final class Nodes {
     private Nodes() {}
 
     static final Duration WAIT = Duration.ofSeconds(5);
 
-    /** The security and muxer combinations under test. */
-    enum Stack {
-        NOISE_YAMUX, NOISE_MPLEX, PLAINTEXT_YAMUX;
+    /** The time and threads of the Yamux sessions tests drive by hand (one set for all of them). */
+    private static final SystemScheduler SCHEDULER = new SystemScheduler("test-yamux-timer");
+    private static final TaskGroup THREADS = new TaskGroup("test-yamux");
 
-        SecureChannel security(PrivateKey k) {
-            return switch (this) {
-                case NOISE_YAMUX -> new NoiseSecureChannel(new NoiseConfig(k).withStreamMuxers(List.of(Yamux.PROTOCOL_ID)));
-                case NOISE_MPLEX -> new NoiseSecureChannel(new NoiseConfig(k).withStreamMuxers(List.of(Mplex.PROTOCOL_ID)));
-                case PLAINTEXT_YAMUX -> new PlaintextSecureChannel(k);
-            };
-        }
-
-        StreamMuxer muxer() {
-            return this == NOISE_MPLEX ? new Mplex() : new Yamux();
-        }
-
-        String muxerId() {
-            return this == NOISE_MPLEX ? Mplex.PROTOCOL_ID : Yamux.PROTOCOL_ID;
-        }
-
-        String securityId() {
-            return this == PLAINTEXT_YAMUX ? PlaintextSecureChannel.PROTOCOL_ID : NoiseSecureChannel.PROTOCOL_ID;
-        }
+    /** A Yamux session the test drives by hand over {@code connection}. */
+    static YamuxSession yamux(Duplex connection, boolean initiator) throws IOException {
+        return new Yamux().start(connection, initiator, SCHEDULER, THREADS);
     }
 
-    static SwarmConfig config(PrivateKey k, Transport transport, Stack stack, Limits limits) {
-        return new SwarmConfig(k, List.of(transport), List.of(stack.security(k)), List.of(stack.muxer()))
-                .withLimits(limits).withDialTimeout(Duration.ofSeconds(3));
-    }
-
-    static Swarm swarm(Transport transport, Stack stack, Limits limits) {
-        return new Swarm(config(Keys.generateEd25519().privateKey(), transport, stack, limits));
-    }
-
-    static Swarm memory(MemoryTransport.Network net, Stack stack) {
-        return swarm(new MemoryTransport(net), stack, Limits.defaults());
-    }
-
-    static Swarm tcp(Stack stack, Limits limits) {
-        return swarm(new TcpTransport(), stack, limits);
-    }
-
-    static Multiaddr listenMemory(Swarm s) throws IOException {
-        return s.listen(Multiaddr.parse("/memory/0"));
-    }
-
-    static Multiaddr listenTcp(Swarm s) throws IOException {
-        return s.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-    }
-
-    static Multiaddr withPeer(Multiaddr a, PeerId p) {
-        return a.withPeerId(p.multihash());
-    }
-
-    /** Waits until {@code condition} holds, at most {@code timeout}; returns whether it did. */
+    /**
+     * Waits until {@code condition} holds, at most {@code timeout}; returns whether it did. Prefer a recorder's
+     * {@link org.jlibp2p.testkit.EventRecorder#until}, which wakes on the swarm's events; this one re-checks
+     * periodically, for conditions no event announces (a remote's state, a socket).
+     */
     static boolean eventually(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
+        return new Signal().await(condition, timeout);
     }
 
     static boolean eventually(BooleanSupplier condition) throws InterruptedException {
         return eventually(condition, WAIT);
-    }
-
-    /** Records every event a swarm delivers, in order. */
-    static final class Recorder implements Behaviour {
-        final List<SwarmEvent> events = new CopyOnWriteArrayList<>();
-        volatile boolean stopped;
-        volatile boolean eventAfterStop;
-
-        @Override
-        public void onEvent(SwarmEvent event) {
-            if (stopped) {
-                eventAfterStop = true;
-            }
-            events.add(event);
-        }
-
-        @Override
-        public void stop() {
-            stopped = true;
-        }
-
-        /** Events other than LocalInfoChanged, in order. */
-        List<SwarmEvent> significant() {
-            return events.stream().filter(e -> !(e instanceof SwarmEvent.LocalInfoChanged)).toList();
-        }
-
-        <T extends SwarmEvent> List<T> all(Class<T> type) {
-            List<T> out = new ArrayList<>();
-            for (SwarmEvent e : events) {
-                if (type.isInstance(e)) {
-                    out.add(type.cast(e));
-                }
-            }
-            return out;
-        }
-
-        <T extends SwarmEvent> T await(Class<T> type, Predicate<T> p) throws InterruptedException {
-            long end = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < end) {
-                for (T e : all(type)) {
-                    if (p.test(e)) {
-                        return e;
-                    }
-                }
-                Thread.sleep(10);
-            }
-            throw new AssertionError("no " + type.getSimpleName() + " as expected among " + events);
-        }
-
-        <T extends SwarmEvent> T await(Class<T> type) throws InterruptedException {
-            return await(type, e -> true);
-        }
-    }
-
-    static Recorder recorder(Swarm s) {
-        Recorder r = new Recorder();
-        s.addBehaviour(r);
-        return r;
     }
 
     /**

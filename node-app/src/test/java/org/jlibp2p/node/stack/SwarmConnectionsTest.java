@@ -1,9 +1,9 @@
 package org.jlibp2p.node.stack;
 
 import static org.jlibp2p.node.stack.Nodes.eventually;
-import static org.jlibp2p.node.stack.Nodes.listenMemory;
-import static org.jlibp2p.node.stack.Nodes.listenTcp;
-import static org.jlibp2p.node.stack.Nodes.withPeer;
+import static org.jlibp2p.testkit.TestNodes.listenMemory;
+import static org.jlibp2p.testkit.TestNodes.listenTcp;
+import static org.jlibp2p.testkit.TestNodes.withPeer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,9 +31,9 @@ import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multistream.NoCommonProtocolException;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.core.protocol.EchoBehaviour;
-import org.jlibp2p.core.protocol.PerfBehaviour;
-import org.jlibp2p.core.protocol.PingBehaviour;
+import org.jlibp2p.protocols.echo.EchoBehaviour;
+import org.jlibp2p.protocols.perf.PerfBehaviour;
+import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.security.PeerIdMismatchException;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.DialException;
@@ -43,8 +43,9 @@ import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.core.transport.MemoryTransport;
-import org.jlibp2p.node.stack.Nodes.Recorder;
-import org.jlibp2p.node.stack.Nodes.Stack;
+import org.jlibp2p.testkit.EventRecorder;
+import org.jlibp2p.testkit.TestNodes;
+import org.jlibp2p.testkit.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,9 +66,9 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void dialByMultiaddrThenByPeerIdReusesTheConnection(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
+    @EnumSource(TestStack.class)
+    void dialByMultiaddrThenByPeerIdReusesTheConnection(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
             Multiaddr addr = listenMemory(b);
             Connection c = a.dial(withPeer(addr, b.localPeer()));
             assertEquals(b.localPeer(), c.remotePeer());
@@ -85,9 +86,9 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void dialByPeerIdUsesThePeerstore(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
+    @EnumSource(TestStack.class)
+    void dialByPeerIdUsesThePeerstore(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
             Multiaddr addr = listenMemory(b);
             assertThrows(DialException.class, () -> a.dial(b.localPeer()), "no address known yet");
             a.peerstore().addAddresses(b.localPeer(), List.of(addr));
@@ -98,11 +99,11 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void dialToAPeerIdThatAnotherKeyAnswersFailsAndRegistersNothing(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
-            Recorder ra = Nodes.recorder(a);
-            Recorder rb = Nodes.recorder(b);
+    @EnumSource(TestStack.class)
+    void dialToAPeerIdThatAnotherKeyAnswersFailsAndRegistersNothing(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
+            EventRecorder ra = TestNodes.recorder(a);
+            EventRecorder rb = TestNodes.recorder(b);
             Multiaddr addr = listenMemory(b);
             PeerId someoneElse = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
             DialException e = assertThrows(DialException.class, () -> a.dial(withPeer(addr, someoneElse)));
@@ -121,8 +122,8 @@ class SwarmConnectionsTest {
 
     @Test
     void parallelDialOverSeveralAddressesKeepsOneConnectionAndClosesTheLosers() throws Exception {
-        try (Swarm a = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults());
-                Swarm b = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults());
+        try (Swarm a = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
+                Swarm b = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
                 ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             Multiaddr live1 = listenTcp(b);
             Multiaddr live2 = listenTcp(b);
@@ -165,9 +166,9 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void concurrentDialsToOnePeerShareOneConnection(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack);
+    @EnumSource(TestStack.class)
+    void concurrentDialsToOnePeerShareOneConnection(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack);
                 ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor()) {
             Multiaddr addr = withPeer(listenMemory(b), b.localPeer());
             List<Callable<Connection>> dials = new ArrayList<>();
@@ -185,10 +186,10 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void disconnectClosesAndTheNextDialMakesANewConnection(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
-            Recorder rb = Nodes.recorder(b);
+    @EnumSource(TestStack.class)
+    void disconnectClosesAndTheNextDialMakesANewConnection(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
+            EventRecorder rb = TestNodes.recorder(b);
             Multiaddr addr = withPeer(listenMemory(b), b.localPeer());
             Connection first = a.dial(addr);
             a.disconnect(b.localPeer());
@@ -205,12 +206,12 @@ class SwarmConnectionsTest {
 
     @Test
     void eventsArriveInOrderAndNoneAfterStop() throws Exception {
-        Recorder ra;
-        Recorder rb;
+        EventRecorder ra;
+        EventRecorder rb;
         Multiaddr addr;
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX); Swarm b = Nodes.memory(net, Stack.NOISE_YAMUX)) {
-            ra = Nodes.recorder(a);
-            rb = Nodes.recorder(b);
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX); Swarm b = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
+            ra = TestNodes.recorder(a);
+            rb = TestNodes.recorder(b);
             b.addBehaviour(new EchoBehaviour());
             addr = listenMemory(b);
             assertThrows(DialException.class, () -> a.dial(Multiaddr.parse("/memory/987654321")));
@@ -235,31 +236,31 @@ class SwarmConnectionsTest {
         assertEquals(addr, ((SwarmEvent.ListenAddressAdded) rb.significant().getFirst()).address());
         assertEquals(EchoBehaviour.PROTOCOL_ID,
                 ((SwarmEvent.InboundStream) rb.significant().get(2)).protocol());
-        assertTrue(ra.stopped && rb.stopped);
-        assertFalse(ra.eventAfterStop || rb.eventAfterStop);
+        assertTrue(ra.stopped() && rb.stopped());
+        assertFalse(ra.eventAfterStop() || rb.eventAfterStop());
     }
 
     @Test
     void closingTheSwarmDeliversConnectionClosedBeforeStop() throws Exception {
-        Recorder ra;
-        try (Swarm b = Nodes.memory(net, Stack.NOISE_YAMUX)) {
+        EventRecorder ra;
+        try (Swarm b = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
             Multiaddr addr = withPeer(listenMemory(b), b.localPeer());
-            Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX);
-            ra = Nodes.recorder(a);
+            Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX);
+            ra = TestNodes.recorder(a);
             a.dial(addr);
             a.close();
             assertTrue(a.connections().isEmpty());
-            assertEquals(1, ra.all(SwarmEvent.ConnectionClosed.class).size(), ra.events.toString());
-            assertTrue(ra.stopped);
+            assertEquals(1, ra.all(SwarmEvent.ConnectionClosed.class).size(), ra.events().toString());
+            assertTrue(ra.stopped());
             assertThrows(IllegalStateException.class, () -> a.dial(addr));
             assertTrue(eventually(() -> b.connections().isEmpty()));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void handlersAddedAndRemovedAtRuntimeAndUnknownProtocolsRefused(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
+    @EnumSource(TestStack.class)
+    void handlersAddedAndRemovedAtRuntimeAndUnknownProtocolsRefused(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
             Connection c = a.dial(withPeer(listenMemory(b), b.localPeer()));
             assertThrows(NoCommonProtocolException.class, () -> c.newStream("/test/hello/1.0.0"));
             b.setStreamHandler("/test/hello/1.0.0", s -> {
@@ -278,9 +279,9 @@ class SwarmConnectionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Stack.class)
-    void pingEchoAndPerf(Stack stack) throws Exception {
-        try (Swarm a = Nodes.memory(net, stack); Swarm b = Nodes.memory(net, stack)) {
+    @EnumSource(TestStack.class)
+    void pingEchoAndPerf(TestStack stack) throws Exception {
+        try (Swarm a = TestNodes.memory(net, stack); Swarm b = TestNodes.memory(net, stack)) {
             PingBehaviour ping = new PingBehaviour();
             PerfBehaviour perf = new PerfBehaviour();
             a.addBehaviour(ping);
@@ -322,8 +323,8 @@ class SwarmConnectionsTest {
 
     @Test
     void overTcpLoopbackOnIpv4AndIpv6() throws Exception {
-        try (Swarm a = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults());
-                Swarm b = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults())) {
+        try (Swarm a = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
+                Swarm b = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults())) {
             PingBehaviour ping = new PingBehaviour();
             a.addBehaviour(ping);
             b.addBehaviour(new PingBehaviour());
@@ -349,8 +350,8 @@ class SwarmConnectionsTest {
 
     @Test
     void wildcardListenAddressIsReportedAsInterfaceAddresses() throws Exception {
-        try (Swarm a = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults());
-                Swarm b = Nodes.tcp(Stack.NOISE_YAMUX, Limits.defaults())) {
+        try (Swarm a = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
+                Swarm b = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults())) {
             Multiaddr bound = b.listen(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"));
             String port = bound.valueOf(org.jlibp2p.core.multiaddr.Protocol.TCP).orElseThrow();
             List<Multiaddr> reported = b.listenAddresses();
@@ -366,8 +367,8 @@ class SwarmConnectionsTest {
 
     @Test
     void dialFailureEventNamesThePeer() throws Exception {
-        try (Swarm a = Nodes.memory(net, Stack.NOISE_YAMUX)) {
-            Recorder ra = Nodes.recorder(a);
+        try (Swarm a = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
+            EventRecorder ra = TestNodes.recorder(a);
             PeerId nobody = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
             DialException e = assertThrows(DialException.class,
                     () -> a.dial(nobody, List.of(Multiaddr.parse("/memory/55555"))));

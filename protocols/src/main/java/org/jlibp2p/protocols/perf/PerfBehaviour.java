@@ -1,4 +1,4 @@
-package org.jlibp2p.core.protocol;
+package org.jlibp2p.protocols.perf;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -8,16 +8,20 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Behaviour;
+import org.jlibp2p.core.swarm.BehaviourContext;
+import org.jlibp2p.core.swarm.ConnectionHandler;
+import org.jlibp2p.core.swarm.HandlerContext;
 import org.jlibp2p.core.swarm.Stream;
-import org.jlibp2p.core.swarm.Swarm;
+import org.jlibp2p.core.time.Scheduler;
 
 /**
  * The perf protocol ({@value #PROTOCOL_ID}, libp2p/specs perf/perf.md): the client sends the number of bytes it
  * wants back as a big-endian u64, uploads any amount and half-closes; the server drains the upload, then sends the
  * requested number of bytes and closes. Off by default, as the spec advises: it lets any peer make the node send
- * data.
+ * data. Times are read from the node's scheduler.
  */
 public final class PerfBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/perf/1.0.0";
@@ -26,15 +30,21 @@ public final class PerfBehaviour implements Behaviour {
     /** Bytes moved each way and how long each phase took. */
     public record Result(long uploaded, long downloaded, Duration uploadTime, Duration downloadTime, Duration total) {}
 
-    private volatile Swarm swarm;
+    private volatile BehaviourContext context;
 
     @Override
-    public void start(Swarm swarm) {
-        this.swarm = swarm;
-        swarm.setStreamHandler(PROTOCOL_ID, PerfBehaviour::serve);
+    public void start(BehaviourContext context) {
+        this.context = context;
+        context.serve(PROTOCOL_ID);
     }
 
-    static void serve(Stream stream) throws IOException {
+    @Override
+    public ConnectionHandler newHandler(HandlerContext context) {
+        return PerfBehaviour::serve;
+    }
+
+    /** The server side of one perf exchange. */
+    public static void serve(Stream stream) throws IOException {
         long toSend;
         try {
             toSend = new DataInputStream(stream.input()).readLong();
@@ -42,7 +52,7 @@ public final class PerfBehaviour implements Behaviour {
             throw new EOFException("perf request ended before its 8-byte length");
         }
         if (toSend < 0) {
-            throw new IOException("perf request for a negative byte count");
+            throw new FormatException("perf request for a negative byte count");
         }
         byte[] buf = new byte[CHUNK];
         InputStream in = stream.input();
@@ -61,15 +71,16 @@ public final class PerfBehaviour implements Behaviour {
 
     /** Uploads {@code upload} bytes to {@code peer} and downloads {@code download} bytes from it. */
     public Result run(PeerId peer, long upload, long download) throws IOException {
-        Swarm s = swarm;
-        if (s == null) {
+        BehaviourContext c = context;
+        if (c == null) {
             throw new IllegalStateException("perf behaviour is not started");
         }
         if (upload < 0 || download < 0) {
             throw new IllegalArgumentException("byte counts must not be negative");
         }
-        long start = System.nanoTime();
-        try (Stream stream = s.newStream(peer, List.of(PROTOCOL_ID))) {
+        Scheduler clock = c.scheduler();
+        long start = clock.nanoTime();
+        try (Stream stream = c.openStream(peer, List.of(PROTOCOL_ID))) {
             OutputStream out = stream.output();
             out.write(ByteBuffer.allocate(8).putLong(download).array());
             byte[] buf = new byte[CHUNK];
@@ -80,13 +91,13 @@ public final class PerfBehaviour implements Behaviour {
                 left -= n;
             }
             stream.closeOutput();
-            long uploaded = System.nanoTime();
+            long uploaded = clock.nanoTime();
             long got = 0;
             int n;
             while ((n = stream.input().read(buf)) >= 0) {
                 got += n;
             }
-            long end = System.nanoTime();
+            long end = clock.nanoTime();
             if (got != download) {
                 throw new EOFException("perf server sent " + got + " of " + download + " bytes");
             }

@@ -1,0 +1,210 @@
+package org.jlibp2p.core.swarm;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.security.PeerIdMismatchException;
+import org.jlibp2p.core.transport.RawConnection;
+import org.jlibp2p.core.transport.Transport;
+import org.jlibp2p.core.util.Closeables;
+
+/**
+ * Dials for a {@link Swarm}: one dial per peer at a time (later callers wait for it), every address of the peer
+ * tried at once, the first to finish its upgrade wins.
+ */
+final class Dialer {
+    private static final System.Logger LOG = System.getLogger(Dialer.class.getName());
+
+    private final Swarm swarm;
+    private final SwarmConfig config;
+    private final Map<PeerId, CompletableFuture<Connection>> pending = new ConcurrentHashMap<>();
+
+    Dialer(Swarm swarm) {
+        this.swarm = swarm;
+        this.config = swarm.config();
+    }
+
+    Connection dial(PeerId peer, Collection<Multiaddr> addresses) throws IOException {
+        BehaviourLoop.refuseBlockingCall("dial");
+        if (peer.equals(swarm.localPeer())) {
+            throw new DialException("refusing to dial self");
+        }
+        if (!addresses.isEmpty()) {
+            swarm.peerstore().addAddresses(peer, addresses);
+        }
+        Optional<Connection> existing = swarm.connection(peer);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        CompletableFuture<Connection> mine = new CompletableFuture<>();
+        CompletableFuture<Connection> other = pending.putIfAbsent(peer, mine);
+        if (other != null) {
+            return await(other);
+        }
+        try {
+            // A dial that finished between the first look and putIfAbsent left its connection behind.
+            Optional<Connection> raced = swarm.connection(peer);
+            if (raced.isPresent()) {
+                mine.complete(raced.get());
+                return raced.get();
+            }
+            Connection c = dialAddresses(Optional.of(peer), swarm.peerstore().addresses(peer));
+            mine.complete(c);
+            return c;
+        } catch (DialException e) {
+            mine.completeExceptionally(e);
+            swarm.publish(new SwarmEvent.DialFailed(Optional.of(peer), e));
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            swarm.publish(new SwarmEvent.DialFailed(Optional.of(peer),
+                    new DialException(String.valueOf(e.getMessage()), e)));
+            throw e;
+        } finally {
+            pending.remove(peer, mine);
+        }
+    }
+
+    Connection dial(Multiaddr address) throws IOException {
+        Optional<PeerId> peer = peerIdOf(address);
+        if (peer.isPresent()) {
+            return dial(peer.get(), List.of(address));
+        }
+        BehaviourLoop.refuseBlockingCall("dial");
+        try {
+            return dialAddresses(Optional.empty(), List.of(address));
+        } catch (DialException e) {
+            swarm.publish(new SwarmEvent.DialFailed(Optional.empty(), e));
+            throw e;
+        } catch (IOException e) {
+            swarm.publish(new SwarmEvent.DialFailed(Optional.empty(), new DialException(e.getMessage(), e)));
+            throw e;
+        }
+    }
+
+    private static Optional<PeerId> peerIdOf(Multiaddr address) throws IOException {
+        var mh = address.peerIdMultihash();
+        if (mh.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(PeerId.fromBytes(mh.get().bytes()));
+    }
+
+    private Connection dialAddresses(Optional<PeerId> peer, List<Multiaddr> addresses) throws IOException {
+        List<Multiaddr> candidates = addresses.stream().map(Multiaddr::withoutPeerId)
+                .filter(a -> config.transports().stream().anyMatch(t -> t.canDial(a))).distinct().toList();
+        String who = peer.map(PeerId::toString).orElse("an unknown peer");
+        if (candidates.isEmpty()) {
+            throw new DialException("no dialable address for " + who + " among " + addresses);
+        }
+        if (swarm.connections().size() >= config.limits().maxConnections()) {
+            throw new DialException("cannot dial " + who, new LimitExceededException(
+                    "connection limit reached (" + config.limits().maxConnections() + ")"));
+        }
+        // Every address is tried at once; the first to finish its upgrade wins. invokeAny cancels (interrupts)
+        // the others, and an attempt that still completes its upgrade after the winner closes what it built.
+        AtomicBoolean won = new AtomicBoolean();
+        List<DialException> failures = new CopyOnWriteArrayList<>();
+        List<Callable<Connection>> attempts = new ArrayList<>();
+        for (Multiaddr a : candidates) {
+            attempts.add(() -> {
+                try {
+                    return dialOne(peer, a, won);
+                } catch (DialException e) {
+                    failures.add(e);
+                    throw e;
+                }
+            });
+        }
+        Duration budget = config.dialTimeout().plus(config.limits().handshakeTimeout());
+        try (ExecutorService exec = Executors.newThreadPerTaskExecutor(swarm.tasks())) {
+            return exec.invokeAny(attempts, budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            StringBuilder sb = new StringBuilder("dial to " + who + " failed:");
+            for (IOException f : failures) {
+                sb.append(' ').append(f.getMessage()).append(';');
+            }
+            if (failures.isEmpty()) {
+                throw new DialException(sb.toString(), e.getCause());
+            }
+            DialException first = failures.getFirst();
+            DialException d = new DialException(sb.toString(), first.getCause() != null ? first.getCause() : first);
+            failures.stream().skip(1).forEach(d::addSuppressed);
+            throw d;
+        } catch (TimeoutException e) {
+            throw new DialException("dial to " + who + " timed out", new SocketTimeoutException(
+                    "no address of " + who + " connected within " + budget));
+        } catch (RejectedExecutionException e) {
+            throw new DialException("cannot dial " + who + ": the swarm is closing");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while dialling " + who);
+        }
+    }
+
+    private Connection dialOne(Optional<PeerId> peer, Multiaddr address, AtomicBoolean won) throws IOException {
+        Transport transport = config.transports().stream().filter(t -> t.canDial(address)).findFirst()
+                .orElseThrow(() -> new DialException("no transport for " + address));
+        RawConnection raw;
+        try {
+            raw = transport.dial(address, config.dialTimeout());
+        } catch (IOException e) {
+            throw new DialException(address + ": " + e.getMessage(), e);
+        }
+        Upgrader.Upgraded up;
+        try {
+            up = swarm.withDeadline(raw, () -> swarm.upgrader().outbound(raw, peer));
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(raw);
+            if (e instanceof PeerIdMismatchException && peer.isPresent()) {
+                // The address belongs to someone else: forget it for this peer.
+                swarm.peerstore().removeAddress(peer.get(), address);
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "dial of " + address + " failed: " + e);
+            throw new DialException(address + ": " + e.getMessage(), e);
+        }
+        if (!won.compareAndSet(false, true)) {
+            Closeables.closeQuietly(up.session());
+            throw new DialException(address + ": another address connected first");
+        }
+        try {
+            return swarm.register(up, raw, Direction.OUTBOUND);
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(up.session());
+            throw new DialException(address + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection await(CompletableFuture<Connection> future) throws IOException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new DialException(io.getMessage(), io);
+            }
+            throw new DialException(String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a dial");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package org.jlibp2p.core.swarm;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multistream.Multistream;
+import org.jlibp2p.core.mux.MuxedSession;
+import org.jlibp2p.core.mux.MuxedStream;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.time.Cancellable;
+import org.jlibp2p.core.util.Closeables;
+
+/** The swarm's connection: the session, the handlers of the behaviours on it, and what is scoped to it. */
+final class SwarmConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger(SwarmConnection.class.getName());
+
+    private final long id;
+    private final Direction direction;
+    private final PeerId localPeer;
+    private final PeerId remotePeer;
+    private final PublicKey remotePublicKey;
+    private final Multiaddr localAddress;
+    private final Multiaddr remoteAddress;
+    private final String security;
+    private final String muxer;
+    private final MuxedSession session;
+    private final Instant opened;
+    private final Swarm swarm;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    final AtomicInteger inboundStreams = new AtomicInteger();
+    /** Shown by the swarm's queries once its ConnectionEstablished is on its way to the behaviours. */
+    volatile boolean visible;
+
+    /** The handler each behaviour made for this connection. */
+    private final Map<BehaviourLoop, HandlerScope> handlers = new ConcurrentHashMap<>();
+    /** Completes once every behaviour present at establishment made its handler (or the connection closed). */
+    private final CompletableFuture<Void> handlersReady = new CompletableFuture<>();
+    private final AtomicInteger handlersPending = new AtomicInteger();
+    private final Set<Thread> scopedThreads = ConcurrentHashMap.newKeySet();
+    private final Set<Cancellable> scopedTimers = ConcurrentHashMap.newKeySet();
+    private volatile Cancellable idleCheck = Cancellable.NONE;
+    private long idleSinceNanos = -1;
+
+    SwarmConnection(long id, Direction direction, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
+            Multiaddr localAddress, Multiaddr remoteAddress, String security, String muxer, MuxedSession session,
+            Instant opened, Swarm swarm) {
+        this.id = id;
+        this.direction = direction;
+        this.localPeer = localPeer;
+        this.remotePeer = remotePeer;
+        this.remotePublicKey = remotePublicKey;
+        this.localAddress = localAddress;
+        this.remoteAddress = remoteAddress;
+        this.security = security;
+        this.muxer = muxer;
+        this.session = session;
+        this.opened = opened;
+        this.swarm = swarm;
+    }
+
+    record HandlerScope(ConnectionHandler handler, BehaviourLoop.Handler context) {}
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return remotePublicKey;
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String security() {
+        return security;
+    }
+
+    @Override
+    public String muxer() {
+        return muxer;
+    }
+
+    @Override
+    public Instant opened() {
+        return opened;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && session.isOpen();
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public int streamCount() {
+        return session.streamCount();
+    }
+
+    MuxedSession session() {
+        return session;
+    }
+
+    @Override
+    public Stream newStream(List<String> protocols) throws IOException {
+        if (protocols.isEmpty()) {
+            throw new IllegalArgumentException("no protocol to negotiate");
+        }
+        BehaviourLoop.refuseBlockingCall("Connection.newStream");
+        MuxedStream muxed = session.openStream();
+        try {
+            String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, protocols));
+            return new Stream(muxed, this, chosen, Direction.OUTBOUND);
+        } catch (IOException | RuntimeException e) {
+            muxed.reset();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    /** The dispatcher announces how many behaviours will make a handler. */
+    void expectHandlers(int n) {
+        if (handlersPending.addAndGet(n) == 0) {
+            handlersReady.complete(null);
+        }
+    }
+
+    void handlerMade(BehaviourLoop loop, ConnectionHandler handler, BehaviourLoop.Handler context) {
+        if (handler != null) {
+            handlers.put(loop, new HandlerScope(handler, context));
+        }
+    }
+
+    void handlerDone() {
+        if (handlersPending.decrementAndGet() == 0) {
+            handlersReady.complete(null);
+        }
+    }
+
+    void dropHandler(BehaviourLoop loop) {
+        handlers.remove(loop);
+    }
+
+    ConnectionHandler handler(BehaviourLoop loop) {
+        HandlerScope s = handlers.get(loop);
+        return s == null ? null : s.handler();
+    }
+
+    /** Waits until the handlers of the behaviours present at establishment exist; false if the connection closed. */
+    boolean awaitHandlers() throws InterruptedException {
+        try {
+            handlersReady.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+        return !closed.get();
+    }
+
+    // ---------------------------------------------------------------- what is scoped to the connection
+
+    /** Starts a thread that the connection's close interrupts. */
+    void spawnScoped(String name, Runnable task) {
+        if (closed.get()) {
+            return;
+        }
+        Thread[] self = new Thread[1];
+        try {
+            self[0] = swarm.tasks().start(name, () -> {
+                try {
+                    if (!closed.get()) {
+                        task.run();
+                    }
+                } finally {
+                    scopedThreads.remove(Thread.currentThread());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return;
+        }
+        scopedThreads.add(self[0]);
+        if (closed.get()) {
+            self[0].interrupt();
+        }
+    }
+
+    Cancellable scheduleScoped(Duration delay, String name, Runnable task) {
+        if (closed.get()) {
+            return Cancellable.NONE;
+        }
+        Cancellable[] self = new Cancellable[1];
+        Cancellable c = swarm.scheduler().schedule(delay, () -> {
+            scopedTimers.remove(self[0]);
+            spawnScoped(name, task);
+        });
+        self[0] = c;
+        scopedTimers.add(c);
+        if (closed.get()) {
+            c.cancel();
+        }
+        return () -> {
+            scopedTimers.remove(c);
+            return c.cancel();
+        };
+    }
+
+    boolean keptAlive() {
+        for (HandlerScope s : handlers.values()) {
+            if (s.context().keepAlive) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the connection once it has been idle (no stream, no keep-alive vote) for {@code timeout}. */
+    void watchIdle(Duration timeout) {
+        Duration period = timeout.dividedBy(4).isZero() ? timeout : timeout.dividedBy(4);
+        idleCheck = swarm.scheduler().every(period, () -> {
+            long now = swarm.scheduler().nanoTime();
+            boolean idle = session.streamCount() == 0 && !keptAlive();
+            synchronized (this) {
+                if (!idle) {
+                    idleSinceNanos = -1;
+                    return;
+                }
+                if (idleSinceNanos < 0) {
+                    idleSinceNanos = now;
+                    return;
+                }
+                if (now - idleSinceNanos < timeout.toNanos()) {
+                    return;
+                }
+            }
+            spawnScoped("conn-" + id + "-idle-close", () -> closeFor(new CloseCause.Idle(timeout)));
+        });
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    @Override
+    public void close() {
+        if (closed.get()) {
+            return;
+        }
+        if (BehaviourLoop.onBehaviourThread()) {
+            // closing writes a go-away and waits for the connection: never on a behaviour's thread
+            try {
+                swarm.tasks().start("conn-" + id + "-close", () -> closeFor(new CloseCause.Local()));
+                return;
+            } catch (RejectedExecutionException e) {
+                // the swarm is closing and will close this connection itself
+                return;
+            }
+        }
+        closeFor(new CloseCause.Local());
+    }
+
+    /** Closes once, whatever the cause; the first cause is the one reported. */
+    void closeFor(CloseCause cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        handlersReady.complete(null);
+        idleCheck.cancel();
+        scopedTimers.forEach(Cancellable::cancel);
+        scopedThreads.forEach(Thread::interrupt);
+        Closeables.closeQuietly(session);
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + this + ": " + cause.describe());
+        swarm.connectionClosed(this, cause);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection#" + id + "[" + direction + " " + remotePeer + " at " + remoteAddress + " " + security
+                + " " + muxer + "]";
+    }
+}
