@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
@@ -17,9 +18,14 @@ import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.proto.p2pd.P2pdProtos;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Response;
+import org.jlibp2p.node.control.ControlCodec;
+import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlResponse.Identity;
+import org.jlibp2p.node.control.ControlResponse.Ok;
+import org.jlibp2p.node.control.ControlResponse.Peers;
+import org.jlibp2p.node.control.ControlResponse.StreamOpened;
+import org.jlibp2p.node.control.PeerInfo;
+import org.jlibp2p.node.control.StreamInfo;
 
 /** {@code bin/p2pctl}: drives a running daemon through its control socket, for people. */
 public final class P2pctl {
@@ -97,42 +103,34 @@ public final class P2pctl {
         }
         String cmd = rest.get(0);
         List<String> a = rest.subList(1, rest.size());
+        Duration timeout = ControlCodec.DEFAULT_OPERATION_TIMEOUT;
         switch (cmd) {
             case "identify" -> {
-                Response r = client.call(Request.newBuilder().setType(Request.Type.IDENTIFY).build());
-                out.println("Peer ID: " + PeerId.fromBytes(r.getIdentify().getId().toByteArray()));
+                Identity id = client.call(new ControlRequest.Identify(), Identity.class);
+                out.println("Peer ID: " + id.peer());
                 out.println("Peer Addrs:");
-                for (var addr : r.getIdentify().getAddrsList()) {
-                    out.println(Multiaddr.fromBytes(addr.toByteArray()));
-                }
+                id.addrs().forEach(out::println);
             }
             case "connect" -> {
                 need(a, 1, "connect <maddr>/p2p/<peer>");
                 Multiaddr m = argument("address", () -> Multiaddr.parse(a.get(0)));
                 var mh = m.peerIdMultihash().orElseThrow(() -> new UsageException("connect: " + a.get(0)
                         + " has no /p2p/<peer> part; the daemon needs the peer id to connect"));
-                client.call(Request.newBuilder().setType(Request.Type.CONNECT)
-                        .setConnect(P2pdProtos.ConnectRequest.newBuilder().setPeer(ControlClient.bytes(mh.bytes()))
-                                .addAddrs(ControlClient.bytes(m.withoutPeerId().bytes())))
-                        .build());
-                out.println("connected to " + PeerId.fromBytes(mh.bytes()));
+                PeerId peer = argument("peer id in " + a.get(0), () -> PeerId.fromMultihash(mh));
+                client.call(new ControlRequest.Connect(peer, List.of(m.withoutPeerId()), timeout), Ok.class);
+                out.println("connected to " + peer);
             }
             case "peers" -> {
-                Response r = client.call(Request.newBuilder().setType(Request.Type.LIST_PEERS).build());
-                for (P2pdProtos.PeerInfo p : r.getPeersList()) {
-                    StringBuilder sb = new StringBuilder(PeerId.fromBytes(p.getId().toByteArray()).toString());
-                    for (var addr : p.getAddrsList()) {
-                        sb.append(' ').append(Multiaddr.fromBytes(addr.toByteArray()));
-                    }
+                Peers peers = client.call(new ControlRequest.ListPeers(), Peers.class);
+                for (PeerInfo p : peers.peers()) {
+                    StringBuilder sb = new StringBuilder(p.id().toString());
+                    p.addrs().forEach(addr -> sb.append(' ').append(addr));
                     out.println(sb);
                 }
             }
             case "disconnect" -> {
                 need(a, 1, "disconnect <peer>");
-                client.call(Request.newBuilder().setType(Request.Type.DISCONNECT)
-                        .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder()
-                                .setPeer(ControlClient.bytes(peerArg(a.get(0)).bytes())))
-                        .build());
+                client.call(new ControlRequest.Disconnect(peerArg(a.get(0))), Ok.class);
                 out.println("disconnected from " + a.get(0));
             }
             case "stream" -> {
@@ -140,12 +138,9 @@ public final class P2pctl {
                 PeerId peer = peerArg(a.get(0));
                 ChannelDuplex conn = client.open();
                 try (conn) {
-                    Response r = ControlClient.send(conn, Request.newBuilder().setType(Request.Type.STREAM_OPEN)
-                            .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder()
-                                    .setPeer(ControlClient.bytes(peer.bytes()))
-                                    .addAllProto(a.subList(1, a.size())))
-                            .build());
-                    err.println("stream open on " + r.getStreamInfo().getProto());
+                    StreamOpened r = ControlClient.send(conn,
+                            new ControlRequest.StreamOpen(peer, a.subList(1, a.size()), timeout), StreamOpened.class);
+                    err.println("stream open on " + r.stream().protocol());
                     pipeStdio(conn, stdin, out);
                 }
             }
@@ -173,20 +168,15 @@ public final class P2pctl {
         Path sock = dir.resolve("handler.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            client.call(Request.newBuilder().setType(Request.Type.STREAM_HANDLER)
-                    .setStreamHandler(P2pdProtos.StreamHandlerRequest.newBuilder()
-                            .setAddr(ControlClient.bytes(Multiaddr.parse("/unix" + sock).bytes()))
-                            .addAllProto(protocols))
-                    .build());
+            client.call(new ControlRequest.StreamHandler(Multiaddr.parse("/unix" + sock), protocols), Ok.class);
             err.println("handling " + String.join(", ", protocols) + "; Ctrl-C to stop");
             boolean first = true;
             for (int served = 0; count == 0 || served < count; served++) {
                 SocketChannel ch = server.accept();
                 try (ChannelDuplex conn = new ChannelDuplex(ch)) {
-                    P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
+                    StreamInfo info = ControlCodec.decodeStreamInfo(
                             LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));
-                    err.println("stream from " + PeerId.fromBytes(info.getPeer().toByteArray()) + " on "
-                            + info.getProto());
+                    err.println("stream from " + info.peer() + " on " + info.protocol());
                     pipeStdio(conn, first ? stdin : InputStream.nullInputStream(), out);
                     first = false;
                 }
