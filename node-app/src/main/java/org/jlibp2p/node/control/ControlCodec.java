@@ -3,12 +3,14 @@ package org.jlibp2p.node.control;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.MultiaddrException;
+import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.peer.PeerIdException;
 import org.jlibp2p.node.control.ControlRequest.Area;
@@ -55,8 +57,8 @@ public final class ControlCodec {
      * @throws BadRequestException when the bytes are not a request of a known type with its parameters: the daemon
      *     answers with an error and closes the connection
      * @throws FormatException when a well-formed request carries a value that does not parse (a peer id, a
-     *     multiaddr) or asks for nothing (STREAM_OPEN without a protocol): the daemon answers with an error and
-     *     reads the next request
+     *     multiaddr, a protocol id to handle) or asks for nothing (STREAM_OPEN without a protocol): the daemon
+     *     answers with an error and reads the next request
      */
     public static ControlRequest decodeRequest(byte[] frame) throws BadRequestException, FormatException {
         Request req = parse(frame);
@@ -84,7 +86,11 @@ public final class ControlCodec {
             case STREAM_HANDLER -> {
                 require(req.hasStreamHandler(), "malformed STREAM_HANDLER request: missing streamHandler");
                 P2pdProtos.StreamHandlerRequest sh = req.getStreamHandler();
-                yield new StreamHandler(Multiaddr.fromBytes(sh.getAddr().toByteArray()), sh.getProtoList());
+                Multiaddr addr = Multiaddr.fromBytes(sh.getAddr().toByteArray());
+                for (String protocol : sh.getProtoList()) {
+                    checkProtocolId(protocol);
+                }
+                yield new StreamHandler(addr, sh.getProtoList());
             }
             case PEERSTORE -> peerstore(req);
             case DHT -> new Unsupported(Area.DHT, req.hasDht() ? req.getDht().getType().name() : "");
@@ -127,6 +133,19 @@ public final class ControlCodec {
             case GET_PEER_INFO -> new GetPeerInfo(peer);
             case UNSPECIFIED -> new Unsupported(Area.PEERSTORE, ps.getType().name());
         };
+    }
+
+    /**
+     * Refuses a protocol id that multistream-select cannot carry (empty, holding a newline, one of its own words
+     * {@code na} and {@code ls}, or longer than a message): a node lists every protocol it serves in each
+     * negotiation, so serving such an id would fail every inbound stream, not only its own.
+     */
+    private static void checkProtocolId(String id) throws FormatException {
+        if (id.isEmpty() || id.indexOf('\n') >= 0 || id.equals("na") || id.equals("ls")
+                || id.getBytes(StandardCharsets.UTF_8).length >= Multistream.MAX_MESSAGE_LENGTH) {
+            String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
+            throw new FormatException("not a protocol id: '" + shown.replace("\n", "\\n") + "'");
+        }
     }
 
     private static void require(boolean present, String message) throws BadRequestException {

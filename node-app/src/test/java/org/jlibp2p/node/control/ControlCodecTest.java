@@ -169,6 +169,12 @@ class ControlCodecTest {
                         .setId(notAPeer)))) {
             assertThrows(FormatException.class, () -> decode(r), r.toString());   // never a BadRequestException
         }
+        for (String id : List.of("", "/two\nlines/1.0.0", "na", "ls", "/" + "x".repeat(1023))) {
+            FormatException e = assertThrows(FormatException.class, () -> decode(request(Request.Type.STREAM_HANDLER)
+                    .setStreamHandler(P2pdProtos.StreamHandlerRequest.newBuilder().setAddr(bytes(UNIX.bytes()))
+                            .addProto("/fine/1.0.0").addProto(id))));
+            assertTrue(e.getMessage().startsWith("not a protocol id"), e.getMessage());
+        }
         FormatException none = assertThrows(FormatException.class, () -> decode(request(Request.Type.STREAM_OPEN)
                 .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(PEER.bytes())))));
         assertEquals("STREAM_OPEN names no protocol", none.getMessage());
