@@ -22,7 +22,9 @@ import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
 import org.jlibp2p.node.control.ControlResponse.Identity;
 import org.jlibp2p.node.control.ControlResponse.Ok;
+import org.jlibp2p.node.control.ControlResponse.Peer;
 import org.jlibp2p.node.control.ControlResponse.Peers;
+import org.jlibp2p.node.control.ControlResponse.Protocols;
 import org.jlibp2p.node.control.ControlResponse.StreamOpened;
 import org.jlibp2p.node.control.PeerInfo;
 import org.jlibp2p.node.control.StreamInfo;
@@ -32,17 +34,23 @@ public final class P2pctl {
     private P2pctl() {}
 
     static final String USAGE = """
-            usage: p2pctl [-control <maddr>] <command> [args]
+            usage: p2pctl [-control <maddr>] [-json] <command> [args]
               identify                         the daemon's peer id and addresses
               connect <maddr>/p2p/<peer>       connect to a peer
               peers                            connected peers, one line per connection: <peer> <address>
               disconnect <peer>                close every connection to a peer
+              protocols <peer>                 the protocols the daemon knows the peer to support, one a line
+              peerinfo <peer>                  the peer id and the addresses the daemon knows for the peer
               stream <peer> <protocol>...      open a stream on the first protocol the peer supports;
                                                stdin goes to the peer (half-closing at its end), the answer to stdout
               handle [-n <count>] <protocol>...  serve inbound streams of these protocols: each one's data to
                                                stdout, stdin to the first; stops after <count> streams (0: never)
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
+            -json (or --json; before or right after the command) prints what identify, peers, protocols and peerinfo
+            answer as one JSON object: {"id":<peer>,"addrs":[<maddr>...]} for identify and peerinfo,
+            {"peers":[{"id":<peer>,"addrs":[<maddr>]}...]} for peers, {"id":<peer>,"protocols":[<id>...]} for
+            protocols.
             """;
 
     /** A command line that does not say what to do. */
@@ -76,7 +84,8 @@ public final class P2pctl {
 
     private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err)
             throws IOException, UsageException {
-        GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket");
+        GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket")
+                .bool("json", false, "print JSON");
         try {
             f.parse(args);
         } catch (GoFlags.HelpRequested e) {
@@ -106,10 +115,14 @@ public final class P2pctl {
         Duration timeout = ControlCodec.DEFAULT_OPERATION_TIMEOUT;
         switch (cmd) {
             case "identify" -> {
+                Query q = query(cmd, a, f.getBool("json"), 0, "identify");
                 Identity id = client.call(new ControlRequest.Identify(), Identity.class);
-                out.println("Peer ID: " + id.peer());
-                out.println("Peer Addrs:");
-                id.addrs().forEach(out::println);
+                PeerInfo self = new PeerInfo(id.peer(), id.addrs());
+                if (q.json()) {
+                    out.println(peerJson(self));
+                } else {
+                    printPeer(out, self);
+                }
             }
             case "connect" -> {
                 need(a, 1, "connect <maddr>/p2p/<peer>");
@@ -121,17 +134,43 @@ public final class P2pctl {
                 out.println("connected to " + peer);
             }
             case "peers" -> {
+                Query q = query(cmd, a, f.getBool("json"), 0, "peers");
                 Peers peers = client.call(new ControlRequest.ListPeers(), Peers.class);
-                for (PeerInfo p : peers.peers()) {
-                    StringBuilder sb = new StringBuilder(p.id().toString());
-                    p.addrs().forEach(addr -> sb.append(' ').append(addr));
-                    out.println(sb);
+                if (q.json()) {
+                    out.println(Json.object("peers", Json.array(peers.peers().stream().map(P2pctl::peerJson)
+                            .toList())));
+                } else {
+                    for (PeerInfo p : peers.peers()) {
+                        StringBuilder sb = new StringBuilder(p.id().toString());
+                        p.addrs().forEach(addr -> sb.append(' ').append(addr));
+                        out.println(sb);
+                    }
                 }
             }
             case "disconnect" -> {
                 need(a, 1, "disconnect <peer>");
                 client.call(new ControlRequest.Disconnect(peerArg(a.get(0))), Ok.class);
                 out.println("disconnected from " + a.get(0));
+            }
+            case "protocols" -> {
+                Query q = query(cmd, a, f.getBool("json"), 1, "protocols <peer>");
+                PeerId peer = peerArg(q.args().get(0));
+                Protocols p = client.call(new ControlRequest.GetProtocols(peer), Protocols.class);
+                if (q.json()) {
+                    out.println(Json.object("id", Json.string(peer.toString()),
+                            "protocols", Json.strings(p.protocols())));
+                } else {
+                    p.protocols().forEach(out::println);
+                }
+            }
+            case "peerinfo" -> {
+                Query q = query(cmd, a, f.getBool("json"), 1, "peerinfo <peer>");
+                Peer p = client.call(new ControlRequest.GetPeerInfo(peerArg(q.args().get(0))), Peer.class);
+                if (q.json()) {
+                    out.println(peerJson(p.peer()));
+                } else {
+                    printPeer(out, p.peer());
+                }
             }
             case "stream" -> {
                 need(a, 2, "stream <peer> <protocol>...");
@@ -160,6 +199,37 @@ public final class P2pctl {
             default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
         return 0;
+    }
+
+    /** The arguments of a command that prints an answer, and whether to print it as JSON. */
+    private record Query(List<String> args, boolean json) {}
+
+    /** Reads {@code -json} right after the command, then exactly {@code count} arguments. */
+    private static Query query(String cmd, List<String> args, boolean json, int count, String usage)
+            throws UsageException {
+        GoFlags qf = new GoFlags().bool("json", json, "print JSON");
+        try {
+            qf.parse(args.toArray(String[]::new));
+        } catch (GoFlags.FlagException e) {
+            throw new UsageException(cmd + ": " + e.getMessage());
+        }
+        if (qf.rest().size() != count) {
+            if (qf.rest().stream().anyMatch(arg -> arg.startsWith("-"))) {
+                throw new UsageException(cmd + ": flags go before the arguments: p2pctl -json " + usage);
+            }
+            throw new UsageException("usage: p2pctl " + usage);
+        }
+        return new Query(qf.rest(), qf.getBool("json"));
+    }
+
+    private static void printPeer(PrintStream out, PeerInfo peer) {
+        out.println("Peer ID: " + peer.id());
+        out.println("Peer Addrs:");
+        peer.addrs().forEach(out::println);
+    }
+
+    private static String peerJson(PeerInfo peer) {
+        return Json.object("id", Json.string(peer.id().toString()), "addrs", Json.strings(peer.addrs()));
     }
 
     private static int handle(ControlClient client, List<String> protocols, int count, InputStream stdin,
