@@ -181,7 +181,7 @@ final class ControlServer implements Closeable {
             throw new IOException("cannot use " + path + " as the control socket: a file that is not a socket exists"
                     + " there");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             throw new IOException("control socket " + path + " is in use by another daemon");
         } catch (java.net.ConnectException e) {
             // nobody listens: a socket file left by a daemon that did not shut down cleanly
