@@ -204,6 +204,11 @@ final class ControlServer implements Closeable {
         return address;
     }
 
+    /** Bytes of the shared request budget no request being read holds now. */
+    int requestBudgetAvailable() {
+        return requestBudget.availablePermits();
+    }
+
     // ---------------------------------------------------------------- accepting
 
     private void acceptLoop() {
