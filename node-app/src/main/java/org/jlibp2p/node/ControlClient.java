@@ -1,16 +1,16 @@
 package org.jlibp2p.node;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.io.ChannelDuplex;
+import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Response;
+import org.jlibp2p.node.control.ControlCodec;
+import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlResponse;
 
 /** A client of the daemon control protocol: one connection per request. */
 final class ControlClient {
@@ -34,34 +34,33 @@ final class ControlClient {
         }
     }
 
-    /** Sends {@code request}; returns the OK response, or throws with the daemon's error message. */
-    Response call(Request request) throws IOException {
-        try (ChannelDuplex conn = new ChannelDuplex(connect(daemon))) {
-            return send(conn, request);
+    /**
+     * Sends {@code request} on a connection of its own; returns the OK response, of the kind that answers it, or
+     * throws with the daemon's error message.
+     */
+    <R extends ControlResponse> R call(ControlRequest request, Class<R> answer) throws IOException {
+        try (ChannelDuplex conn = open()) {
+            return send(conn, request, answer);
         }
     }
 
     /** Sends {@code request} on an open connection and reads one response (the connection stays open). */
-    static Response send(ChannelDuplex conn, Request request) throws IOException {
-        LengthPrefixed.write(conn.output(), request.toByteArray());
-        Response r;
-        try {
-            r = Response.parseFrom(LengthPrefixed.read(conn.input(), MAX_RESPONSE));
-        } catch (InvalidProtocolBufferException e) {
-            throw new FormatException("malformed response from the daemon: " + e.getMessage());
+    static <R extends ControlResponse> R send(Duplex conn, ControlRequest request, Class<R> answer)
+            throws IOException {
+        LengthPrefixed.write(conn.output(), ControlCodec.encodeRequest(request));
+        ControlResponse r = ControlCodec.decodeResponse(request,
+                LengthPrefixed.read(conn.input(), MAX_RESPONSE));
+        if (r instanceof ControlResponse.Error e) {
+            throw new IOException("daemon: " + e.message());
         }
-        if (r.getType() == Response.Type.ERROR) {
-            throw new IOException("daemon: " + r.getError().getMsg());
+        if (!answer.isInstance(r)) {
+            throw new FormatException("unexpected response from the daemon: " + r);
         }
-        return r;
+        return answer.cast(r);
     }
 
-    /** Opens a control connection for a request whose connection outlives the response (STREAM_OPEN). */
+    /** Opens a control connection, for a request whose connection outlives the response (STREAM_OPEN). */
     ChannelDuplex open() throws IOException {
         return new ChannelDuplex(connect(daemon));
-    }
-
-    static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
     }
 }

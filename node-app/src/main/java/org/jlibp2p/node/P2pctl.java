@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
@@ -17,26 +18,39 @@ import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
-import org.jlibp2p.proto.p2pd.P2pdProtos;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
-import org.jlibp2p.proto.p2pd.P2pdProtos.Response;
+import org.jlibp2p.node.control.ControlCodec;
+import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlResponse.Identity;
+import org.jlibp2p.node.control.ControlResponse.Ok;
+import org.jlibp2p.node.control.ControlResponse.Peer;
+import org.jlibp2p.node.control.ControlResponse.Peers;
+import org.jlibp2p.node.control.ControlResponse.Protocols;
+import org.jlibp2p.node.control.ControlResponse.StreamOpened;
+import org.jlibp2p.node.control.PeerInfo;
+import org.jlibp2p.node.control.StreamInfo;
 
 /** {@code bin/p2pctl}: drives a running daemon through its control socket, for people. */
 public final class P2pctl {
     private P2pctl() {}
 
     static final String USAGE = """
-            usage: p2pctl [-control <maddr>] <command> [args]
+            usage: p2pctl [-control <maddr>] [-json] <command> [args]
               identify                         the daemon's peer id and addresses
               connect <maddr>/p2p/<peer>       connect to a peer
               peers                            connected peers, one line per connection: <peer> <address>
               disconnect <peer>                close every connection to a peer
+              protocols <peer>                 the protocols the daemon knows the peer to support, one a line
+              peerinfo <peer>                  the peer id and the addresses the daemon knows for the peer
               stream <peer> <protocol>...      open a stream on the first protocol the peer supports;
                                                stdin goes to the peer (half-closing at its end), the answer to stdout
               handle [-n <count>] <protocol>...  serve inbound streams of these protocols: each one's data to
                                                stdout, stdin to the first; stops after <count> streams (0: never)
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
+            -json (or --json; before or right after the command) prints what identify, peers, protocols and peerinfo
+            answer as one JSON object: {"id":<peer>,"addrs":[<maddr>...]} for identify and peerinfo,
+            {"peers":[{"id":<peer>,"addrs":[<maddr>]}...]} for peers, {"id":<peer>,"protocols":[<id>...]} for
+            protocols.
             """;
 
     /** A command line that does not say what to do. */
@@ -70,7 +84,8 @@ public final class P2pctl {
 
     private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err)
             throws IOException, UsageException {
-        GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket");
+        GoFlags f = new GoFlags().string("control", "/unix/tmp/p2pd.sock", "the daemon's control socket")
+                .bool("json", false, "print JSON");
         try {
             f.parse(args);
         } catch (GoFlags.HelpRequested e) {
@@ -97,13 +112,16 @@ public final class P2pctl {
         }
         String cmd = rest.get(0);
         List<String> a = rest.subList(1, rest.size());
+        Duration timeout = ControlCodec.DEFAULT_OPERATION_TIMEOUT;
         switch (cmd) {
             case "identify" -> {
-                Response r = client.call(Request.newBuilder().setType(Request.Type.IDENTIFY).build());
-                out.println("Peer ID: " + PeerId.fromBytes(r.getIdentify().getId().toByteArray()));
-                out.println("Peer Addrs:");
-                for (var addr : r.getIdentify().getAddrsList()) {
-                    out.println(Multiaddr.fromBytes(addr.toByteArray()));
+                Query q = query(cmd, a, f.getBool("json"), 0, "identify");
+                Identity id = client.call(new ControlRequest.Identify(), Identity.class);
+                PeerInfo self = new PeerInfo(id.peer(), id.addrs());
+                if (q.json()) {
+                    out.println(peerJson(self));
+                } else {
+                    printPeer(out, self);
                 }
             }
             case "connect" -> {
@@ -111,41 +129,57 @@ public final class P2pctl {
                 Multiaddr m = argument("address", () -> Multiaddr.parse(a.get(0)));
                 var mh = m.peerIdMultihash().orElseThrow(() -> new UsageException("connect: " + a.get(0)
                         + " has no /p2p/<peer> part; the daemon needs the peer id to connect"));
-                client.call(Request.newBuilder().setType(Request.Type.CONNECT)
-                        .setConnect(P2pdProtos.ConnectRequest.newBuilder().setPeer(ControlClient.bytes(mh.bytes()))
-                                .addAddrs(ControlClient.bytes(m.withoutPeerId().bytes())))
-                        .build());
-                out.println("connected to " + PeerId.fromBytes(mh.bytes()));
+                PeerId peer = argument("peer id in " + a.get(0), () -> PeerId.fromMultihash(mh));
+                client.call(new ControlRequest.Connect(peer, List.of(m.withoutPeerId()), timeout), Ok.class);
+                out.println("connected to " + peer);
             }
             case "peers" -> {
-                Response r = client.call(Request.newBuilder().setType(Request.Type.LIST_PEERS).build());
-                for (P2pdProtos.PeerInfo p : r.getPeersList()) {
-                    StringBuilder sb = new StringBuilder(PeerId.fromBytes(p.getId().toByteArray()).toString());
-                    for (var addr : p.getAddrsList()) {
-                        sb.append(' ').append(Multiaddr.fromBytes(addr.toByteArray()));
+                Query q = query(cmd, a, f.getBool("json"), 0, "peers");
+                Peers peers = client.call(new ControlRequest.ListPeers(), Peers.class);
+                if (q.json()) {
+                    out.println(Json.object("peers", Json.array(peers.peers().stream().map(P2pctl::peerJson)
+                            .toList())));
+                } else {
+                    for (PeerInfo p : peers.peers()) {
+                        StringBuilder sb = new StringBuilder(p.id().toString());
+                        p.addrs().forEach(addr -> sb.append(' ').append(addr));
+                        out.println(sb);
                     }
-                    out.println(sb);
                 }
             }
             case "disconnect" -> {
                 need(a, 1, "disconnect <peer>");
-                client.call(Request.newBuilder().setType(Request.Type.DISCONNECT)
-                        .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder()
-                                .setPeer(ControlClient.bytes(peerArg(a.get(0)).bytes())))
-                        .build());
+                client.call(new ControlRequest.Disconnect(peerArg(a.get(0))), Ok.class);
                 out.println("disconnected from " + a.get(0));
+            }
+            case "protocols" -> {
+                Query q = query(cmd, a, f.getBool("json"), 1, "protocols <peer>");
+                PeerId peer = peerArg(q.args().get(0));
+                Protocols p = client.call(new ControlRequest.GetProtocols(peer), Protocols.class);
+                if (q.json()) {
+                    out.println(Json.object("id", Json.string(peer.toString()),
+                            "protocols", Json.strings(p.protocols())));
+                } else {
+                    p.protocols().forEach(out::println);
+                }
+            }
+            case "peerinfo" -> {
+                Query q = query(cmd, a, f.getBool("json"), 1, "peerinfo <peer>");
+                Peer p = client.call(new ControlRequest.GetPeerInfo(peerArg(q.args().get(0))), Peer.class);
+                if (q.json()) {
+                    out.println(peerJson(p.peer()));
+                } else {
+                    printPeer(out, p.peer());
+                }
             }
             case "stream" -> {
                 need(a, 2, "stream <peer> <protocol>...");
                 PeerId peer = peerArg(a.get(0));
                 ChannelDuplex conn = client.open();
                 try (conn) {
-                    Response r = ControlClient.send(conn, Request.newBuilder().setType(Request.Type.STREAM_OPEN)
-                            .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder()
-                                    .setPeer(ControlClient.bytes(peer.bytes()))
-                                    .addAllProto(a.subList(1, a.size())))
-                            .build());
-                    err.println("stream open on " + r.getStreamInfo().getProto());
+                    StreamOpened r = ControlClient.send(conn,
+                            new ControlRequest.StreamOpen(peer, a.subList(1, a.size()), timeout), StreamOpened.class);
+                    err.println("stream open on " + r.stream().protocol());
                     pipeStdio(conn, stdin, out);
                 }
             }
@@ -167,26 +201,52 @@ public final class P2pctl {
         return 0;
     }
 
+    /** The arguments of a command that prints an answer, and whether to print it as JSON. */
+    private record Query(List<String> args, boolean json) {}
+
+    /** Reads {@code -json} right after the command, then exactly {@code count} arguments. */
+    private static Query query(String cmd, List<String> args, boolean json, int count, String usage)
+            throws UsageException {
+        GoFlags qf = new GoFlags().bool("json", json, "print JSON");
+        try {
+            qf.parse(args.toArray(String[]::new));
+        } catch (GoFlags.FlagException e) {
+            throw new UsageException(cmd + ": " + e.getMessage());
+        }
+        if (qf.rest().size() != count) {
+            if (qf.rest().stream().anyMatch(arg -> arg.startsWith("-"))) {
+                throw new UsageException(cmd + ": flags go before the arguments: p2pctl -json " + usage);
+            }
+            throw new UsageException("usage: p2pctl " + usage);
+        }
+        return new Query(qf.rest(), qf.getBool("json"));
+    }
+
+    private static void printPeer(PrintStream out, PeerInfo peer) {
+        out.println("Peer ID: " + peer.id());
+        out.println("Peer Addrs:");
+        peer.addrs().forEach(out::println);
+    }
+
+    private static String peerJson(PeerInfo peer) {
+        return Json.object("id", Json.string(peer.id().toString()), "addrs", Json.strings(peer.addrs()));
+    }
+
     private static int handle(ControlClient client, List<String> protocols, int count, InputStream stdin,
             PrintStream out, PrintStream err) throws IOException {
         Path dir = Files.createTempDirectory("p2pctl");
         Path sock = dir.resolve("handler.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            client.call(Request.newBuilder().setType(Request.Type.STREAM_HANDLER)
-                    .setStreamHandler(P2pdProtos.StreamHandlerRequest.newBuilder()
-                            .setAddr(ControlClient.bytes(Multiaddr.parse("/unix" + sock).bytes()))
-                            .addAllProto(protocols))
-                    .build());
+            client.call(new ControlRequest.StreamHandler(Multiaddr.parse("/unix" + sock), protocols), Ok.class);
             err.println("handling " + String.join(", ", protocols) + "; Ctrl-C to stop");
             boolean first = true;
             for (int served = 0; count == 0 || served < count; served++) {
                 SocketChannel ch = server.accept();
                 try (ChannelDuplex conn = new ChannelDuplex(ch)) {
-                    P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
+                    StreamInfo info = ControlCodec.decodeStreamInfo(
                             LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));
-                    err.println("stream from " + PeerId.fromBytes(info.getPeer().toByteArray()) + " on "
-                            + info.getProto());
+                    err.println("stream from " + info.peer() + " on " + info.protocol());
                     pipeStdio(conn, first ? stdin : InputStream.nullInputStream(), out);
                     first = false;
                 }

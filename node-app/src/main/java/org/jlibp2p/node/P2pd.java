@@ -19,6 +19,7 @@ import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.security.SecureChannel;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
+import org.jlibp2p.core.util.Deadline;
 import org.jlibp2p.identify.IdentifyBehaviour;
 import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
@@ -318,15 +319,10 @@ public final class P2pd {
                 }
             }));
         }
-        long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
         try {
-            for (Thread t : dials) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                    err.println("p2pd: still connecting to bootstrap peers after " + BOOTSTRAP_WAIT.toSeconds()
-                            + " s; carrying on");
-                    break;
-                }
+            if (!Deadline.after(BOOTSTRAP_WAIT).joinAll(dials)) {
+                err.println("p2pd: still connecting to bootstrap peers after " + BOOTSTRAP_WAIT.toSeconds()
+                        + " s; carrying on");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

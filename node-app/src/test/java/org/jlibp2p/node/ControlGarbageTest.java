@@ -159,6 +159,9 @@ class ControlGarbageTest {
             big.add(c);
             assertStillServes();   // a small request is served after each
         }
+        // each big read draws on the budget on a thread of its own: wait until they all have
+        assertTrue(DaemonFixture.eventually(java.time.Duration.ofSeconds(5),
+                () -> d.control().requestBudgetAvailable() == 0));
         // every budget byte is promised: the next large request is refused at once
         expectError(Varint.encode(ControlServer.MAX_REQUEST), false, "too many requests");
         // an abandoned large read returns its share

@@ -333,6 +333,25 @@ class ControlProtocolTest {
 
     @ParameterizedTest
     @EnumSource(Control.class)
+    void aHandlerForAnIdMultistreamCannotCarryIsRefusedAndInboundStreamsStillWork(Control kind) throws Exception {
+        start(kind);
+        connectAtoB();
+        try (Handler h = Handler.open(kind, dir, "handler")) {
+            // the node lists what it serves in every negotiation: one such id would fail every inbound stream
+            assertError(register(b, h.addr(), PROTO, "/two\nlines/1.0.0"), "not a protocol id");
+            assertError(register(b, h.addr(), ""), "not a protocol id");
+        }
+        Response[] r = new Response[1];
+        try (ChannelDuplex s = openStream(a, b, List.of("/echo/1.0.0"), r)) {
+            assertEquals(Response.Type.OK, r[0].getType(), r[0].toString());
+            s.output().write("still served".getBytes());
+            s.closeOutput();
+            assertEquals("still served", new String(s.input().readAllBytes()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Control.class)
     void peerstoreAnswersProtocolsAndAddresses(Control kind) throws Exception {
         start(kind);
         connectAtoB();

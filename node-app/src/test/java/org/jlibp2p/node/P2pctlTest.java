@@ -3,6 +3,9 @@ package org.jlibp2p.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -10,10 +13,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.node.DaemonFixture.Control;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,5 +173,118 @@ class P2pctlTest {
         Run badControl = run("-control", "/dns4/example.com/tcp/1", "identify");
         assertEquals(2, badControl.status());
         assertTrue(badControl.err().contains("-control:"), badControl.err());
+    }
+
+    /** Runs p2pctl until {@code done} holds for its outcome, or 5 s (identify reaches the daemon asynchronously). */
+    private static Run runUntil(Predicate<Run> done, String... args) throws Exception {
+        Run[] last = new Run[1];
+        DaemonFixture.eventually(Duration.ofSeconds(5), () -> done.test(last[0] = run(args)));
+        return last[0];
+    }
+
+    @Test
+    void protocolsAndPeerinfoShowWhatTheDaemonLearnedOfAPeer() throws Exception {
+        assertEquals(0, run("-control", ctl(a), "connect", bAddr()).status());
+        String peerB = b.swarm().localPeer().toString();
+        Run protocols = runUntil(r -> r.out().lines().toList().contains("/ipfs/ping/1.0.0"),
+                "-control", ctl(a), "protocols", peerB);
+        assertEquals(0, protocols.status(), protocols.err());
+        List<String> lines = protocols.out().lines().toList();
+        assertTrue(lines.containsAll(List.of("/ipfs/ping/1.0.0", "/ipfs/id/1.0.0", "/echo/1.0.0")), lines.toString());
+        assertEquals(lines.stream().sorted().toList(), lines);
+
+        Run info = run("-control", ctl(a), "peerinfo", peerB);
+        assertEquals(0, info.status(), info.err());
+        assertTrue(info.out().startsWith("Peer ID: " + peerB + "\nPeer Addrs:\n"), info.out());
+        assertTrue(info.out().lines().toList().contains(b.swarm().listenAddresses().getFirst().toString()),
+                info.out());
+
+        // a peer the daemon never met: nothing known, which is not an error
+        String stranger = PeerId.fromPublicKey(Keys.generateEd25519().publicKey()).toString();
+        Run none = run("-control", ctl(a), "protocols", stranger);
+        assertEquals(0, none.status(), none.err());
+        assertEquals("", none.out());
+        assertEquals("Peer ID: " + stranger + "\nPeer Addrs:\n", run("-control", ctl(a), "peerinfo", stranger).out());
+
+        Run bad = run("-control", ctl(a), "peerinfo", "nonsense");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("bad peer id nonsense"), bad.err());
+        Run missing = run("-control", ctl(a), "protocols");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("usage: p2pctl protocols <peer>"), missing.err());
+    }
+
+    private static JsonObject json(Run r) {
+        assertEquals(0, r.status(), r.err());
+        assertEquals(1, r.out().lines().count(), "one JSON object on one line: " + r.out());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
+    private static List<String> strings(JsonArray array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.getAsString()));
+        return out;
+    }
+
+    @Test
+    void jsonOutputCarriesTheSameFacts() throws Exception {
+        List<String> addrsA = a.swarm().listenAddresses().stream().map(Object::toString).toList();
+        // the flag before the command, with one dash or two, and right after it
+        for (String[] args : List.of(new String[] {"-control", ctl(a), "-json", "identify"},
+                new String[] {"--json", "-control", ctl(a), "identify"},
+                new String[] {"-control", ctl(a), "identify", "--json"})) {
+            JsonObject id = json(run(args));
+            assertEquals(a.swarm().localPeer().toString(), id.get("id").getAsString());
+            assertEquals(addrsA, strings(id.getAsJsonArray("addrs")));
+        }
+
+        assertEquals(0, json(run("-control", ctl(a), "-json", "peers")).getAsJsonArray("peers").size());
+        assertEquals(0, run("-control", ctl(a), "connect", bAddr()).status());
+        JsonArray peers = json(run("-control", ctl(a), "-json", "peers")).getAsJsonArray("peers");
+        assertEquals(1, peers.size(), peers.toString());
+        JsonObject peer = peers.get(0).getAsJsonObject();
+        assertEquals(b.swarm().localPeer().toString(), peer.get("id").getAsString());
+        assertEquals(List.of(b.swarm().listenAddresses().getFirst().toString()),
+                strings(peer.getAsJsonArray("addrs")));
+
+        String peerB = b.swarm().localPeer().toString();
+        Run protocols = runUntil(r -> r.out().contains("/ipfs/ping/1.0.0"),
+                "-control", ctl(a), "-json", "protocols", peerB);
+        JsonObject p = json(protocols);
+        assertEquals(peerB, p.get("id").getAsString());
+        assertTrue(strings(p.getAsJsonArray("protocols")).containsAll(List.of("/ipfs/ping/1.0.0", "/echo/1.0.0")),
+                p.toString());
+
+        JsonObject info = json(run("-control", ctl(a), "peerinfo", "-json", peerB));
+        assertEquals(peerB, info.get("id").getAsString());
+        assertTrue(strings(info.getAsJsonArray("addrs")).contains(b.swarm().listenAddresses().getFirst().toString()),
+                info.toString());
+    }
+
+    @Test
+    void jsonStringsAreEscaped() throws Exception {
+        // a protocol id with quotes, a backslash, control characters and characters outside ASCII, served by b
+        String odd = "/odd/\"quoted\" back\\slash\ttab\u0001 \u00e9\u2713\ud83d\ude00/1.0.0";
+        b.swarm().setStreamHandler(odd, stream -> { });
+        assertEquals(0, run("-control", ctl(a), "connect", bAddr()).status());
+        Run r = runUntil(x -> x.out().contains("odd"), "-control", ctl(a), "-json", "protocols",
+                b.swarm().localPeer().toString());
+        assertTrue(r.out().chars().allMatch(c -> c >= 0x20 && c < 0x7F || c == '\n'), r.out());
+        assertTrue(strings(json(r).getAsJsonArray("protocols")).contains(odd), r.out());
+    }
+
+    @Test
+    void jsonIsAGoFlagAndDocumented() {
+        Run help = run("-h");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("-json") && help.out().contains("protocols <peer>")
+                && help.out().contains("peerinfo <peer>"), help.out());
+        Run bad = run("-control", ctl(a), "-json=maybe", "identify");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("-json"), bad.err());
+        // as with Go's flag package, flags end at the first argument; p2pctl says so
+        Run late = run("-control", ctl(a), "peerinfo", b.swarm().localPeer().toString(), "--json");
+        assertEquals(2, late.status());
+        assertTrue(late.err().contains("flags go before the arguments: p2pctl -json peerinfo <peer>"), late.err());
     }
 }

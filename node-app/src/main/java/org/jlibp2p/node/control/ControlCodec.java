@@ -1,0 +1,317 @@
+package org.jlibp2p.node.control;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.MultiaddrException;
+import org.jlibp2p.core.multistream.Multistream;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.peer.PeerIdException;
+import org.jlibp2p.node.control.ControlRequest.Area;
+import org.jlibp2p.node.control.ControlRequest.Connect;
+import org.jlibp2p.node.control.ControlRequest.Disconnect;
+import org.jlibp2p.node.control.ControlRequest.GetPeerInfo;
+import org.jlibp2p.node.control.ControlRequest.GetProtocols;
+import org.jlibp2p.node.control.ControlRequest.Identify;
+import org.jlibp2p.node.control.ControlRequest.ListPeers;
+import org.jlibp2p.node.control.ControlRequest.StreamHandler;
+import org.jlibp2p.node.control.ControlRequest.StreamOpen;
+import org.jlibp2p.node.control.ControlRequest.Unsupported;
+import org.jlibp2p.node.control.ControlResponse.Identity;
+import org.jlibp2p.node.control.ControlResponse.Ok;
+import org.jlibp2p.node.control.ControlResponse.Peer;
+import org.jlibp2p.node.control.ControlResponse.Peers;
+import org.jlibp2p.node.control.ControlResponse.Protocols;
+import org.jlibp2p.node.control.ControlResponse.StreamOpened;
+import org.jlibp2p.proto.p2pd.P2pdProtos;
+import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
+import org.jlibp2p.proto.p2pd.P2pdProtos.Response;
+
+/**
+ * The one place where the control protocol's protobuf messages ({@code p2pd.proto}) meet the records the daemon
+ * and its clients work with. Framing (the varint length prefix) is not done here: each method takes or returns
+ * the body of one message.
+ *
+ * <p>The daemon decodes requests and encodes responses; a client does the reverse, and decodes a response knowing
+ * the request it answers (the wire does not say which kind of OK it is).
+ */
+public final class ControlCodec {
+    /** How long CONNECT and STREAM_OPEN may take when the request sets no timeout (go-libp2p-daemon's default). */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest timeout a request can set; a larger one is cut to it. */
+    public static final Duration MAX_OPERATION_TIMEOUT = Duration.ofHours(24);
+
+    private ControlCodec() {}
+
+    // ---------------------------------------------------------------- requests
+
+    /**
+     * Reads one request.
+     *
+     * @throws BadRequestException when the bytes are not a request of a known type with its parameters: the daemon
+     *     answers with an error and closes the connection
+     * @throws FormatException when a well-formed request carries a value that does not parse (a peer id, a
+     *     multiaddr, a protocol id to handle) or asks for nothing (STREAM_OPEN without a protocol): the daemon
+     *     answers with an error and reads the next request
+     */
+    public static ControlRequest decodeRequest(byte[] frame) throws BadRequestException, FormatException {
+        Request req = parse(frame);
+        return switch (req.getType()) {
+            case IDENTIFY -> new Identify();
+            case CONNECT -> {
+                require(req.hasConnect(), "malformed CONNECT request: missing connect");
+                P2pdProtos.ConnectRequest c = req.getConnect();
+                yield new Connect(peer(c.getPeer()), multiaddrs(c.getAddrsList()), timeout(c.getTimeout()));
+            }
+            case DISCONNECT -> {
+                require(req.hasDisconnect(), "malformed DISCONNECT request: missing disconnect");
+                yield new Disconnect(peer(req.getDisconnect().getPeer()));
+            }
+            case LIST_PEERS -> new ListPeers();
+            case STREAM_OPEN -> {
+                require(req.hasStreamOpen(), "malformed STREAM_OPEN request: missing streamOpen");
+                P2pdProtos.StreamOpenRequest so = req.getStreamOpen();
+                PeerId peer = peer(so.getPeer());
+                if (so.getProtoCount() == 0) {
+                    throw new FormatException("STREAM_OPEN names no protocol");
+                }
+                yield new StreamOpen(peer, so.getProtoList(), timeout(so.getTimeout()));
+            }
+            case STREAM_HANDLER -> {
+                require(req.hasStreamHandler(), "malformed STREAM_HANDLER request: missing streamHandler");
+                P2pdProtos.StreamHandlerRequest sh = req.getStreamHandler();
+                Multiaddr addr = Multiaddr.fromBytes(sh.getAddr().toByteArray());
+                for (String protocol : sh.getProtoList()) {
+                    checkProtocolId(protocol);
+                }
+                yield new StreamHandler(addr, sh.getProtoList());
+            }
+            case PEERSTORE -> peerstore(req);
+            case DHT -> new Unsupported(Area.DHT, req.hasDht() ? req.getDht().getType().name() : "");
+            case PUBSUB -> new Unsupported(Area.PUBSUB, req.hasPubsub() ? req.getPubsub().getType().name() : "");
+            case CONNMANAGER -> new Unsupported(Area.CONNMANAGER,
+                    req.hasConnManager() ? req.getConnManager().getType().name() : "");
+        };
+    }
+
+    /** Parses the message, naming what is wrong with one that is not a complete request of a known type. */
+    private static Request parse(byte[] frame) throws BadRequestException {
+        Request req;
+        try {
+            req = Request.parser().parsePartialFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new BadRequestException("malformed request: not a Request message (" + e.getMessage() + ")");
+        }
+        if (!req.hasType()) {
+            // proto2 keeps an enum number it does not know among the unknown fields
+            UnknownFieldSet.Field t = req.getUnknownFields().getField(Request.TYPE_FIELD_NUMBER);
+            if (t != null && !t.getVarintList().isEmpty()) {
+                throw new BadRequestException("unknown request type " + t.getVarintList().getLast());
+            }
+            throw new BadRequestException("malformed request: no request type");
+        }
+        if (!req.isInitialized()) {
+            throw new BadRequestException("malformed " + req.getType() + " request: missing "
+                    + String.join(", ", req.findInitializationErrors()));
+        }
+        return req;
+    }
+
+    private static ControlRequest peerstore(Request req) throws BadRequestException, FormatException {
+        require(req.hasPeerStore(), "malformed PEERSTORE request: missing peerStore");
+        P2pdProtos.PeerstoreRequest ps = req.getPeerStore();
+        require(ps.hasId(), "malformed PEERSTORE request: missing peerStore.id");
+        PeerId peer = peer(ps.getId());
+        return switch (ps.getType()) {
+            case GET_PROTOCOLS -> new GetProtocols(peer);
+            case GET_PEER_INFO -> new GetPeerInfo(peer);
+            case UNSPECIFIED -> new Unsupported(Area.PEERSTORE, ps.getType().name());
+        };
+    }
+
+    /**
+     * Refuses a protocol id that multistream-select cannot carry (empty, holding a newline, one of its own words
+     * {@code na} and {@code ls}, or longer than a message): a node lists every protocol it serves in each
+     * negotiation, so serving such an id would fail every inbound stream, not only its own.
+     */
+    private static void checkProtocolId(String id) throws FormatException {
+        if (id.isEmpty() || id.indexOf('\n') >= 0 || id.equals("na") || id.equals("ls")
+                || id.getBytes(StandardCharsets.UTF_8).length >= Multistream.MAX_MESSAGE_LENGTH) {
+            String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
+            throw new FormatException("not a protocol id: '" + shown.replace("\n", "\\n") + "'");
+        }
+    }
+
+    private static void require(boolean present, String message) throws BadRequestException {
+        if (!present) {
+            throw new BadRequestException(message);
+        }
+    }
+
+    /** The request's timeout field, in seconds: zero or less (or none) means the default. */
+    private static Duration timeout(long seconds) {
+        return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, MAX_OPERATION_TIMEOUT.toSeconds()))
+                : DEFAULT_OPERATION_TIMEOUT;
+    }
+
+    /**
+     * Writes a request, for a client. {@link Unsupported} cannot be written: it stands for requests the daemon
+     * received and does not serve.
+     *
+     * @throws IllegalArgumentException for {@link Unsupported}
+     */
+    public static byte[] encodeRequest(ControlRequest request) {
+        Request.Builder b = Request.newBuilder();
+        switch (request) {
+            case Identify _ -> b.setType(Request.Type.IDENTIFY);
+            case Connect c -> b.setType(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder()
+                    .setPeer(bytes(c.peer())).addAllAddrs(bytes(c.addrs())).setTimeout(seconds(c.timeout())));
+            case Disconnect d -> b.setType(Request.Type.DISCONNECT)
+                    .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder().setPeer(bytes(d.peer())));
+            case ListPeers _ -> b.setType(Request.Type.LIST_PEERS);
+            case StreamOpen so -> b.setType(Request.Type.STREAM_OPEN).setStreamOpen(
+                    P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(so.peer())).addAllProto(so.protocols())
+                            .setTimeout(seconds(so.timeout())));
+            case StreamHandler sh -> b.setType(Request.Type.STREAM_HANDLER).setStreamHandler(
+                    P2pdProtos.StreamHandlerRequest.newBuilder().setAddr(ByteString.copyFrom(sh.addr().bytes()))
+                            .addAllProto(sh.protocols()));
+            case GetProtocols g -> b.setType(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest
+                    .newBuilder().setType(P2pdProtos.PeerstoreRequest.Type.GET_PROTOCOLS).setId(bytes(g.peer())));
+            case GetPeerInfo g -> b.setType(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest
+                    .newBuilder().setType(P2pdProtos.PeerstoreRequest.Type.GET_PEER_INFO).setId(bytes(g.peer())));
+            case Unsupported u -> throw new IllegalArgumentException("not a request a client can send: " + u);
+        }
+        return b.build().toByteArray();
+    }
+
+    /** Whole seconds, rounded up so that a timeout under a second does not become "none" (zero) on the wire. */
+    private static long seconds(Duration timeout) {
+        return timeout.toSeconds() + (timeout.toNanosPart() > 0 ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    /** Writes the daemon's response. */
+    public static byte[] encodeResponse(ControlResponse response) {
+        Response.Builder b = Response.newBuilder().setType(Response.Type.OK);
+        switch (response) {
+            case Ok _ -> { }
+            case Identity id -> b.setIdentify(P2pdProtos.IdentifyResponse.newBuilder().setId(bytes(id.peer()))
+                    .addAllAddrs(bytes(id.addrs())));
+            case Peers p -> p.peers().forEach(info -> b.addPeers(peerInfo(info)));
+            case StreamOpened so -> b.setStreamInfo(streamInfo(so.stream()));
+            case Protocols p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().addAllProtos(p.protocols()));
+            case Peer p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().setPeer(peerInfo(p.peer())));
+            case ControlResponse.Error e -> b.setType(Response.Type.ERROR)
+                    .setError(P2pdProtos.ErrorResponse.newBuilder().setMsg(e.message()));
+        }
+        return b.build().toByteArray();
+    }
+
+    /**
+     * Reads the daemon's response to {@code answered}, for a client.
+     *
+     * @throws FormatException when the bytes are not a response, or not the OK response {@code answered} expects
+     */
+    public static ControlResponse decodeResponse(ControlRequest answered, byte[] frame) throws FormatException {
+        Response r;
+        try {
+            r = Response.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new FormatException("malformed response from the daemon: " + e.getMessage());
+        }
+        if (r.getType() == Response.Type.ERROR) {
+            return new ControlResponse.Error(r.getError().getMsg());
+        }
+        return switch (answered) {
+            case Identify _ -> {
+                expect(r.hasIdentify(), "identify");
+                yield new Identity(peer(r.getIdentify().getId()), multiaddrs(r.getIdentify().getAddrsList()));
+            }
+            case ListPeers _ -> {
+                List<PeerInfo> peers = new ArrayList<>();
+                for (P2pdProtos.PeerInfo p : r.getPeersList()) {
+                    peers.add(peerInfo(p));
+                }
+                yield new Peers(peers);
+            }
+            case StreamOpen _ -> {
+                expect(r.hasStreamInfo(), "streamInfo");
+                yield new StreamOpened(streamInfo(r.getStreamInfo()));
+            }
+            case GetProtocols _ -> new Protocols(r.getPeerStore().getProtosList());
+            case GetPeerInfo _ -> {
+                expect(r.getPeerStore().hasPeer(), "peerStore.peer");
+                yield new Peer(peerInfo(r.getPeerStore().getPeer()));
+            }
+            case Connect _, Disconnect _, StreamHandler _, Unsupported _ -> new Ok();
+        };
+    }
+
+    private static void expect(boolean present, String field) throws FormatException {
+        if (!present) {
+            throw new FormatException("malformed response from the daemon: an OK without " + field);
+        }
+    }
+
+    // ---------------------------------------------------------------- stream info
+
+    /** Writes the message that starts a connection to a stream handler. */
+    public static byte[] encodeStreamInfo(StreamInfo info) {
+        return streamInfo(info).toByteArray();
+    }
+
+    /** Reads the message that starts a connection from the daemon to a stream handler. */
+    public static StreamInfo decodeStreamInfo(byte[] frame) throws FormatException {
+        try {
+            return streamInfo(P2pdProtos.StreamInfo.parseFrom(frame));
+        } catch (InvalidProtocolBufferException e) {
+            throw new FormatException("malformed stream info from the daemon: " + e.getMessage());
+        }
+    }
+
+    private static P2pdProtos.StreamInfo streamInfo(StreamInfo info) {
+        return P2pdProtos.StreamInfo.newBuilder().setPeer(bytes(info.peer()))
+                .setAddr(ByteString.copyFrom(info.addr().bytes())).setProto(info.protocol()).build();
+    }
+
+    private static StreamInfo streamInfo(P2pdProtos.StreamInfo s) throws FormatException {
+        return new StreamInfo(peer(s.getPeer()), Multiaddr.fromBytes(s.getAddr().toByteArray()), s.getProto());
+    }
+
+    // ---------------------------------------------------------------- values
+
+    private static P2pdProtos.PeerInfo peerInfo(PeerInfo info) {
+        return P2pdProtos.PeerInfo.newBuilder().setId(bytes(info.id())).addAllAddrs(bytes(info.addrs())).build();
+    }
+
+    private static PeerInfo peerInfo(P2pdProtos.PeerInfo p) throws FormatException {
+        return new PeerInfo(peer(p.getId()), multiaddrs(p.getAddrsList()));
+    }
+
+    private static PeerId peer(ByteString b) throws PeerIdException {
+        return PeerId.fromBytes(b.toByteArray());
+    }
+
+    private static List<Multiaddr> multiaddrs(List<ByteString> list) throws MultiaddrException {
+        List<Multiaddr> out = new ArrayList<>(list.size());
+        for (ByteString b : list) {
+            out.add(Multiaddr.fromBytes(b.toByteArray()));
+        }
+        return out;
+    }
+
+    private static ByteString bytes(PeerId peer) {
+        return ByteString.copyFrom(peer.bytes());
+    }
+
+    private static List<ByteString> bytes(List<Multiaddr> addrs) {
+        return addrs.stream().map(a -> ByteString.copyFrom(a.bytes())).toList();
+    }
+}

@@ -1,0 +1,98 @@
+package org.jlibp2p.node.control;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.peer.PeerId;
+
+/**
+ * A request of the daemon control protocol, as the daemon serves it: {@link ControlCodec} makes one from the wire
+ * and checks its values, so that a handler receives well-typed parameters only.
+ */
+public sealed interface ControlRequest {
+    /** IDENTIFY: the daemon's peer id and listen addresses. */
+    record Identify() implements ControlRequest {}
+
+    /** CONNECT: dial {@code peer}, trying {@code addrs} besides the addresses already known for it. */
+    record Connect(PeerId peer, List<Multiaddr> addrs, Duration timeout) implements ControlRequest {
+        public Connect {
+            Objects.requireNonNull(peer, "peer");
+            addrs = List.copyOf(addrs);
+            requirePositive(timeout);
+        }
+    }
+
+    /** DISCONNECT: close every connection to {@code peer}. */
+    record Disconnect(PeerId peer) implements ControlRequest {
+        public Disconnect {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** LIST_PEERS: one entry per open connection. */
+    record ListPeers() implements ControlRequest {}
+
+    /**
+     * STREAM_OPEN: a stream to {@code peer} on the first of {@code protocols} it supports; after the answer the
+     * control connection carries the stream.
+     */
+    record StreamOpen(PeerId peer, List<String> protocols, Duration timeout) implements ControlRequest {
+        public StreamOpen {
+            Objects.requireNonNull(peer, "peer");
+            protocols = List.copyOf(protocols);
+            if (protocols.isEmpty()) {
+                throw new IllegalArgumentException("a stream needs at least one protocol");
+            }
+            requirePositive(timeout);
+        }
+    }
+
+    /** STREAM_HANDLER: deliver inbound streams of {@code protocols} to the client listening at {@code addr}. */
+    record StreamHandler(Multiaddr addr, List<String> protocols) implements ControlRequest {
+        public StreamHandler {
+            Objects.requireNonNull(addr, "addr");
+            protocols = List.copyOf(protocols);
+        }
+    }
+
+    /** The PEERSTORE requests this daemon serves: what the node knows about one peer. */
+    sealed interface PeerstoreQuery extends ControlRequest {
+        PeerId peer();
+    }
+
+    /** PEERSTORE GET_PROTOCOLS: the protocols {@code peer} is known to support. */
+    record GetProtocols(PeerId peer) implements PeerstoreQuery {
+        public GetProtocols {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** PEERSTORE GET_PEER_INFO: the addresses known for {@code peer}. */
+    record GetPeerInfo(PeerId peer) implements PeerstoreQuery {
+        public GetPeerInfo {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** The areas of the protocol that have requests this daemon does not serve (yet). */
+    enum Area { DHT, PUBSUB, CONNMANAGER, PEERSTORE }
+
+    /**
+     * A well-formed request of an operation this daemon does not serve: its area, and the operation the request
+     * names ({@code FIND_PEER}, {@code UNSPECIFIED}, ...; empty when it names none). Answered with an error; the
+     * control connection stays usable.
+     */
+    record Unsupported(Area area, String operation) implements ControlRequest {
+        public Unsupported {
+            Objects.requireNonNull(area, "area");
+            Objects.requireNonNull(operation, "operation");
+        }
+    }
+
+    private static void requirePositive(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the timeout must be positive: " + timeout);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.jlibp2p.node.control;
+
+import java.util.List;
+import java.util.Objects;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.peer.PeerId;
+
+/**
+ * The daemon's answer to one request. Every kind but {@link Error} is an OK response on the wire; they differ in
+ * what it carries, which depends on the request answered.
+ */
+public sealed interface ControlResponse {
+    /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER. */
+    record Ok() implements ControlResponse {}
+
+    /** OK to IDENTIFY: the daemon's peer id and listen addresses. */
+    record Identity(PeerId peer, List<Multiaddr> addrs) implements ControlResponse {
+        public Identity {
+            Objects.requireNonNull(peer, "peer");
+            addrs = List.copyOf(addrs);
+        }
+    }
+
+    /** OK to LIST_PEERS: one entry per open connection. */
+    record Peers(List<PeerInfo> peers) implements ControlResponse {
+        public Peers {
+            peers = List.copyOf(peers);
+        }
+    }
+
+    /** OK to STREAM_OPEN: the stream that now runs over the control connection. */
+    record StreamOpened(StreamInfo stream) implements ControlResponse {
+        public StreamOpened {
+            Objects.requireNonNull(stream, "stream");
+        }
+    }
+
+    /** OK to PEERSTORE GET_PROTOCOLS. */
+    record Protocols(List<String> protocols) implements ControlResponse {
+        public Protocols {
+            protocols = List.copyOf(protocols);
+        }
+    }
+
+    /** OK to PEERSTORE GET_PEER_INFO. */
+    record Peer(PeerInfo peer) implements ControlResponse {
+        public Peer {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** ERROR, with a message for people. */
+    record Error(String message) implements ControlResponse {
+        public Error {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package org.jlibp2p.node.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.List;
+import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.node.control.ControlRequest.Area;
+import org.jlibp2p.proto.p2pd.P2pdProtos;
+import org.jlibp2p.proto.p2pd.P2pdProtos.Request;
+import org.jlibp2p.proto.p2pd.P2pdProtos.Response;
+import org.junit.jupiter.api.Test;
+
+/** The mapping between p2pd.proto messages and the control records, both ways, and what it refuses. */
+class ControlCodecTest {
+    private static final PeerId PEER = PeerId.fromPublicKey(Keys.generateEd25519().publicKey());
+    private static final Multiaddr TCP = addr("/ip4/127.0.0.1/tcp/4001");
+    private static final Multiaddr UNIX = addr("/unix/tmp/handler.sock");
+    private static final Duration DEFAULT = ControlCodec.DEFAULT_OPERATION_TIMEOUT;
+
+    private static Multiaddr addr(String s) {
+        try {
+            return Multiaddr.parse(s);
+        } catch (FormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ByteString bytes(byte[] b) {
+        return ByteString.copyFrom(b);
+    }
+
+    private static Request.Builder request(Request.Type type) {
+        return Request.newBuilder().setType(type);
+    }
+
+    private static ControlRequest decode(Request.Builder req) throws Exception {
+        return ControlCodec.decodeRequest(req.buildPartial().toByteArray());
+    }
+
+    private static P2pdProtos.PeerstoreRequest.Builder peerstore(P2pdProtos.PeerstoreRequest.Type type) {
+        return P2pdProtos.PeerstoreRequest.newBuilder().setType(type).setId(bytes(PEER.bytes()));
+    }
+
+    @Test
+    void everyRequestTypeDecodesToItsRecord() throws Exception {
+        assertEquals(new ControlRequest.Identify(), decode(request(Request.Type.IDENTIFY)));
+        assertEquals(new ControlRequest.Connect(PEER, List.of(TCP), Duration.ofSeconds(5)),
+                decode(request(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder()
+                        .setPeer(bytes(PEER.bytes())).addAddrs(bytes(TCP.bytes())).setTimeout(5))));
+        assertEquals(new ControlRequest.Disconnect(PEER), decode(request(Request.Type.DISCONNECT)
+                .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder().setPeer(bytes(PEER.bytes())))));
+        assertEquals(new ControlRequest.ListPeers(), decode(request(Request.Type.LIST_PEERS)));
+        assertEquals(new ControlRequest.StreamOpen(PEER, List.of("/a/1", "/b/1"), DEFAULT),
+                decode(request(Request.Type.STREAM_OPEN).setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder()
+                        .setPeer(bytes(PEER.bytes())).addProto("/a/1").addProto("/b/1"))));
+        assertEquals(new ControlRequest.StreamHandler(UNIX, List.of("/chat/1.0.0")),
+                decode(request(Request.Type.STREAM_HANDLER).setStreamHandler(P2pdProtos.StreamHandlerRequest
+                        .newBuilder().setAddr(bytes(UNIX.bytes())).addProto("/chat/1.0.0"))));
+        assertEquals(new ControlRequest.GetProtocols(PEER), decode(request(Request.Type.PEERSTORE)
+                .setPeerStore(peerstore(P2pdProtos.PeerstoreRequest.Type.GET_PROTOCOLS))));
+        assertEquals(new ControlRequest.GetPeerInfo(PEER), decode(request(Request.Type.PEERSTORE)
+                .setPeerStore(peerstore(P2pdProtos.PeerstoreRequest.Type.GET_PEER_INFO))));
+    }
+
+    @Test
+    void requestsOfAreasNotServedDecodeAsUnsupportedNamingTheOperation() throws Exception {
+        assertEquals(new ControlRequest.Unsupported(Area.DHT, "FIND_PEER"), decode(request(Request.Type.DHT)
+                .setDht(P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER))));
+        assertEquals(new ControlRequest.Unsupported(Area.PUBSUB, "PUBLISH"), decode(request(Request.Type.PUBSUB)
+                .setPubsub(P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.PUBLISH))));
+        assertEquals(new ControlRequest.Unsupported(Area.CONNMANAGER, "TRIM"),
+                decode(request(Request.Type.CONNMANAGER).setConnManager(P2pdProtos.ConnManagerRequest.newBuilder()
+                        .setType(P2pdProtos.ConnManagerRequest.Type.TRIM))));
+        assertEquals(new ControlRequest.Unsupported(Area.DHT, ""), decode(request(Request.Type.DHT)));
+        assertEquals(new ControlRequest.Unsupported(Area.PEERSTORE, "UNSPECIFIED"),
+                decode(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
+                        .setId(bytes(PEER.bytes())))));
+    }
+
+    @Test
+    void timeoutsAreSecondsWithADefaultAndACap() throws Exception {
+        P2pdProtos.ConnectRequest.Builder c = P2pdProtos.ConnectRequest.newBuilder().setPeer(bytes(PEER.bytes()));
+        assertEquals(DEFAULT, ((ControlRequest.Connect) decode(request(Request.Type.CONNECT).setConnect(c)))
+                .timeout());
+        assertEquals(DEFAULT, ((ControlRequest.Connect) decode(request(Request.Type.CONNECT)
+                .setConnect(c.setTimeout(-3)))).timeout());
+        assertEquals(ControlCodec.MAX_OPERATION_TIMEOUT, ((ControlRequest.Connect) decode(
+                request(Request.Type.CONNECT).setConnect(c.setTimeout(Long.MAX_VALUE)))).timeout());
+        // a client's timeout under a second is sent as one second, not as zero (which would mean the default)
+        byte[] wire = ControlCodec.encodeRequest(new ControlRequest.Connect(PEER, List.of(), Duration.ofMillis(300)));
+        assertEquals(1, Request.parseFrom(wire).getConnect().getTimeout());
+    }
+
+    @Test
+    void whatAClientSendsDecodesToTheSameRequest() throws Exception {
+        List<ControlRequest> all = List.of(
+                new ControlRequest.Identify(),
+                new ControlRequest.Connect(PEER, List.of(TCP, UNIX), Duration.ofSeconds(7)),
+                new ControlRequest.Disconnect(PEER),
+                new ControlRequest.ListPeers(),
+                new ControlRequest.StreamOpen(PEER, List.of("/echo/1.0.0"), Duration.ofSeconds(2)),
+                new ControlRequest.StreamHandler(TCP, List.of("/x/1", "/y/1")),
+                new ControlRequest.GetProtocols(PEER),
+                new ControlRequest.GetPeerInfo(PEER));
+        for (ControlRequest r : all) {
+            assertEquals(r, ControlCodec.decodeRequest(ControlCodec.encodeRequest(r)));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> ControlCodec.encodeRequest(new ControlRequest.Unsupported(Area.DHT, "FIND_PEER")));
+    }
+
+    /** A request that is not one, or lacks its parameters: the typed error, with the message the daemon sends. */
+    private static void assertBad(byte[] wire, String message) {
+        BadRequestException e = assertThrows(BadRequestException.class, () -> ControlCodec.decodeRequest(wire));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void requestsMissingTheirParametersAreBadRequests() {
+        for (var type : List.of(Request.Type.CONNECT, Request.Type.DISCONNECT, Request.Type.STREAM_OPEN,
+                Request.Type.STREAM_HANDLER, Request.Type.PEERSTORE)) {
+            String field = switch (type) {
+                case CONNECT -> "connect";
+                case DISCONNECT -> "disconnect";
+                case STREAM_OPEN -> "streamOpen";
+                case STREAM_HANDLER -> "streamHandler";
+                default -> "peerStore";
+            };
+            assertBad(request(type).build().toByteArray(), "malformed " + type + " request: missing " + field);
+        }
+        assertBad(request(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder().buildPartial())
+                .buildPartial().toByteArray(), "malformed CONNECT request: missing connect.peer");
+        assertBad(request(Request.Type.DHT).setDht(P2pdProtos.DHTRequest.newBuilder().buildPartial())
+                .buildPartial().toByteArray(), "malformed DHT request: missing dht.type");
+        assertBad(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
+                .setType(P2pdProtos.PeerstoreRequest.Type.GET_PROTOCOLS)).build().toByteArray(),
+                "malformed PEERSTORE request: missing peerStore.id");
+    }
+
+    @Test
+    void bytesThatAreNotARequestOfAKnownTypeAreBadRequests() {
+        assertBad(new byte[0], "malformed request: no request type");
+        assertBad(new byte[] {0x12, 0x00}, "malformed request: no request type");
+        assertBad(new byte[] {0x08, 0x2A}, "unknown request type 42");
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> ControlCodec.decodeRequest(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}));
+        assertTrue(e.getMessage().startsWith("malformed request: not a Request message"), e.getMessage());
+    }
+
+    /** Well-formed requests whose values do not parse: not a bad request (the connection may carry on). */
+    @Test
+    void unusableValuesAreFormatErrorsNotBadRequests() {
+        ByteString notAPeer = bytes(new byte[] {1, 2, 3});
+        for (Request.Builder r : List.of(
+                request(Request.Type.DISCONNECT).setDisconnect(P2pdProtos.DisconnectRequest.newBuilder()
+                        .setPeer(notAPeer)),
+                request(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder()
+                        .setPeer(bytes(PEER.bytes())).addAddrs(notAPeer)),
+                request(Request.Type.STREAM_HANDLER).setStreamHandler(P2pdProtos.StreamHandlerRequest.newBuilder()
+                        .setAddr(notAPeer)),
+                request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
+                        .setId(notAPeer)))) {
+            assertThrows(FormatException.class, () -> decode(r), r.toString());   // never a BadRequestException
+        }
+        for (String id : List.of("", "/two\nlines/1.0.0", "na", "ls", "/" + "x".repeat(1023))) {
+            FormatException e = assertThrows(FormatException.class, () -> decode(request(Request.Type.STREAM_HANDLER)
+                    .setStreamHandler(P2pdProtos.StreamHandlerRequest.newBuilder().setAddr(bytes(UNIX.bytes()))
+                            .addProto("/fine/1.0.0").addProto(id))));
+            assertTrue(e.getMessage().startsWith("not a protocol id"), e.getMessage());
+        }
+        FormatException none = assertThrows(FormatException.class, () -> decode(request(Request.Type.STREAM_OPEN)
+                .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(PEER.bytes())))));
+        assertEquals("STREAM_OPEN names no protocol", none.getMessage());
+    }
+
+    @Test
+    void responsesEncodeAsTheProtocolSaysAndDecodeForTheRequestTheyAnswer() throws Exception {
+        PeerInfo info = new PeerInfo(PEER, List.of(TCP));
+        StreamInfo stream = new StreamInfo(PEER, TCP, "/echo/1.0.0");
+        List<ControlRequest> asked = List.of(new ControlRequest.Connect(PEER, List.of(), DEFAULT),
+                new ControlRequest.Identify(), new ControlRequest.ListPeers(),
+                new ControlRequest.StreamOpen(PEER, List.of("/echo/1.0.0"), DEFAULT),
+                new ControlRequest.GetProtocols(PEER), new ControlRequest.GetPeerInfo(PEER),
+                new ControlRequest.ListPeers());
+        List<ControlResponse> answers = List.of(new ControlResponse.Ok(),
+                new ControlResponse.Identity(PEER, List.of(TCP, UNIX)), new ControlResponse.Peers(List.of(info, info)),
+                new ControlResponse.StreamOpened(stream), new ControlResponse.Protocols(List.of("/a/1", "/b/1")),
+                new ControlResponse.Peer(info), new ControlResponse.Error("no such peer"));
+        for (int i = 0; i < asked.size(); i++) {
+            byte[] wire = ControlCodec.encodeResponse(answers.get(i));
+            assertEquals(answers.get(i), ControlCodec.decodeResponse(asked.get(i), wire));
+        }
+
+        // what other clients read
+        Response identity = Response.parseFrom(ControlCodec.encodeResponse(answers.get(1)));
+        assertEquals(Response.Type.OK, identity.getType());
+        assertEquals(bytes(PEER.bytes()), identity.getIdentify().getId());
+        assertEquals(List.of(bytes(TCP.bytes()), bytes(UNIX.bytes())), identity.getIdentify().getAddrsList());
+        Response peer = Response.parseFrom(ControlCodec.encodeResponse(answers.get(5)));
+        assertEquals(bytes(PEER.bytes()), peer.getPeerStore().getPeer().getId());
+        Response error = Response.parseFrom(ControlCodec.encodeResponse(answers.get(6)));
+        assertEquals(Response.Type.ERROR, error.getType());
+        assertEquals("no such peer", error.getError().getMsg());
+        Response opened = Response.parseFrom(ControlCodec.encodeResponse(answers.get(3)));
+        assertEquals("/echo/1.0.0", opened.getStreamInfo().getProto());
+
+        assertEquals(stream, ControlCodec.decodeStreamInfo(ControlCodec.encodeStreamInfo(stream)));
+    }
+
+    @Test
+    void aResponseThatIsNotTheOneExpectedIsAFormatError() {
+        byte[] bareOk = Response.newBuilder().setType(Response.Type.OK).build().toByteArray();
+        FormatException e = assertThrows(FormatException.class,
+                () -> ControlCodec.decodeResponse(new ControlRequest.Identify(), bareOk));
+        assertTrue(e.getMessage().contains("identify"), e.getMessage());
+        assertThrows(FormatException.class,
+                () -> ControlCodec.decodeResponse(new ControlRequest.ListPeers(), new byte[] {(byte) 0xFF}));
+        assertThrows(FormatException.class, () -> ControlCodec.decodeStreamInfo(new byte[] {0x0A, 0x01, 0x00}));
+    }
+}
