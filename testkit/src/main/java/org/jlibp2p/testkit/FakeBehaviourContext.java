@@ -2,7 +2,6 @@ package org.jlibp2p.testkit;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +39,7 @@ public final class FakeBehaviourContext implements BehaviourContext {
     private final List<Multiaddr> candidates = new CopyOnWriteArrayList<>();
     private final List<PeerId> dials = new CopyOnWriteArrayList<>();
     private final List<PeerId> disconnects = new CopyOnWriteArrayList<>();
-    private final List<IoRunnable> spawned = new ArrayList<>();
+    private final SpawnedTasks spawned = new SpawnedTasks();
 
     public FakeBehaviourContext(PrivateKey identity, ManualScheduler scheduler) {
         this.identity = identity;
@@ -131,24 +130,18 @@ public final class FakeBehaviourContext implements BehaviourContext {
     }
 
     @Override
-    public synchronized void spawn(String name, IoRunnable task) {
-        spawned.add(task);
+    public void spawn(String name, IoRunnable task) {
+        spawned.add(name, task);
+    }
+
+    /** Names of the tasks spawned and not run yet. */
+    public List<String> pendingTasks() {
+        return spawned.names();
     }
 
     /** Runs the spawned tasks on the calling thread, in order; returns how many ran. */
     public int runSpawned() throws IOException {
-        int ran = 0;
-        while (true) {
-            IoRunnable next;
-            synchronized (this) {
-                if (spawned.isEmpty()) {
-                    return ran;
-                }
-                next = spawned.removeFirst();
-            }
-            next.run();
-            ran++;
-        }
+        return spawned.runAll();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.jlibp2p.testkit;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.jlibp2p.core.swarm.Connection;
@@ -22,8 +21,7 @@ import org.jlibp2p.core.util.IoRunnable;
 public final class FakeHandlerContext implements HandlerContext {
     private final Connection connection;
     private final ManualScheduler scheduler;
-    private final List<IoRunnable> spawned = new ArrayList<>();
-    private final List<String> spawnedNames = new ArrayList<>();
+    private final SpawnedTasks spawned = new SpawnedTasks();
     private Function<List<String>, Stream> streams = p -> null;
     private volatile boolean keepAlive;
 
@@ -58,9 +56,8 @@ public final class FakeHandlerContext implements HandlerContext {
     }
 
     @Override
-    public synchronized void spawn(String name, IoRunnable task) {
-        spawned.add(task);
-        spawnedNames.add(name);
+    public void spawn(String name, IoRunnable task) {
+        spawned.add(name, task);
     }
 
     @Override
@@ -83,8 +80,8 @@ public final class FakeHandlerContext implements HandlerContext {
     }
 
     /** Names of the tasks spawned and not run yet. */
-    public synchronized List<String> pendingTasks() {
-        return List.copyOf(spawnedNames);
+    public List<String> pendingTasks() {
+        return spawned.names();
     }
 
     /**
@@ -92,18 +89,6 @@ public final class FakeHandlerContext implements HandlerContext {
      * task throws is rethrown.
      */
     public int runSpawned() throws IOException {
-        int ran = 0;
-        while (true) {
-            IoRunnable next;
-            synchronized (this) {
-                if (spawned.isEmpty()) {
-                    return ran;
-                }
-                next = spawned.removeFirst();
-                spawnedNames.removeFirst();
-            }
-            next.run();
-            ran++;
-        }
+        return spawned.runAll();
     }
 }

@@ -144,20 +144,20 @@ final class Dispatcher {
                 }
             }
             case Barrier(java.util.concurrent.CountDownLatch done) -> {
-                java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(loops.size());
+                // done once every behaviour has run the barrier's task, queued behind all it was given before
+                java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(
+                        loops.size() + 1);
+                Runnable arrive = () -> {
+                    if (left.decrementAndGet() == 0) {
+                        done.countDown();
+                    }
+                };
                 for (BehaviourLoop l : loops) {
-                    if (!l.post(all::countDown)) {
-                        all.countDown();
+                    if (!l.post(arrive)) {
+                        arrive.run();
                     }
                 }
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        all.await();
-                        done.countDown();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                arrive.run();
             }
             case SwarmEvent.ConnectionEstablished e -> {
                 SwarmConnection c = (SwarmConnection) e.connection();

@@ -382,40 +382,29 @@ public final class Swarm implements Closeable {
 
     /** Runs an upgrade step, closing the raw connection (which fails the step) if it outlasts the handshake timeout. */
     <T> T withDeadline(RawConnection raw, IoCall<T> work) throws IOException {
-        Duration timeout = config.limits().handshakeTimeout();
-        AtomicBoolean expired = new AtomicBoolean();
-        Cancellable guard = scheduler.schedule(timeout, () -> {
-            expired.set(true);
-            Closeables.closeQuietly(raw);
-        });
-        try {
-            return work.call();
-        } catch (IOException e) {
-            if (expired.get()) {
-                SocketTimeoutException t = new SocketTimeoutException("handshake timed out after " + timeout);
-                t.initCause(e);
-                throw t;
-            }
-            throw e;
-        } finally {
-            guard.cancel();
-        }
+        return withDeadline(config.limits().handshakeTimeout(), () -> Closeables.closeQuietly(raw), "handshake", work);
     }
 
     /** Runs a stream negotiation, resetting the stream (which fails the negotiation) past the negotiation timeout. */
     <T> T withStreamDeadline(MuxedStream s, IoCall<T> work) throws IOException {
-        Duration timeout = config.limits().negotiationTimeout();
+        return withDeadline(config.limits().negotiationTimeout(), s::reset, "protocol negotiation", work);
+    }
+
+    /**
+     * Runs {@code work}; if it is still running after {@code timeout} on the node's clock, {@code abort} makes it fail
+     * (by closing what it reads), and the failure is reported as a {@link SocketTimeoutException}.
+     */
+    private <T> T withDeadline(Duration timeout, Runnable abort, String what, IoCall<T> work) throws IOException {
         AtomicBoolean expired = new AtomicBoolean();
         Cancellable guard = scheduler.schedule(timeout, () -> {
             expired.set(true);
-            s.reset();
+            abort.run();
         });
         try {
             return work.call();
         } catch (IOException e) {
             if (expired.get()) {
-                SocketTimeoutException t = new SocketTimeoutException(
-                        "protocol negotiation timed out after " + timeout);
+                SocketTimeoutException t = new SocketTimeoutException(what + " timed out after " + timeout);
                 t.initCause(e);
                 throw t;
             }
