@@ -19,11 +19,11 @@ final class ControlClient {
     private final SocketAddress daemon;
 
     ControlClient(Multiaddr control) throws IOException {
-        this.daemon = ControlServer.socketAddress(control);
+        this.daemon = ControlSocket.socketAddress(control);
     }
 
     static SocketChannel connect(SocketAddress addr) throws IOException {
-        SocketChannel ch = SocketChannel.open(ControlServer.family(addr));
+        SocketChannel ch = SocketChannel.open(ControlSocket.family(addr));
         try {
             ch.connect(addr);
             return ch;

@@ -3,25 +3,14 @@ package org.jlibp2p.node;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.ChannelDuplex;
@@ -29,12 +18,11 @@ import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.FrameTooLargeException;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.io.TruncatedFrameException;
-import org.jlibp2p.core.multiaddr.Component;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.multiaddr.Protocol;
-import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.swarm.Swarm;
+import org.jlibp2p.core.time.Cancellable;
+import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.node.control.BadRequestException;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
@@ -83,7 +71,7 @@ final class ControlServer implements Closeable {
     private final Duration requestTimeout;
     private final OpenConnections open = new OpenConnections();
     private final Semaphore requestBudget = new Semaphore(REQUEST_BUDGET);
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ConnectionControl connections;
@@ -99,105 +87,25 @@ final class ControlServer implements Closeable {
         this.server = server;
         this.socketFile = socketFile;
         this.requestTimeout = requestTimeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "control-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = swarm.scheduler();
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
     }
 
     /**
-     * Binds {@code listen} ({@code /unix/<path>} or {@code /ip4|ip6/<addr>/tcp/<port>}) and starts serving.
-     *
-     * <p>A unix socket file is made readable and writable by its owner only. An existing file at that path is
-     * replaced when it is a socket nobody listens on (left by a daemon that died), and refused otherwise.
+     * Binds {@code listen} ({@code /unix/<path>} or {@code /ip4|ip6/<addr>/tcp/<port>}, see {@link ControlSocket})
+     * and starts serving. Timeouts run on the node's scheduler.
      */
     static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout) throws IOException {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("the request timeout must be positive");
         }
-        SocketAddress bind = socketAddress(listen);
-        ServerSocketChannel server;
-        Path file = null;
-        if (bind instanceof UnixDomainSocketAddress unix) {
-            file = unix.getPath();
-            removeStaleSocket(file);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                server.bind(unix);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (IOException | UnsupportedOperationException e) {
-                server.close();
-                Files.deleteIfExists(file);
-                throw e instanceof IOException io ? io
-                        : new IOException("cannot restrict the permissions of " + file + ": " + e.getMessage());
-            }
-        } else {
-            InetSocketAddress inet = (InetSocketAddress) bind;
-            server = ServerSocketChannel.open(family(inet));
-            try {
-                server.bind(inet);
-            } catch (IOException e) {
-                server.close();
-                throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
-            }
-            listen = SocketAddresses.fromInetSocketAddress((InetSocketAddress) server.getLocalAddress());
-        }
-        ControlServer cs = new ControlServer(swarm, listen, server, file, requestTimeout);
+        ControlSocket.Bound bound = ControlSocket.bind(listen);
+        ControlServer cs = new ControlServer(swarm, bound.address(), bound.server(), bound.file().orElse(null),
+                requestTimeout);
         Thread.ofVirtual().name("control-accept").start(cs::acceptLoop);
         return cs;
-    }
-
-    /** The socket address a control or handler multiaddr names. */
-    static SocketAddress socketAddress(Multiaddr maddr) throws IOException {
-        List<Component> c = maddr.components();
-        if (c.size() == 1 && c.get(0).protocol() == Protocol.UNIX) {
-            return UnixDomainSocketAddress.of(c.get(0).valueString());
-        }
-        Optional<InetSocketAddress> inet = SocketAddresses.toInetSocketAddress(maddr);
-        if (inet.isPresent()) {
-            return inet.get();
-        }
-        throw new FormatException("unsupported socket address " + maddr
-                + " (use /unix/<path> or /ip4/<addr>/tcp/<port>)");
-    }
-
-    static StandardProtocolFamily family(SocketAddress addr) {
-        if (addr instanceof UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        return ((InetSocketAddress) addr).getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-    }
-
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!isSocket(path)) {
-            throw new IOException("cannot use " + path + " as the control socket: a file that is not a socket exists"
-                    + " there");
-        }
-        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            throw new IOException("control socket " + path + " is in use by another daemon");
-        } catch (java.net.ConnectException e) {
-            // nobody listens: a socket file left by a daemon that did not shut down cleanly
-            Files.deleteIfExists(path);
-        }
-    }
-
-    private static boolean isSocket(Path path) throws IOException {
-        try {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return (mode & 0170000) == 0140000;
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isSymbolicLink(path);
-        }
     }
 
     Multiaddr address() {
@@ -276,10 +184,10 @@ final class ControlServer implements Closeable {
      */
     private byte[] readRequest(ChannelDuplex client) throws IOException {
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> guard = timer.schedule(() -> {
+        Cancellable guard = timer.schedule(requestTimeout, () -> {
             expired.set(true);
             client.shutdownInputQuietly();
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        });
         byte[] frame;
         try {
             long length;
@@ -312,7 +220,7 @@ final class ControlServer implements Closeable {
         } catch (FormatException e) {
             throw new BadRequestException("malformed request: " + e.getMessage());
         } finally {
-            guard.cancel(false);
+            guard.cancel();
         }
         if (expired.get()) {
             throw new BadRequestException("no request within " + Timeouts.format(requestTimeout));
@@ -376,8 +284,7 @@ final class ControlServer implements Closeable {
     private void closeGracefully(ChannelDuplex client) {
         try {
             client.closeOutput();
-            ScheduledFuture<?> guard = timer.schedule(client::shutdownInputQuietly, DRAIN_TIME.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Cancellable guard = timer.schedule(DRAIN_TIME, client::shutdownInputQuietly);
             try {
                 byte[] sink = new byte[4096];
                 long total = 0;
@@ -386,7 +293,7 @@ final class ControlServer implements Closeable {
                     total += n;
                 }
             } finally {
-                guard.cancel(false);
+                guard.cancel();
             }
         } catch (IOException | RuntimeException ignored) {
             // closing anyway
@@ -403,7 +310,6 @@ final class ControlServer implements Closeable {
             server.close();
         } finally {
             open.closeAll();
-            timer.shutdownNow();
             if (socketFile != null) {
                 Files.deleteIfExists(socketFile);
             }

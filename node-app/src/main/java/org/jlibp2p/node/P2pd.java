@@ -214,7 +214,7 @@ public final class P2pd {
                     + "\" (use yamux or mplex)");
         };
         Multiaddr control = parseFlag("listen", f.getString("listen"));
-        ControlServer.socketAddress(control);
+        ControlSocket.socketAddress(control);
         List<Multiaddr> hostAddrs = parseList("hostAddrs", f.getString("hostAddrs"));
         parseList("bootstrapPeers", f.getString("bootstrapPeers"));
         Duration requestTimeout = f.getDuration("requestTimeout");

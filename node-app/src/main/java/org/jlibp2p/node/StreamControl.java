@@ -81,7 +81,7 @@ final class StreamControl {
      * until the daemon stops, and a stream whose handler address no longer answers is reset.
      */
     ControlResponse register(StreamHandler req) throws IOException {
-        ControlServer.socketAddress(req.addr());   // refuses an address the daemon could not dial
+        ControlSocket.socketAddress(req.addr());   // refuses an address the daemon could not dial
         synchronized (handlerAddresses) {
             for (String protocol : req.protocols()) {
                 if (!handlerAddresses.containsKey(protocol)) {
@@ -101,8 +101,8 @@ final class StreamControl {
             stream.reset();
             return;
         }
-        SocketAddress addr = ControlServer.socketAddress(target);
-        SocketChannel ch = SocketChannel.open(ControlServer.family(addr));
+        SocketAddress addr = ControlSocket.socketAddress(target);
+        SocketChannel ch = SocketChannel.open(ControlSocket.family(addr));
         ChannelDuplex client = new ChannelDuplex(ch);
         if (!open.add(client)) {
             stream.reset();

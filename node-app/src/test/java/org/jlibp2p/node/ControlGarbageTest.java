@@ -48,7 +48,7 @@ class ControlGarbageTest {
 
     private ChannelDuplex open() throws IOException {
         ChannelDuplex c = new ChannelDuplex(
-                SocketChannel.open(ControlServer.socketAddress(d.control().address())));
+                SocketChannel.open(ControlSocket.socketAddress(d.control().address())));
         conns.add(c);
         return c;
     }

@@ -210,7 +210,7 @@ class ControlProtocolTest {
     private ChannelDuplex openStream(P2pd.Daemon from, P2pd.Daemon to, List<String> protos,
             Response[] response) throws IOException {
         ChannelDuplex conn = new ChannelDuplex(
-                ControlClient.connect(ControlServer.socketAddress(ctl(from))));
+                ControlClient.connect(ControlSocket.socketAddress(ctl(from))));
         LengthPrefixed.write(conn.output(), Request.newBuilder().setType(Request.Type.STREAM_OPEN)
                 .setStreamOpen(P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(to.swarm().localPeer().bytes()))
                         .addAllProto(protos)).build().toByteArray());
@@ -394,7 +394,7 @@ class ControlProtocolTest {
     @EnumSource(Control.class)
     void severalRequestsOnOneConnection(Control kind) throws Exception {
         start(kind);
-        SocketAddress addr = ControlServer.socketAddress(ctl(a));
+        SocketAddress addr = ControlSocket.socketAddress(ctl(a));
         try (ChannelDuplex conn = new ChannelDuplex(SocketChannel.open(addr))) {
             for (int i = 0; i < 3; i++) {
                 LengthPrefixed.write(conn.output(),

@@ -43,7 +43,7 @@ final class DaemonFixture {
     /** Sends one request on a fresh control connection and returns the response, ERROR included. */
     static Response call(Multiaddr control, Request req) throws IOException {
         try (ChannelDuplex conn = new ChannelDuplex(
-                ControlClient.connect(ControlServer.socketAddress(control)))) {
+                ControlClient.connect(ControlSocket.socketAddress(control)))) {
             LengthPrefixed.write(conn.output(), req.toByteArray());
             return Response.parseFrom(LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));
         }

@@ -11,6 +11,7 @@ import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Direction;
 import org.jlibp2p.core.swarm.Stream;
+import org.jlibp2p.core.util.Closeables;
 
 /**
  * Negotiated streams without a network: two {@link Stream}s joined by an in-memory pipe, for handing a behaviour's
@@ -64,16 +65,8 @@ public final class PipeStreams {
 
         @Override
         public void reset() {
-            closeQuietly(end);
-            closeQuietly(other.end);
-        }
-
-        private static void closeQuietly(Duplex d) {
-            try {
-                d.close();
-            } catch (IOException ignored) {
-                // a pipe end closes without failing
-            }
+            Closeables.closeQuietly(end);
+            Closeables.closeQuietly(other.end);
         }
 
         @Override

@@ -3,11 +3,11 @@ package org.jlibp2p.core.swarm;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,13 +41,14 @@ final class SwarmConnection implements Connection {
     /** Shown by the swarm's queries once its ConnectionEstablished is on its way to the behaviours. */
     volatile boolean visible;
 
-    /** The handler each behaviour made for this connection. */
-    private final Map<BehaviourLoop, HandlerScope> handlers = new ConcurrentHashMap<>();
+    /** The handler each behaviour made for this connection: a few, replaced whole on the rare change. */
+    private volatile HandlerScope[] handlers = new HandlerScope[0];
     /** Completes once every behaviour present at establishment made its handler (or the connection closed). */
     private final CompletableFuture<Void> handlersReady = new CompletableFuture<>();
     private final AtomicInteger handlersPending = new AtomicInteger();
-    private final Set<Thread> scopedThreads = ConcurrentHashMap.newKeySet();
-    private final Set<Cancellable> scopedTimers = ConcurrentHashMap.newKeySet();
+    /** Threads and timers of the handlers, made on first use (most connections never need them). */
+    private Set<Thread> scopedThreads; // guarded by this
+    private Set<Cancellable> scopedTimers; // guarded by this
     private volatile Cancellable idleCheck = Cancellable.NONE;
     private long idleSinceNanos = -1;
 
@@ -68,7 +69,7 @@ final class SwarmConnection implements Connection {
         this.swarm = swarm;
     }
 
-    record HandlerScope(ConnectionHandler handler, BehaviourLoop.Handler context) {}
+    record HandlerScope(BehaviourLoop loop, ConnectionHandler handler, BehaviourLoop.Handler context) {}
 
     @Override
     public long id() {
@@ -163,10 +164,11 @@ final class SwarmConnection implements Connection {
         }
     }
 
-    void handlerMade(BehaviourLoop loop, ConnectionHandler handler, BehaviourLoop.Handler context) {
-        if (handler != null) {
-            handlers.put(loop, new HandlerScope(handler, context));
-        }
+    synchronized void handlerMade(BehaviourLoop loop, ConnectionHandler handler, BehaviourLoop.Handler context) {
+        HandlerScope[] old = handlers;
+        HandlerScope[] next = Arrays.copyOf(old, old.length + 1);
+        next[old.length] = new HandlerScope(loop, handler, context);
+        handlers = next;
     }
 
     void handlerDone() {
@@ -175,13 +177,17 @@ final class SwarmConnection implements Connection {
         }
     }
 
-    void dropHandler(BehaviourLoop loop) {
-        handlers.remove(loop);
+    synchronized void dropHandler(BehaviourLoop loop) {
+        handlers = Arrays.stream(handlers).filter(h -> h.loop() != loop).toArray(HandlerScope[]::new);
     }
 
     ConnectionHandler handler(BehaviourLoop loop) {
-        HandlerScope s = handlers.get(loop);
-        return s == null ? null : s.handler();
+        for (HandlerScope h : handlers) {
+            if (h.loop() == loop) {
+                return h.handler();
+            }
+        }
+        return null;
     }
 
     /** Waits until the handlers of the behaviours present at establishment exist; false if the connection closed. */
@@ -209,15 +215,28 @@ final class SwarmConnection implements Connection {
                         task.run();
                     }
                 } finally {
-                    scopedThreads.remove(Thread.currentThread());
+                    scopedThreadEnded(Thread.currentThread());
                 }
             });
         } catch (RejectedExecutionException e) {
             return;
         }
-        scopedThreads.add(self[0]);
+        synchronized (this) {
+            if (scopedThreads == null) {
+                scopedThreads = new HashSet<>();
+            }
+            if (self[0].isAlive()) {
+                scopedThreads.add(self[0]);
+            }
+        }
         if (closed.get()) {
             self[0].interrupt();
+        }
+    }
+
+    private synchronized void scopedThreadEnded(Thread t) {
+        if (scopedThreads != null) {
+            scopedThreads.remove(t);
         }
     }
 
@@ -227,22 +246,33 @@ final class SwarmConnection implements Connection {
         }
         Cancellable[] self = new Cancellable[1];
         Cancellable c = swarm.scheduler().schedule(delay, () -> {
-            scopedTimers.remove(self[0]);
+            timerDone(self[0]);
             spawnScoped(name, task);
         });
-        self[0] = c;
-        scopedTimers.add(c);
+        synchronized (this) {
+            self[0] = c;
+            if (scopedTimers == null) {
+                scopedTimers = new HashSet<>();
+            }
+            scopedTimers.add(c);
+        }
         if (closed.get()) {
             c.cancel();
         }
         return () -> {
-            scopedTimers.remove(c);
+            timerDone(c);
             return c.cancel();
         };
     }
 
+    private synchronized void timerDone(Cancellable c) {
+        if (scopedTimers != null) {
+            scopedTimers.remove(c);
+        }
+    }
+
     boolean keptAlive() {
-        for (HandlerScope s : handlers.values()) {
+        for (HandlerScope s : handlers) {
             if (s.context().keepAlive) {
                 return true;
             }
@@ -300,8 +330,14 @@ final class SwarmConnection implements Connection {
         }
         handlersReady.complete(null);
         idleCheck.cancel();
-        scopedTimers.forEach(Cancellable::cancel);
-        scopedThreads.forEach(Thread::interrupt);
+        List<Cancellable> timers;
+        List<Thread> threads;
+        synchronized (this) {
+            timers = scopedTimers == null ? List.of() : List.copyOf(scopedTimers);
+            threads = scopedThreads == null ? List.of() : List.copyOf(scopedThreads);
+        }
+        timers.forEach(Cancellable::cancel);
+        threads.forEach(Thread::interrupt);
         Closeables.closeQuietly(session);
         LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + this + ": " + cause.describe());
         swarm.connectionClosed(this, cause);

@@ -45,17 +45,15 @@ public final class TaskGroup implements ThreadFactory {
         if (closed) {
             return null;
         }
-        Thread[] self = new Thread[1];
         Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.WARNING, "task " + Thread.currentThread().getName() + " failed", e);
             } finally {
-                live.remove(self[0]);
+                live.remove(Thread.currentThread());
             }
         });
-        self[0] = t;
         live.add(t);
         if (closed) {
             live.remove(t);
