@@ -192,7 +192,7 @@ public final class TestNetwork implements AutoCloseable {
 
     /**
      * Makes the connections of {@code topology}, in parallel, and waits until both ends of each have seen it
-     * established. Returns the edges made.
+     * established and every behaviour of every node has handled that. Returns the edges made.
      */
     public List<Topology.Edge> connect(Topology topology) throws IOException, InterruptedException {
         List<Topology.Edge> edges = topology.edges(nodes.size(), random);
@@ -226,6 +226,11 @@ public final class TestNetwork implements AutoCloseable {
             }
             return true;
         }, WAIT);
+        for (TestNode n : nodes) {
+            if (!n.swarm().awaitEventsHandled(WAIT)) {
+                throw new AssertionError(n.name() + "'s behaviours did not take the new connections within " + WAIT);
+            }
+        }
         return edges;
     }
 

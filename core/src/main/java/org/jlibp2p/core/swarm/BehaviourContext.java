@@ -63,8 +63,8 @@ public interface BehaviourContext {
     Cancellable every(Duration period, Runnable task);
 
     /**
-     * Runs {@code task} on the behaviour's thread. From any other thread this blocks while the inbox is full
-     * (back-pressure); on the behaviour's thread it only queues.
+     * Runs {@code task} on the behaviour's thread. From a thread that is not a behaviour's this blocks while the
+     * inbox is full (back-pressure); on a behaviour's thread it only queues.
      */
     void execute(Runnable task);
 
@@ -72,7 +72,8 @@ public interface BehaviourContext {
      * Runs {@code query} on the behaviour's thread and returns its result: how the application reads a behaviour's
      * state. On the behaviour's own thread it runs at once.
      *
-     * @throws IllegalStateException if the swarm is closed
+     * @throws IllegalStateException if the swarm is closed, or when called on another behaviour's thread (it would
+     *     block it)
      */
     <T> T call(Supplier<T> query) throws InterruptedException;
 

@@ -23,9 +23,10 @@ import org.jlibp2p.core.util.IoRunnable;
 
 /**
  * The thread that owns one behaviour's state, and the behaviour's view of the swarm. Tasks reach it through an
- * inbox: those from other threads (the swarm's events, handlers' reports, the application's calls) take a permit
- * first and wait while all {@code capacity} permits are taken; those the behaviour's own thread or its timers queue
- * take none (they are bounded by what the behaviour itself does), so that the loop never waits on itself.
+ * inbox: those from threads other than behaviours' (the swarm's events, handlers' reports, the application's calls)
+ * take a permit first and wait while all {@code capacity} permits are taken; those a behaviour's thread or a timer
+ * queues take none (they are bounded by what one step of a behaviour does), so that no behaviour's thread ever
+ * waits on an inbox, its own or another's.
  */
 final class BehaviourLoop implements BehaviourContext {
     private static final System.Logger LOG = System.getLogger(BehaviourLoop.class.getName());
@@ -154,7 +155,9 @@ final class BehaviourLoop implements BehaviourContext {
      * the caller was interrupted (then nothing is queued).
      */
     boolean post(Runnable task) {
-        if (CURRENT.isBound() && CURRENT.get() == this) {
+        if (CURRENT.isBound()) {
+            // From a behaviour's thread (this one's or another's) nothing waits: two behaviours posting to each
+            // other while both inboxes are full would wait forever. What one step of a behaviour posts is bounded.
             postFree(task);
             return true;
         }
@@ -324,6 +327,7 @@ final class BehaviourLoop implements BehaviourContext {
         if (CURRENT.isBound() && CURRENT.get() == this) {
             return query.get();
         }
+        refuseBlockingCall("call");
         CompletableFuture<T> result = new CompletableFuture<>();
         if (!post(() -> {
             try {

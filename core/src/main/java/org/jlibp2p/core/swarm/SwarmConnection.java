@@ -285,7 +285,8 @@ final class SwarmConnection implements Connection {
         Duration period = timeout.dividedBy(4).isZero() ? timeout : timeout.dividedBy(4);
         idleCheck = swarm.scheduler().every(period, () -> {
             long now = swarm.scheduler().nanoTime();
-            boolean idle = session.streamCount() == 0 && !keptAlive();
+            // Not idle before every handler had its say.
+            boolean idle = handlersReady.isDone() && session.streamCount() == 0 && !keptAlive();
             synchronized (this) {
                 if (!idle) {
                     idleSinceNanos = -1;
