@@ -26,8 +26,9 @@ import org.jlibp2p.core.swarm.SwarmEvent;
  *   <li>this behaviour keeps what the node says about itself (an immutable snapshot with a signed peer record,
  *       rebuilt on its thread when the local addresses or protocols change), fills the peerstore with what peers
  *       say (public key, listen addresses (from the signed peer record when valid), protocols, agent and protocol
- *       version), emits {@link IdentifyEvent}s and reports each observed address as an external address candidate,
- *       and asks the handlers to push changes;
+ *       version), emits {@link IdentifyEvent}s, reports each observed address as an external address candidate
+ *       and confirms it once enough peers agree ({@link IdentifyConfig#confirmations()}), and asks the handlers to
+ *       push changes;
  *   <li>{@link IdentifyHandler}, one per connection, asks the peer at once, answers it, and pushes;
  *   <li>{@link IdentifyProtocol} and {@link IdentifyCodec} are the wire.
  * </ul>
@@ -42,10 +43,12 @@ public final class IdentifyBehaviour implements Behaviour {
     private volatile IdentifyProtocol.LocalIdentity local;
     // Confined to the behaviour's thread.
     private final Map<Long, IdentifyHandler> handlers = new HashMap<>();
+    private final ObservedAddresses observed;
     private long recordSeq;
 
     public IdentifyBehaviour(IdentifyConfig config) {
         this.config = config;
+        this.observed = new ObservedAddresses(config.confirmations());
     }
 
     public IdentifyBehaviour() {
@@ -151,7 +154,13 @@ public final class IdentifyBehaviour implements Behaviour {
         info.agentVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
         context.emit(new IdentifyEvent.Received(peer, info, pushed));
-        info.observedAddr().ifPresent(context::addExternalAddressCandidate);
+        if (info.observedAddr().isPresent()) {
+            Multiaddr seen = info.observedAddr().get();
+            context.addExternalAddressCandidate(seen);
+            if (observed.report(seen, connection.remoteAddress())) {
+                context.confirmExternalAddress(seen);
+            }
+        }
     }
 
     void failed(Connection connection, IOException error) {

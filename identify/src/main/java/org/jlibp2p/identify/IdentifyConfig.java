@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param push whether local changes are pushed to connected peers (default true)
  * @param maxMessageSize largest identify message accepted (default 64 KiB)
  * @param timeout how long reading a peer's identify message may wait for its bytes (default 10 s)
+ * @param confirmations how many peers at distinct IP addresses must report the same observed address before it is
+ *     confirmed as an external address of this node (default 4, as go-libp2p); 0 confirms none
  */
 public record IdentifyConfig(String protocolVersion, String agentVersion, boolean push, int maxMessageSize,
-        Duration timeout) {
+        Duration timeout, int confirmations) {
     public IdentifyConfig {
         if (maxMessageSize < 1024) {
             throw new IllegalArgumentException("maxMessageSize below 1 KiB");
@@ -20,17 +22,24 @@ public record IdentifyConfig(String protocolVersion, String agentVersion, boolea
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
+        if (confirmations < 0) {
+            throw new IllegalArgumentException("confirmations must not be negative");
+        }
     }
 
     public static IdentifyConfig defaults() {
-        return new IdentifyConfig("ipfs/0.1.0", "jlibp2p/0.1.0", true, 64 * 1024, Duration.ofSeconds(10));
+        return new IdentifyConfig("ipfs/0.1.0", "jlibp2p/0.1.0", true, 64 * 1024, Duration.ofSeconds(10), 4);
     }
 
     public IdentifyConfig withAgentVersion(String agent) {
-        return new IdentifyConfig(protocolVersion, agent, push, maxMessageSize, timeout);
+        return new IdentifyConfig(protocolVersion, agent, push, maxMessageSize, timeout, confirmations);
     }
 
     public IdentifyConfig withPush(boolean value) {
-        return new IdentifyConfig(protocolVersion, agentVersion, value, maxMessageSize, timeout);
+        return new IdentifyConfig(protocolVersion, agentVersion, value, maxMessageSize, timeout, confirmations);
+    }
+
+    public IdentifyConfig withConfirmations(int value) {
+        return new IdentifyConfig(protocolVersion, agentVersion, push, maxMessageSize, timeout, value);
     }
 }

@@ -142,4 +142,43 @@ class IdentifyBehaviourTest {
         identify.onEvent(new SwarmEvent.LocalInfoChanged());
         assertTrue(hc.pendingTasks().isEmpty(), "nothing changed, nothing pushed");
     }
+
+    /** Identifies a peer over a fake connection from {@code remoteAddr}; the peer says it sees us at {@code seen}. */
+    private void identifiedBy(KeyPair peer, Multiaddr remoteAddr, Multiaddr seen) throws Exception {
+        FakeConnection conn = new FakeConnection(org.jlibp2p.core.swarm.Direction.INBOUND, context.localPeer(),
+                peer.publicKey(), addr("/ip4/10.0.0.1/tcp/4001"), remoteAddr, clock.now());
+        PipeStreams.Pair stream = PipeStreams.outbound(conn, IdentifyBehaviour.PROTOCOL_ID);
+        FakeHandlerContext hc = new FakeHandlerContext(conn, clock).streams(p -> stream.local());
+        identify.newHandler(hc);
+        IdentifyInfo answer = new IdentifyInfo(Optional.of(peer.publicKey()), List.of(), List.of(),
+                Optional.of(seen), Optional.empty(), Optional.empty(), Optional.empty());
+        LengthPrefixed.write(stream.remote().output(), IdentifyCodec.encode(answer, Optional.empty()));
+        stream.remote().closeOutput();
+        hc.runSpawned();
+    }
+
+    @Test
+    void anObservedAddressIsConfirmedOncePeersAtFourDistinctAddressesAgree() throws Exception {
+        context.setListenAddresses(List.of(addr("/ip4/10.0.0.1/tcp/4001")));
+        identify.start(context);
+        Multiaddr seen = addr("/ip4/203.0.113.7/tcp/4001");
+        for (int i = 1; i <= 3; i++) {
+            identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100." + i + "/tcp/5000"), seen);
+        }
+        // The same host again, under a new identity and port, does not count twice.
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.3/tcp/6000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.9/tcp/5000"),
+                addr("/ip4/203.0.113.99/tcp/4001"));
+        assertTrue(context.externalAddresses().isEmpty(), "three agreeing hosts are not enough");
+        assertEquals(5, context.externalAddressCandidates().size(), "each report is a candidate");
+
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.4/tcp/5000"), seen);
+        assertEquals(List.of(seen), context.externalAddresses());
+        identify.onEvent(new SwarmEvent.ExternalAddressConfirmed(seen));
+        identify.onEvent(new SwarmEvent.LocalInfoChanged());
+        assertEquals(List.of(addr("/ip4/10.0.0.1/tcp/4001"), seen), identify.localIdentity().info().listenAddrs(),
+                "the node now advertises it");
+        assertEquals(identify.localIdentity().info().listenAddrs(),
+                PeerRecord.consume(identify.localIdentity().signedRecord()).addresses(), "in its signed record too");
+    }
 }
