@@ -135,6 +135,10 @@ class BehaviourModelTest {
             a.setStreamHandler("/test/app/1.0.0", s -> { });
             assertThrows(IllegalStateException.class, () -> a.setStreamHandler("/test/app/1.0.0", s -> { }),
                     "a second registration does not silently replace the first");
+            for (String bad : List.of("", "na", "ls", "/with\nnewline", "/" + "x".repeat(1024))) {
+                assertThrows(IllegalArgumentException.class, () -> a.setStreamHandler(bad, s -> { }),
+                        "multistream-select cannot carry '" + bad + "': serving it would break every negotiation");
+            }
             assertTrue(a.protocols().containsAll(List.of("/test/mine/1.0.0", "/test/app/1.0.0")));
             a.dial(TestNodes.withPeer(TestNodes.listenMemory(b), b.localPeer()));
             SwarmEvent.ConnectionClosed c = ra.await(SwarmEvent.ConnectionClosed.class);

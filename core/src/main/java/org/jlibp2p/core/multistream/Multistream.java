@@ -226,13 +226,21 @@ public final class Multistream {
         }
     }
 
-    private static void checkProtocolId(String id) {
+    /**
+     * Whether multistream-select can carry {@code id}: not empty, no newline, not one of its own words ({@code na},
+     * {@code ls}), and short enough for one message.
+     */
+    public static boolean isProtocolId(String id) {
+        return !id.isEmpty() && id.indexOf('\n') < 0 && !id.equals(NA) && !id.equals(LS)
+                && id.getBytes(StandardCharsets.UTF_8).length + 1 <= MAX_MESSAGE_LENGTH;
+    }
+
+    /** Throws {@link IllegalArgumentException} unless {@link #isProtocolId} holds. */
+    public static void checkProtocolId(String id) {
         Objects.requireNonNull(id, "protocol id");
-        if (id.isEmpty() || id.indexOf('\n') >= 0 || id.equals(NA) || id.equals(LS)) {
-            throw new IllegalArgumentException("not a protocol id: '" + id + "'");
-        }
-        if (id.getBytes(StandardCharsets.UTF_8).length + 1 > MAX_MESSAGE_LENGTH) {
-            throw new IllegalArgumentException("protocol id longer than " + (MAX_MESSAGE_LENGTH - 1) + " bytes");
+        if (!isProtocolId(id)) {
+            String shown = abbreviate(id).replace("\n", "\\n");
+            throw new IllegalArgumentException("not a protocol id multistream-select can carry: '" + shown + "'");
         }
     }
 

@@ -176,9 +176,8 @@ public final class Swarm implements Closeable {
     }
 
     void serve(BehaviourLoop owner, String protocol) {
-        if (protocol.isEmpty() || protocol.length() > 1024) {
-            throw new IllegalArgumentException("bad protocol id: " + protocol);
-        }
+        // Every negotiation lists the node's protocols: one it cannot carry would fail every inbound stream.
+        Multistream.checkProtocolId(protocol);
         BehaviourLoop previous = protocolOwners.putIfAbsent(protocol, owner);
         if (previous == null) {
             publish(new SwarmEvent.LocalInfoChanged());

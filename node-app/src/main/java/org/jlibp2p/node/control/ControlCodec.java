@@ -3,7 +3,6 @@ package org.jlibp2p.node.control;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,8 +140,7 @@ public final class ControlCodec {
      * negotiation, so serving such an id would fail every inbound stream, not only its own.
      */
     private static void checkProtocolId(String id) throws FormatException {
-        if (id.isEmpty() || id.indexOf('\n') >= 0 || id.equals("na") || id.equals("ls")
-                || id.getBytes(StandardCharsets.UTF_8).length >= Multistream.MAX_MESSAGE_LENGTH) {
+        if (!Multistream.isProtocolId(id)) {
             String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
             throw new FormatException("not a protocol id: '" + shown.replace("\n", "\\n") + "'");
         }
