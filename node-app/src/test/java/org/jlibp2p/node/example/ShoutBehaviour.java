@@ -3,13 +3,10 @@ package org.jlibp2p.node.example;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Behaviour;
@@ -17,14 +14,15 @@ import org.jlibp2p.core.swarm.BehaviourContext;
 import org.jlibp2p.core.swarm.BehaviourEvent;
 import org.jlibp2p.core.swarm.ConnectionHandler;
 import org.jlibp2p.core.swarm.HandlerContext;
+import org.jlibp2p.core.swarm.SendQueue;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.SwarmEvent;
 
 /**
  * The second behaviour the README shows, one that keeps state per connection: every line the application shouts
- * goes to every connected peer. Each connection's handler holds a bounded send queue and one long-lived outbound
- * stream (opened on first use); lines that do not fit the queue of a slow peer are dropped for that peer and
- * counted. Lines received become {@link Heard} events. The handler asks to keep its connection open.
+ * goes to every connected peer. Each connection's handler holds a bounded {@link SendQueue}, drained into one
+ * long-lived outbound stream (opened on first use); lines that do not fit the queue of a slow peer are dropped for
+ * that peer and counted. Lines received become {@link Heard} events. The handler asks to keep its connection open.
  */
 final class ShoutBehaviour implements Behaviour {
     static final String PROTOCOL_ID = "/example/shout/1.0.0";
@@ -66,62 +64,22 @@ final class ShoutBehaviour implements Behaviour {
         context.execute(() -> handlers.values().forEach(h -> h.send(line)));
     }
 
-    /** The per-connection room: a send queue and the stream it drains into. */
+    /** The per-connection room: a bounded send queue drained into one kept stream, and the lines heard. */
     private final class Handler implements ConnectionHandler {
         private final HandlerContext context;
-        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
-        private boolean sending; // guarded by this
+        private final SendQueue<String> queue;
 
         Handler(HandlerContext context) {
             this.context = context;
+            this.queue = new SendQueue<>(context, List.of(PROTOCOL_ID), QUEUE,
+                    (line, out) -> out.write((line + "\n").getBytes(StandardCharsets.UTF_8)));
             context.keepAlive(true);
         }
 
-        /** Called on the behaviour's thread: queue, and start the sender if it is not running. */
+        /** Called on the behaviour's thread: never blocks; a line that does not fit is dropped and counted. */
         void send(String line) {
             if (!queue.offer(line)) {
                 dropped.incrementAndGet();
-                return;
-            }
-            synchronized (this) {
-                if (sending) {
-                    return;
-                }
-                sending = true;
-            }
-            context.spawn("shout-sender-" + context.connection().id(), this::drain);
-        }
-
-        private Stream out;
-
-        private void drain() throws IOException {
-            try {
-                while (true) {
-                    String line;
-                    synchronized (this) {
-                        line = queue.poll();
-                        if (line == null) {
-                            sending = false;
-                            return;
-                        }
-                    }
-                    if (out == null) {
-                        out = context.openStream(List.of(PROTOCOL_ID));
-                    }
-                    OutputStream o = out.output();
-                    o.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    o.flush();
-                }
-            } catch (IOException e) {
-                synchronized (this) {
-                    sending = false;
-                    queue.clear();
-                }
-                if (out != null) {
-                    out.reset();
-                    out = null;
-                }
-                throw e;
             }
         }
 
