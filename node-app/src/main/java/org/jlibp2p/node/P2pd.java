@@ -77,7 +77,7 @@ public final class P2pd {
                 .unsigned("pprofPort", 0, "Binds the HTTP pprof handler to a specific port")
                 .bool("noise", true, "Enables Noise channel security protocol")
                 .bool("tls", true, "Enables TLS1.3 channel security protocol")
-                .bool("plaintext", true, "Enables Plaintext channel security protocol")
+                .bool("plaintext", false, "Enables Plaintext channel security protocol (it proves no identity: tests only)")
                 .bool("forceReachabilityPublic", false, "Set up ForceReachability as public for autonat")
                 .bool("forceReachabilityPrivate", false, "Set up ForceReachability as private for autonat")
                 .string("muxer", "yamux", "muxer to use for connections")
@@ -239,6 +239,8 @@ public final class P2pd {
             err.println("p2pd: -tls: TLS 1.3 is not built yet; offering the other security protocols");
         }
         if (f.getBool("plaintext")) {
+            err.println("p2pd: -plaintext: /plaintext/2.0.0 proves no identity and encrypts nothing; any peer can"
+                    + " connect as any peer id. Enable it only on a network you control, for tests");
             security.add(new PlaintextSecureChannel(identity));
         }
         if (security.isEmpty()) {

@@ -18,10 +18,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.crypto.KeyFiles;
+import org.jlibp2p.core.crypto.KeyPair;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.io.LengthPrefixed;
+import org.jlibp2p.core.multistream.Multistream;
+import org.jlibp2p.core.multistream.NoCommonProtocolException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Connection;
+import org.jlibp2p.core.transport.RawConnection;
+import org.jlibp2p.proto.plaintext.PlaintextProtos;
+import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
+import org.jlibp2p.transport.tcp.TcpTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,15 +136,58 @@ class P2pdTest {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> start("-listen", sock("x.sock"), "-noise=false", "-plaintext=false"));
         assertTrue(none.getMessage().contains("security"), none.getMessage());
-        try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex");
+        try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex",
+                "-plaintext");
                 P2pd.Daemon b = start("-listen", sock("b.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex",
-                        "-noise=false")) {
+                        "-noise=false", "-plaintext")) {
             Connection c = a.swarm().dial(b.swarm().listenAddresses().getFirst()
                     .withPeerId(b.swarm().localPeer().multihash()));
             assertEquals("/mplex/6.7.0", c.muxer());
-            assertEquals("/plaintext/2.0.0", c.security());
+            assertEquals("/plaintext/2.0.0", c.security(), "the one protocol both were told to speak");
         }
         assertFalse(Files.exists(dir.resolve("x.sock")), "a failed start leaves no socket file");
+    }
+
+    /**
+     * Connects to {@code daemon} over /plaintext/2.0.0 claiming to be {@code victim}, knowing only its public key,
+     * as an attacker would.
+     */
+    private static RawConnection impersonate(P2pd.Daemon daemon, KeyPair victim) throws IOException {
+        RawConnection raw = new TcpTransport().dial(daemon.swarm().listenAddresses().getFirst(),
+                java.time.Duration.ofSeconds(5));
+        try {
+            Multistream.select(raw, List.of(PlaintextSecureChannel.PROTOCOL_ID));
+            LengthPrefixed.write(raw.output(), PlaintextProtos.Exchange.newBuilder()
+                    .setId(com.google.protobuf.ByteString.copyFrom(PeerId.fromPublicKey(victim.publicKey()).bytes()))
+                    .setPubkey(com.google.protobuf.ByteString.copyFrom(victim.publicKey().marshal()))
+                    .build().toByteArray());
+            raw.output().flush();
+            LengthPrefixed.read(raw.input(), 64 * 1024); // the daemon's own exchange
+            Multistream.select(raw, List.of("/yamux/1.0.0"));
+            return raw;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    @Test
+    void byDefaultNobodyConnectsAsAnotherPeer() throws Exception {
+        KeyPair victim = Keys.generateEd25519(); // the attacker knows its public key only
+        PeerId victimId = PeerId.fromPublicKey(victim.publicKey());
+        try (P2pd.Daemon d = start("-listen", sock("d.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0")) {
+            assertThrows(NoCommonProtocolException.class, () -> impersonate(d, victim).close(),
+                    "the daemon does not speak plaintext unless told to");
+            assertFalse(d.swarm().isConnected(victimId));
+            assertFalse(errBytes.toString(StandardCharsets.UTF_8).contains("-plaintext"));
+        }
+        // What the default prevents: with -plaintext on, the impostor is taken for the victim, and the daemon says so.
+        try (P2pd.Daemon d = start("-listen", sock("e.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-plaintext");
+                RawConnection impostor = impersonate(d, victim)) {
+            assertTrue(DaemonFixture.eventually(java.time.Duration.ofSeconds(5), () -> d.swarm().isConnected(victimId)));
+            assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("-plaintext: /plaintext/2.0.0 proves no"
+                    + " identity"));
+        }
     }
 
     @Test

@@ -27,4 +27,12 @@ public interface SecureChannel {
 
     /** Secures a connection this side accepted. */
     SecureSession secureInbound(Duplex connection) throws IOException;
+
+    /**
+     * Whether the remote must prove it holds the key of the peer id it claims (and the channel encrypts). False only
+     * for {@code /plaintext/2.0.0}, where any peer can claim any peer id: a node with such a channel warns at start.
+     */
+    default boolean authenticates() {
+        return true;
+    }
 }

@@ -85,6 +85,13 @@ public final class Swarm implements Closeable {
         this.upgrader = new Upgrader(config.security(), config.muxers(), scheduler, tasks);
         this.dialer = new Dialer(this);
         this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
+        for (var channel : config.security()) {
+            if (!channel.authenticates()) {
+                LOG.log(System.Logger.Level.WARNING, "security protocol " + channel.protocolId() + " proves no"
+                        + " identity and encrypts nothing: any peer can connect as any peer id. Use it only on a"
+                        + " network you control, for tests");
+            }
+        }
         this.dispatcher = new Dispatcher(config.eventQueueCapacity());
         this.dispatcherThread = loopThreads.start("swarm-" + tag + "-events", dispatcher::run);
         this.appLoop = startBehaviour(appHandlers);

@@ -47,6 +47,12 @@ public final class PlaintextSecureChannel implements SecureChannel {
                 .toByteArray();
     }
 
+    /** Plaintext proves nothing: the remote's key is taken on its word. */
+    @Override
+    public boolean authenticates() {
+        return false;
+    }
+
     @Override
     public String protocolId() {
         return PROTOCOL_ID;
