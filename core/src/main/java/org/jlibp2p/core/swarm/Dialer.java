@@ -116,7 +116,7 @@ final class Dialer {
         if (candidates.isEmpty()) {
             throw new DialException("no dialable address for " + who + " among " + addresses);
         }
-        if (swarm.connections().size() >= config.limits().maxConnections()) {
+        if (swarm.connectionCount() >= config.limits().maxConnections()) {
             throw new DialException("cannot dial " + who, new LimitExceededException(
                     "connection limit reached (" + config.limits().maxConnections() + ")"));
         }

@@ -469,6 +469,11 @@ public final class Swarm implements Closeable {
         return c;
     }
 
+    /** Connections counted against the limit: established ones and those being admitted. */
+    synchronized int connectionCount() {
+        return connectionCount;
+    }
+
     void connectionClosed(SwarmConnection c, CloseCause cause) {
         synchronized (this) {
             List<SwarmConnection> list = connections.get(c.remotePeer());

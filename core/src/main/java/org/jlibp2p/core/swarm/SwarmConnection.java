@@ -207,9 +207,9 @@ final class SwarmConnection implements Connection {
         if (closed.get()) {
             return;
         }
-        Thread[] self = new Thread[1];
+        Thread t;
         try {
-            self[0] = swarm.tasks().start(name, () -> {
+            t = swarm.tasks().start(name, () -> {
                 try {
                     if (!closed.get()) {
                         task.run();
@@ -225,12 +225,12 @@ final class SwarmConnection implements Connection {
             if (scopedThreads == null) {
                 scopedThreads = new HashSet<>();
             }
-            if (self[0].isAlive()) {
-                scopedThreads.add(self[0]);
+            if (t.isAlive()) {
+                scopedThreads.add(t);
             }
         }
         if (closed.get()) {
-            self[0].interrupt();
+            t.interrupt();
         }
     }
 

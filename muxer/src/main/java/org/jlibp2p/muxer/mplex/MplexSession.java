@@ -37,6 +37,7 @@ import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.muxer.ReceiveBudget;
+import org.jlibp2p.muxer.internal.SessionThreads;
 
 /**
  * One mplex session over a connection. A reader loop on its own thread demultiplexes frames; application threads
@@ -104,34 +105,19 @@ public final class MplexSession implements MuxedSession {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(threads, "threads");
         MplexSession session = new MplexSession(connection, initiator, config, nodeBudget);
-        Thread reader = session.newThread(threads, "reader", session::readLoop);
-        Thread controller = session.newThread(threads, "control", session::controlLoop);
+        Thread reader = SessionThreads.named(threads, session.name, "reader", session::readLoop);
+        Thread controller = SessionThreads.named(threads, session.name, "control", session::controlLoop);
         session.controller = controller;
         if (reader == null || controller == null) {
             session.terminate(new SessionClosedException("no thread to start the session: the node is closing"),
                     false);
-            // A thread the factory handed out must run, or its owner would wait for it forever; on the closed
-            // session these end at once.
-            for (Thread t : new Thread[] {reader, controller}) {
-                if (t != null) {
-                    t.start();
-                }
-            }
+            SessionThreads.startAll(reader, controller); // on the closed session these end at once
             throw session.closedException();
         }
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
         reader.start();
         controller.start();
         return session;
-    }
-
-    /** A thread of {@code threads} named after this session, not started; null if the factory refuses. */
-    private Thread newThread(ThreadFactory threads, String role, Runnable task) {
-        Thread t = threads.newThread(task);
-        if (t != null) {
-            t.setName(name + "-" + role);
-        }
-        return t;
     }
 
     /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */

@@ -44,6 +44,7 @@ import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.muxer.ReceiveBudget;
+import org.jlibp2p.muxer.internal.SessionThreads;
 
 /**
  * One Yamux session over a connection.
@@ -180,10 +181,7 @@ public final class YamuxSession implements MuxedSession {
         if (reader == null || pinger == null) {
             session.terminate(new SessionClosedException("no thread to start the session: the node is closing"), -1,
                     false);
-            // A thread the factory handed out must run, or its owner would wait for it forever; on the closed
-            // session these end at once.
-            startIfGiven(reader);
-            startIfGiven(pinger);
+            SessionThreads.startAll(reader, pinger); // on the closed session these end at once
             throw session.closedException();
         }
         LOG.log(Level.DEBUG, "{0}: started over {1}", session.name, connection);
@@ -201,17 +199,7 @@ public final class YamuxSession implements MuxedSession {
 
     /** A thread of the node's factory named after this session, not started; null if the factory refuses. */
     private Thread newThread(String role, Runnable task) {
-        Thread t = threads.newThread(task);
-        if (t != null) {
-            t.setName(name + "-" + role);
-        }
-        return t;
-    }
-
-    private static void startIfGiven(Thread t) {
-        if (t != null) {
-            t.start();
-        }
+        return SessionThreads.named(threads, name, role, task);
     }
 
     /** Bytes this session's streams hold received and not yet read (at most the configured maxReceiveBuffer). */
