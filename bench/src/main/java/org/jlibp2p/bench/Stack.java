@@ -5,6 +5,7 @@ import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
+import org.jlibp2p.core.resource.ResourceLimits;
 import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
@@ -17,11 +18,11 @@ import org.jlibp2p.transport.tcp.TcpTransport;
 final class Stack {
     private Stack() {}
 
-    /** A node with perf, and limits raised to {@code maxConnections} connections, all to one peer if need be. */
+    /** A node with perf, and no resource limit in the way of {@code maxConnections} connections to one peer. */
     static Node node(int maxConnections) {
         PrivateKey key = Keys.generateEd25519().privateKey();
-        Limits limits = Limits.defaults().withMaxConnections(maxConnections).withMaxConnectionsPerPeer(maxConnections)
-                .withMaxPendingHandshakes(Math.max(256, Math.min(maxConnections, 4096)));
+        // Every connection and stream is still accounted for, against limits the benchmark never reaches.
+        Limits limits = Limits.defaults().withResources(ResourceLimits.unlimited());
         Swarm swarm = new Swarm(new SwarmConfig(key, List.of(new TcpTransport()),
                 List.of(new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(List.of(Yamux.PROTOCOL_ID)))),
                 List.of(new Yamux())).withLimits(limits));

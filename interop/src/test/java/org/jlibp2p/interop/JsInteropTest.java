@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.resource.ResourceLimits;
+import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Connection;
@@ -215,7 +217,12 @@ class JsInteropTest {
     @ParameterizedTest(name = "500 concurrent streams on one connection: {0}")
     @MethodSource("muxers")
     void fiveHundredConcurrentStreams(String muxer) throws Exception {
-        try (JsPeer js = JsPeer.start("--muxer", muxer); Nodes.Node java = Nodes.start(KeyType.ED25519, muxer)) {
+        // By default a peer may have 256 inbound streams open at once, and a connection's handlers may reserve 16 MiB
+        // (each echo stream holds 64 KiB): raised here, to carry 500.
+        Limits roomy = Limits.defaults().with(ResourceLimits.Kind.PEER, l -> l.withStreams(1024).withMemory(64L << 20))
+                .with(ResourceLimits.Kind.CONNECTION, l -> l.withStreams(1024).withMemory(64L << 20))
+                .with(ResourceLimits.Kind.PROTOCOL, l -> l.withMemory(64L << 20));
+        try (JsPeer js = JsPeer.start("--muxer", muxer); Nodes.Node java = Nodes.start(KeyType.ED25519, muxer, roomy)) {
             PeerId jsId = PeerId.parse(js.peerId);
             java.swarm().listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             java.swarm().dial(Multiaddr.parse(js.addrs.get(0)));

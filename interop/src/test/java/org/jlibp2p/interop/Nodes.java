@@ -16,6 +16,7 @@ import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Stream;
+import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.identify.IdentifyBehaviour;
@@ -40,9 +41,13 @@ final class Nodes {
     private Nodes() {}
 
     static Node start(KeyType keyType, String muxer) {
+        return start(keyType, muxer, Limits.defaults());
+    }
+
+    static Node start(KeyType keyType, String muxer, Limits limits) {
         PrivateKey key = Keys.generate(keyType).privateKey();
         StreamMuxer m = muxer.equals("mplex") ? new Mplex() : new Yamux();
-        Swarm swarm = Stacks.tcpNoise(key, AGENT, m);
+        Swarm swarm = Stacks.tcpNoise(key, AGENT, limits, m);
         swarm.addBehaviour(new EchoBehaviour());
         return new Node(swarm, swarm.behaviour(PingBehaviour.class).orElseThrow());
     }

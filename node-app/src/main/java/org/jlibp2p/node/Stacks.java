@@ -5,6 +5,7 @@ import java.util.List;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.protocols.ping.PingBehaviour;
+import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.identify.IdentifyBehaviour;
@@ -23,11 +24,17 @@ public final class Stacks {
      * none are given), with identify and ping running. Call {@link Swarm#listen} to accept connections.
      */
     public static Swarm tcpNoise(PrivateKey identity, String agentVersion, StreamMuxer... muxers) {
+        return tcpNoise(identity, agentVersion, Limits.defaults(), muxers);
+    }
+
+    /** {@link #tcpNoise(PrivateKey, String, StreamMuxer...)} with {@code limits} instead of the defaults. */
+    public static Swarm tcpNoise(PrivateKey identity, String agentVersion, Limits limits, StreamMuxer... muxers) {
         List<StreamMuxer> ms = muxers.length == 0 ? List.of(new Yamux()) : List.of(muxers);
         List<String> ids = new ArrayList<>();
         ms.forEach(m -> ids.add(m.protocolId()));
         Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()),
-                List.of(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(ids))), ms));
+                List.of(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(ids))), ms)
+                .withLimits(limits));
         swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(agentVersion)));
         swarm.addBehaviour(new PingBehaviour());
         return swarm;

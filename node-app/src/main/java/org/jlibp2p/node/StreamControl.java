@@ -135,6 +135,14 @@ final class StreamControl {
 
     /** Copies both ways until both directions end, half-closing each side as its source ends. */
     private static void pipe(Stream stream, Duplex client) {
+        try {
+            stream.reserveMemory(2L * PIPE_BUFFER);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "no memory for " + stream + ": " + e.getMessage());
+            stream.reset();
+            Closeables.closeQuietly(client);
+            return;
+        }
         Thread up = Thread.ofVirtual().name("pipe-to-peer").start(() -> copy(client, stream, stream));
         copy(stream, client, stream);
         try {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.resource.ConnectionScope;
 import org.jlibp2p.core.security.PeerIdMismatchException;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
@@ -116,10 +117,6 @@ final class Dialer {
         if (candidates.isEmpty()) {
             throw new DialException("no dialable address for " + who + " among " + addresses);
         }
-        if (swarm.connectionCount() >= config.limits().maxConnections()) {
-            throw new DialException("cannot dial " + who, new LimitExceededException(
-                    "connection limit reached (" + config.limits().maxConnections() + ")"));
-        }
         // Every address is tried at once; the first to finish its upgrade wins. invokeAny cancels (interrupts)
         // the others, and an attempt that still completes its upgrade after the winner closes what it built.
         AtomicBoolean won = new AtomicBoolean();
@@ -164,6 +161,22 @@ final class Dialer {
     private Connection dialOne(Optional<PeerId> peer, Multiaddr address, AtomicBoolean won) throws IOException {
         Transport transport = config.transports().stream().filter(t -> t.canDial(address)).findFirst()
                 .orElseThrow(() -> new DialException("no transport for " + address));
+        ConnectionScope scope;
+        try {
+            scope = swarm.resources().openConnection(Direction.OUTBOUND, address, true);
+        } catch (LimitExceededException e) {
+            throw new DialException("cannot dial " + address + ": " + e.getMessage(), e);
+        }
+        try {
+            return dialOne(peer, address, transport, scope, won);
+        } catch (IOException | RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    private Connection dialOne(Optional<PeerId> peer, Multiaddr address, Transport transport, ConnectionScope scope,
+            AtomicBoolean won) throws IOException {
         RawConnection raw;
         try {
             raw = transport.dial(address, config.dialTimeout());
@@ -187,7 +200,7 @@ final class Dialer {
             throw new DialException(address + ": another address connected first");
         }
         try {
-            return swarm.register(up, raw, Direction.OUTBOUND);
+            return swarm.register(up, raw, Direction.OUTBOUND, scope);
         } catch (IOException | RuntimeException e) {
             Closeables.closeQuietly(up.session());
             throw new DialException(address + ": " + e.getMessage(), e);

@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -25,6 +24,9 @@ import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.resource.ConnectionScope;
+import org.jlibp2p.core.resource.ResourceManager;
+import org.jlibp2p.core.resource.StreamScope;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.core.time.SystemScheduler;
@@ -64,13 +66,12 @@ public final class Swarm implements Closeable {
     private final Thread dispatcherThread;
     private final Map<String, BehaviourLoop> protocolOwners = new ConcurrentHashMap<>();
     private final Map<PeerId, List<SwarmConnection>> connections = new ConcurrentHashMap<>();
-    private int connectionCount; // guarded by this
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Set<Multiaddr> externalAddresses = new LinkedHashSet<>(); // guarded by itself
     private final List<BehaviourLoop> behaviours = new CopyOnWriteArrayList<>();
     private final AppStreamHandlers appHandlers = new AppStreamHandlers();
     private final BehaviourLoop appLoop;
-    private final Semaphore pendingHandshakes;
+    private final ResourceManager resources;
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private volatile boolean closed;
 
@@ -84,7 +85,7 @@ public final class Swarm implements Closeable {
         this.loopThreads = new TaskGroup("swarm-" + tag + "-behaviours");
         this.upgrader = new Upgrader(config.security(), config.muxers(), scheduler, tasks);
         this.dialer = new Dialer(this);
-        this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
+        this.resources = new ResourceManager(config.limits().resources(), scheduler);
         for (var channel : config.security()) {
             if (!channel.authenticates()) {
                 LOG.log(System.Logger.Level.WARNING, "security protocol " + channel.protocolId() + " proves no"
@@ -125,6 +126,11 @@ public final class Swarm implements Closeable {
 
     TaskGroup tasks() {
         return tasks;
+    }
+
+    /** What the node's connections and streams hold, against its limits; and the refusals so far. */
+    public ResourceManager resources() {
+        return resources;
     }
 
     /** Threads this swarm has running (behaviours, connections, streams, handlers): none once closed. */
@@ -312,16 +318,20 @@ public final class Swarm implements Closeable {
                 }
                 break;
             }
-            if (!pendingHandshakes.tryAcquire()) {
+            // Counted before the handshake starts, against its IP and the pending scope: a flood from one address
+            // or of silent connections fills its own share, not the node's.
+            ConnectionScope scope;
+            try {
+                scope = resources.openConnection(Direction.INBOUND, raw.remoteAddress(), true);
+            } catch (LimitExceededException e) {
                 Closeables.closeQuietly(raw);
-                publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), new LimitExceededException(
-                        "too many pending handshakes (" + config.limits().maxPendingHandshakes() + ")")));
+                publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), e));
                 continue;
             }
             try {
-                tasks.start("swarm-upgrade-" + raw.remoteAddress(), () -> upgradeInbound(raw));
+                tasks.start("swarm-upgrade-" + raw.remoteAddress(), () -> upgradeInbound(raw, scope));
             } catch (RejectedExecutionException e) {
-                pendingHandshakes.release();
+                scope.close();
                 Closeables.closeQuietly(raw);
                 break;
             }
@@ -332,26 +342,35 @@ public final class Swarm implements Closeable {
         }
     }
 
-    private void upgradeInbound(RawConnection raw) {
+    private void upgradeInbound(RawConnection raw, ConnectionScope scope) {
         try {
-            Upgrader.Upgraded up = withDeadline(raw, () -> upgrader.inbound(raw));
+            Upgrader.Upgraded up;
             try {
-                register(up, raw, Direction.INBOUND);
+                up = withDeadline(raw, () -> upgrader.inbound(raw));
+            } catch (IOException e) {
+                if (!closed) {
+                    resources.refusals().refused(e instanceof SocketTimeoutException ? "handshake timeout"
+                            : "handshake failed", "from " + raw.remoteAddress(), String.valueOf(e.getMessage()));
+                }
+                throw e;
+            }
+            try {
+                register(up, raw, Direction.INBOUND, scope);
             } catch (IOException | RuntimeException e) {
                 Closeables.closeQuietly(up.session());
                 throw e;
             }
         } catch (IOException e) {
+            scope.close();
             Closeables.closeQuietly(raw);
             LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
             publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(), e));
         } catch (RuntimeException e) {
+            scope.close();
             Closeables.closeQuietly(raw);
             LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
             publish(new SwarmEvent.IncomingConnectionFailed(raw.remoteAddress(),
                     new IOException(String.valueOf(e.getMessage()), e)));
-        } finally {
-            pendingHandshakes.release();
         }
     }
 
@@ -426,24 +445,18 @@ public final class Swarm implements Closeable {
      * Admits an upgraded connection: counts it against the limits, announces it to the behaviours (which make their
      * handlers), shows it to queries, then starts serving its inbound streams once every handler exists.
      */
-    Connection register(Upgrader.Upgraded up, RawConnection raw, Direction direction) throws IOException {
+    Connection register(Upgrader.Upgraded up, RawConnection raw, Direction direction, ConnectionScope scope)
+            throws IOException {
         PeerId remote = up.secured().remotePeer();
         SwarmConnection c;
         synchronized (this) {
             ensureOpen();
-            if (connectionCount >= config.limits().maxConnections()) {
-                throw new LimitExceededException("connection limit reached (" + config.limits().maxConnections() + ")");
-            }
-            List<SwarmConnection> list = connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>());
-            if (list.size() >= config.limits().maxConnectionsPerPeer()) {
-                throw new LimitExceededException("per-peer connection limit reached ("
-                        + config.limits().maxConnectionsPerPeer() + ") for " + remote);
-            }
+            // The system scope counted the connection when it was accepted or dialled; now its peer's does.
+            scope.setPeer(remote);
             c = new SwarmConnection(nextConnectionId.getAndIncrement(), direction, localPeer, remote,
                     up.secured().remotePublicKey(), raw.localAddress(), raw.remoteAddress(), up.security(),
-                    up.muxer(), up.session(), scheduler.now(), this);
-            list.add(c);
-            connectionCount++;
+                    up.muxer(), up.session(), scheduler.now(), scope, this);
+            connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>()).add(c);
         }
         peerstore.putPublicKey(remote, up.secured().remotePublicKey());
         if (direction == Direction.OUTBOUND) {
@@ -469,16 +482,10 @@ public final class Swarm implements Closeable {
         return c;
     }
 
-    /** Connections counted against the limit: established ones and those being admitted. */
-    synchronized int connectionCount() {
-        return connectionCount;
-    }
-
     void connectionClosed(SwarmConnection c, CloseCause cause) {
         synchronized (this) {
             List<SwarmConnection> list = connections.get(c.remotePeer());
             if (list != null && list.remove(c)) {
-                connectionCount--;
                 if (list.isEmpty()) {
                     connections.remove(c.remotePeer(), list);
                 }
@@ -496,17 +503,18 @@ public final class Swarm implements Closeable {
             }
             while (true) {
                 MuxedStream s = c.session().acceptStream();
-                if (c.inboundStreams.incrementAndGet() > config.limits().maxInboundStreamsPerConnection()) {
-                    c.inboundStreams.decrementAndGet();
+                StreamScope scope;
+                try {
+                    scope = c.scope().openStream(Direction.INBOUND);
+                } catch (LimitExceededException e) {
                     s.reset();
-                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream limit ("
-                            + config.limits().maxInboundStreamsPerConnection() + ") reached on " + c + "; reset");
+                    LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream on " + c + " refused: " + e.getMessage());
                     continue;
                 }
                 try {
-                    tasks.start("conn-" + c.id() + "-stream-" + s.id(), () -> serveStream(c, s));
+                    tasks.start("conn-" + c.id() + "-stream-" + s.id(), () -> serveStream(c, s, scope));
                 } catch (RejectedExecutionException e) {
-                    c.inboundStreams.decrementAndGet();
+                    scope.close();
                     s.reset();
                     cause = new CloseCause.Shutdown();
                     break;
@@ -526,10 +534,17 @@ public final class Swarm implements Closeable {
         c.closeFor(cause);
     }
 
-    private void serveStream(SwarmConnection c, MuxedStream s) {
+    private void serveStream(SwarmConnection c, MuxedStream s, StreamScope scope) {
         try {
             // The whole negotiation must finish in time: a peer trickling proposals is cut off too.
-            String protocol = withStreamDeadline(s, () -> Multistream.accept(s, protocolOwners.keySet()));
+            String protocol;
+            try {
+                protocol = withStreamDeadline(s, () -> Multistream.accept(s, protocolOwners.keySet()));
+            } catch (SocketTimeoutException e) {
+                resources.refusals().refused("negotiation timeout", "peer " + c.remotePeer() + " from "
+                        + c.remoteAddress(), e.getMessage());
+                throw e;
+            }
             BehaviourLoop owner = protocolOwners.get(protocol);
             ConnectionHandler handler = owner == null ? null : c.handler(owner);
             if (handler == null) {
@@ -537,7 +552,8 @@ public final class Swarm implements Closeable {
                 s.reset();
                 return;
             }
-            Stream stream = new Stream(s, c, protocol, Direction.INBOUND);
+            scope.setProtocol(protocol, owner == appLoop ? null : owner.toString());
+            Stream stream = new Stream(s, c, protocol, Direction.INBOUND, scope);
             publish(new SwarmEvent.InboundStream(c, protocol));
             handler.handleInbound(stream);
             stream.close();
@@ -545,7 +561,7 @@ public final class Swarm implements Closeable {
             LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream on " + c + " failed: " + e);
             s.reset();
         } finally {
-            c.inboundStreams.decrementAndGet();
+            scope.close();
         }
     }
 

@@ -17,6 +17,8 @@ import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedSession;
 import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.resource.ConnectionScope;
+import org.jlibp2p.core.resource.StreamScope;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.util.Closeables;
 
@@ -37,7 +39,7 @@ final class SwarmConnection implements Connection {
     private final Instant opened;
     private final Swarm swarm;
     private final AtomicBoolean closed = new AtomicBoolean();
-    final AtomicInteger inboundStreams = new AtomicInteger();
+    private final ConnectionScope scope;
     /** Shown by the swarm's queries once its ConnectionEstablished is on its way to the behaviours. */
     volatile boolean visible;
 
@@ -54,7 +56,7 @@ final class SwarmConnection implements Connection {
 
     SwarmConnection(long id, Direction direction, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
             Multiaddr localAddress, Multiaddr remoteAddress, String security, String muxer, MuxedSession session,
-            Instant opened, Swarm swarm) {
+            Instant opened, ConnectionScope scope, Swarm swarm) {
         this.id = id;
         this.direction = direction;
         this.localPeer = localPeer;
@@ -66,6 +68,7 @@ final class SwarmConnection implements Connection {
         this.muxer = muxer;
         this.session = session;
         this.opened = opened;
+        this.scope = scope;
         this.swarm = swarm;
     }
 
@@ -139,17 +142,31 @@ final class SwarmConnection implements Connection {
         return session;
     }
 
+    /** What this connection holds in the node's resource manager. */
+    ConnectionScope scope() {
+        return scope;
+    }
+
     @Override
     public Stream newStream(List<String> protocols) throws IOException {
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("no protocol to negotiate");
         }
         BehaviourLoop.refuseBlockingCall("Connection.newStream");
-        MuxedStream muxed = session.openStream();
+        StreamScope streamScope = scope.openStream(Direction.OUTBOUND);
+        MuxedStream muxed;
+        try {
+            muxed = session.openStream();
+        } catch (IOException | RuntimeException e) {
+            streamScope.close();
+            throw e;
+        }
         try {
             String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, protocols));
-            return new Stream(muxed, this, chosen, Direction.OUTBOUND);
+            streamScope.setProtocol(chosen, null);
+            return new Stream(muxed, this, chosen, Direction.OUTBOUND, streamScope);
         } catch (IOException | RuntimeException e) {
+            streamScope.close();
             muxed.reset();
             throw e;
         }
@@ -340,6 +357,7 @@ final class SwarmConnection implements Connection {
         timers.forEach(Cancellable::cancel);
         threads.forEach(Thread::interrupt);
         Closeables.closeQuietly(session);
+        scope.close();
         LOG.log(System.Logger.Level.DEBUG, () -> "connection closed: " + this + ": " + cause.describe());
         swarm.connectionClosed(this, cause);
     }

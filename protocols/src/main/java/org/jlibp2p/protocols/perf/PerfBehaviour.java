@@ -54,6 +54,7 @@ public final class PerfBehaviour implements Behaviour {
         if (toSend < 0) {
             throw new FormatException("perf request for a negative byte count");
         }
+        stream.reserveMemory(CHUNK);
         byte[] buf = new byte[CHUNK];
         InputStream in = stream.input();
         while (in.read(buf) >= 0) {

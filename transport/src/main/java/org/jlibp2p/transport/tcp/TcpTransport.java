@@ -35,6 +35,21 @@ public final class TcpTransport implements Transport {
     private static final Set<Protocol> FAMILIES =
             EnumSet.of(Protocol.IP4, Protocol.IP6, Protocol.DNS, Protocol.DNS4, Protocol.DNS6);
 
+    private final InetAddress dialSource;
+
+    /** Dials from whatever local address the system picks. */
+    public TcpTransport() {
+        this(null);
+    }
+
+    /**
+     * Dials from {@code dialSource} (its family's targets only; others as the system picks): for a host with
+     * several addresses, and for tests that need peers at distinct loopback addresses ({@code 127.0.0.2}, ...).
+     */
+    public TcpTransport(InetAddress dialSource) {
+        this.dialSource = dialSource;
+    }
+
     /** A dialable address split into its family, its host (an IP literal or a name to resolve) and its port. */
     record HostPort(Protocol family, String host, int port) {}
 
@@ -73,6 +88,9 @@ public final class TcpTransport implements Transport {
             SocketChannel ch = SocketChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (dialSource != null && dialSource.getClass() == target.getAddress().getClass()) {
+                    ch.bind(new InetSocketAddress(dialSource, 0));
+                }
                 ch.socket().connect(target, (int) Math.min(left, Integer.MAX_VALUE));
                 return new TcpConnection(ch);
             } catch (IOException e) {
