@@ -72,7 +72,8 @@ build_node_if_stale() {
 
 # JVM options of the node commands: protobuf's use of sun.misc.Unsafe and Conscrypt's native library (loaded only
 # on CPUs where the JDK's ChaCha20-Poly1305 is slow) without warnings; log records on one line each.
-NODE_JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
+# Out of heap, a node exits with the JVM's message instead of limping on with threads that died half-way.
+NODE_JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError
     "-Djava.util.logging.SimpleFormatter.format=%4\$s %3\$s: %5\$s%6\$s%n")
 
 node_classpath() {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import org.jlibp2p.core.resource.RefusalLog;
+import org.jlibp2p.core.util.Closeables;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.ChannelDuplex;
@@ -59,6 +61,11 @@ final class ControlServer implements Closeable {
     static final int REQUEST_BUDGET = 32 * 1024 * 1024;
     /** Requests up to this size are read without drawing on the shared budget. */
     static final int SMALL_REQUEST = 16 * 1024;
+    /**
+     * Control connections reading or answering a request at once; more are closed on arrival. (A connection that
+     * became a stream's pipe counts against the node's stream limits instead.)
+     */
+    static final int MAX_CONCURRENT_CLIENTS = 256;
     /** How long the daemon waits for a client to send (all of) a request. */
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Bytes discarded, and time waited, after an error so that closing does not reset the error response away. */
@@ -71,6 +78,8 @@ final class ControlServer implements Closeable {
     private final Duration requestTimeout;
     private final OpenConnections open = new OpenConnections();
     private final Semaphore requestBudget = new Semaphore(REQUEST_BUDGET);
+    private final Semaphore clients = new Semaphore(MAX_CONCURRENT_CLIENTS);
+    private final RefusalLog refusals;
     private final Scheduler timer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -88,6 +97,7 @@ final class ControlServer implements Closeable {
         this.socketFile = socketFile;
         this.requestTimeout = requestTimeout;
         this.timer = swarm.scheduler();
+        this.refusals = swarm.resources().refusals();
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
@@ -130,7 +140,19 @@ final class ControlServer implements Closeable {
                 }
                 return;
             }
-            Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
+            if (!clients.tryAcquire()) {
+                refusals.refused("control clients", "on the control socket", "at most " + MAX_CONCURRENT_CLIENTS
+                        + " control connections at once");
+                Closeables.closeQuietly(ch);
+                continue;
+            }
+            Thread.ofVirtual().name("control-conn").start(() -> {
+                try {
+                    serve(ch);
+                } finally {
+                    clients.release();
+                }
+            });
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.crypto.KeyFiles;
 import org.jlibp2p.core.crypto.Keys;
@@ -17,6 +18,7 @@ import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.security.SecureChannel;
+import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.core.util.Deadline;
@@ -34,6 +36,10 @@ import org.jlibp2p.transport.tcp.TcpTransport;
  */
 public final class P2pd {
     static final String AGENT_VERSION = "jlibp2p-p2pd/0.1.0";
+    /** How long the daemon may take to close once asked to stop, before it exits regardless. */
+    static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(8);
+    /** The exit status of a process ended by SIGTERM. */
+    private static final int EXIT_SIGTERM = 128 + 15;
 
     private P2pd() {}
 
@@ -83,6 +89,9 @@ public final class P2pd {
                 .string("muxer", "yamux", "muxer to use for connections")
                 .bool("echo", true, "Enables echo protocol")
                 .bool("perf", false, "Enables the perf protocol (/perf/1.0.0)")
+                .string("limits", "", "a JSON file of resource limits, in go-libp2p's names (System, Transient, Peer,"
+                        + " Conn, Protocol, Service, IPv4, IPv6, Allowlist); what it leaves out keeps the defaults,"
+                        + " scaled to the heap and the open-file limit")
                 .duration("requestTimeout", ControlServer.DEFAULT_REQUEST_TIMEOUT,
                         "how long a control connection may wait before sending its request");
     }
@@ -160,7 +169,24 @@ public final class P2pd {
     static void run(GoFlags f, PrintStream out, PrintStream err) throws IOException {
         Daemon d = start(f, err);
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
+        // Started now, while memory is plentiful: whatever state the node is in when asked to stop (out of heap,
+        // a connection that will not close), the process ends within SHUTDOWN_LIMIT.
+        Thread.ofPlatform().daemon().name("p2pd-shutdown-watchdog").start(() -> {
+            try {
+                stopping.await();
+                if (!stopped.await(SHUTDOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    err.println("p2pd: the node did not close within " + SHUTDOWN_LIMIT.toSeconds()
+                            + " s of the stop request; exiting anyway");
+                    err.flush();
+                    Runtime.getRuntime().halt(EXIT_SIGTERM);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
             d.close();
             stopped.countDown();
         }, "p2pd-shutdown"));
@@ -247,7 +273,16 @@ public final class P2pd {
             throw new IllegalArgumentException("at least one channel security protocol must be enabled"
                     + " (-noise or -plaintext; TLS is not built yet)");
         }
-        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer)));
+        Limits limits = Limits.defaults();
+        if (!f.getString("limits").isEmpty()) {
+            try {
+                limits = limits.withResources(LimitsFile.read(Path.of(f.getString("limits")), limits.resources()));
+            } catch (IOException e) {
+                throw new IOException("-limits: " + e.getMessage(), e);
+            }
+        }
+        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer))
+                .withLimits(limits));
         try {
             swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT_VERSION)));
             swarm.addBehaviour(new PingBehaviour());

@@ -37,49 +37,24 @@ class P2pdProcessTest {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
-
-    /** What a daemon printed once ready. */
-    record Ready(Multiaddr control, PeerId peer, List<Multiaddr> addrs) {}
+    private DaemonProcesses daemons;
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
+        if (daemons != null) {
+            daemons.close();
         }
     }
 
     private Process launch(String name, String... flags) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), P2pd.class.getName()));
-        cmd.addAll(List.of(flags));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".err").toFile()).start();
-        started.add(p);
-        return p;
+        if (daemons == null) {
+            daemons = new DaemonProcesses(dir);
+        }
+        return daemons.launch(name, "128m", flags);
     }
 
-    /** Reads the start-up lines: Control socket, Peer ID, Peer Addrs and the addresses up to the first blank. */
-    private static Ready awaitReady(Process p) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String control = r.readLine();
-        String id = r.readLine();
-        String header = r.readLine();
-        if (control == null || id == null || !"Peer Addrs:".equals(header)) {
-            throw new IOException("unexpected start-up output: " + control + " / " + id + " / " + header);
-        }
-        assertTrue(control.startsWith("Control socket: "), control);
-        assertTrue(id.startsWith("Peer ID: "), id);
-        List<Multiaddr> addrs = new ArrayList<>();
-        String line = r.readLine();
-        if (line != null) {
-            addrs.add(Multiaddr.parse(line));   // with -hostAddrs on 127.0.0.1: exactly one address
-        }
-        return new Ready(Multiaddr.parse(control.substring("Control socket: ".length())),
-                PeerId.parse(id.substring("Peer ID: ".length())), addrs);
+    private static DaemonProcesses.Ready awaitReady(Process p) throws IOException {
+        return DaemonProcesses.awaitReady(p);
     }
 
     @Test
@@ -95,7 +70,7 @@ class P2pdProcessTest {
                 launch("d1", "-listen", "/unix" + dir.resolve("d1.sock"), "-hostAddrs", host),
                 launch("d2", "-listen", "/ip4/127.0.0.1/tcp/0", "-hostAddrs", host),
                 launch("d3", "-listen", "/ip4/127.0.0.1/tcp/0", "-hostAddrs", host, "-muxer", "yamux"));
-        List<CompletableFuture<Ready>> pending = new ArrayList<>();
+        List<CompletableFuture<DaemonProcesses.Ready>> pending = new ArrayList<>();
         for (Process p : ps) {
             pending.add(CompletableFuture.supplyAsync(() -> {
                 try {
@@ -105,7 +80,7 @@ class P2pdProcessTest {
                 }
             }, THREADS));
         }
-        List<Ready> ready = new ArrayList<>();
+        List<DaemonProcesses.Ready> ready = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             try {
                 ready.add(pending.get(i).get(Math.max(1, 20_000 - (System.nanoTime() - t0) / 1_000_000),
@@ -119,7 +94,7 @@ class P2pdProcessTest {
         assertEquals("/unix" + dir.resolve("d0.sock"), ready.getFirst().control().toString());
 
         // d0 connects to the three others through its control socket; each of them sees d0
-        for (Ready other : ready.subList(1, 4)) {
+        for (DaemonProcesses.Ready other : ready.subList(1, 4)) {
             Response r = DaemonFixture.call(ready.getFirst().control(), Request.newBuilder()
                     .setType(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder()
                             .setPeer(bytes(other.peer().bytes())).addAddrs(bytes(other.addrs().getFirst().bytes())))
@@ -129,7 +104,7 @@ class P2pdProcessTest {
         Response peers = DaemonFixture.call(ready.getFirst().control(),
                 Request.newBuilder().setType(Request.Type.LIST_PEERS).build());
         assertEquals(3, peers.getPeersCount());
-        for (Ready other : ready.subList(1, 4)) {
+        for (DaemonProcesses.Ready other : ready.subList(1, 4)) {
             assertTrue(DaemonFixture.eventually(java.time.Duration.ofSeconds(5), () -> {
                 try {
                     Response r = DaemonFixture.call(other.control(),
