@@ -32,6 +32,7 @@ import org.jlibp2p.node.control.ControlRequest.Connect;
 import org.jlibp2p.node.control.ControlRequest.Disconnect;
 import org.jlibp2p.node.control.ControlRequest.Identify;
 import org.jlibp2p.node.control.ControlRequest.ListPeers;
+import org.jlibp2p.node.control.ControlRequest.Resources;
 import org.jlibp2p.node.control.ControlRequest.PeerstoreQuery;
 import org.jlibp2p.node.control.ControlRequest.StreamHandler;
 import org.jlibp2p.node.control.ControlRequest.StreamOpen;
@@ -89,6 +90,7 @@ final class ControlServer implements Closeable {
     private final DhtControl dht = new DhtControl();
     private final PubsubControl pubsub = new PubsubControl();
     private final ConnManagerControl connManager = new ConnManagerControl();
+    private final ResourcesControl resources;
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
             Duration requestTimeout) {
@@ -98,6 +100,7 @@ final class ControlServer implements Closeable {
         this.requestTimeout = requestTimeout;
         this.timer = swarm.scheduler();
         this.refusals = swarm.resources().refusals();
+        this.resources = new ResourcesControl(swarm);
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
@@ -265,6 +268,7 @@ final class ControlServer implements Closeable {
                 case Connect c -> response = connections.connect(c);
                 case Disconnect d -> response = connections.disconnect(d);
                 case ListPeers _ -> response = connections.listPeers();
+                case Resources _ -> response = resources.usage();
                 case StreamHandler sh -> response = streams.register(sh);
                 case PeerstoreQuery q -> response = peerstore.query(q);
                 case Unsupported u -> response = switch (u.area()) {

@@ -20,6 +20,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlResponse;
 import org.jlibp2p.node.control.ControlResponse.Identity;
 import org.jlibp2p.node.control.ControlResponse.Ok;
 import org.jlibp2p.node.control.ControlResponse.Peer;
@@ -45,12 +46,15 @@ public final class P2pctl {
                                                stdin goes to the peer (half-closing at its end), the answer to stdout
               handle [-n <count>] <protocol>...  serve inbound streams of these protocols: each one's data to
                                                stdout, stdin to the first; stops after <count> streams (0: never)
+              resources                        what the node's connections and streams hold per scope (system and
+                                               transient against their limits), and its refusals per reason
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
-            -json (or --json; before or right after the command) prints what identify, peers, protocols and peerinfo
-            answer as one JSON object: {"id":<peer>,"addrs":[<maddr>...]} for identify and peerinfo,
+            -json (or --json; before or right after the command) prints what identify, peers, protocols, peerinfo
+            and resources answer as one JSON object: {"id":<peer>,"addrs":[<maddr>...]} for identify and peerinfo,
             {"peers":[{"id":<peer>,"addrs":[<maddr>]}...]} for peers, {"id":<peer>,"protocols":[<id>...]} for
-            protocols.
+            protocols, {"scopes":[{"scope":..,"connsInbound":..,...,"limit":{..}}...],"refusals":{<reason>:<n>}}
+            for resources.
             """;
 
     /** A command line that does not say what to do. */
@@ -172,6 +176,11 @@ public final class P2pctl {
                     printPeer(out, p.peer());
                 }
             }
+            case "resources" -> {
+                Query q = query(cmd, a, f.getBool("json"), 0, "resources");
+                printResources(out, client.call(new ControlRequest.Resources(), ControlResponse.Resources.class),
+                        q.json());
+            }
             case "stream" -> {
                 need(a, 2, "stream <peer> <protocol>...");
                 PeerId peer = peerArg(a.get(0));
@@ -220,6 +229,56 @@ public final class P2pctl {
             throw new UsageException("usage: p2pctl " + usage);
         }
         return new Query(qf.rest(), qf.getBool("json"));
+    }
+
+    private static void printResources(PrintStream out, ControlResponse.Resources r, boolean json) {
+        if (json) {
+            List<String> scopes = r.scopes().stream().map(P2pctl::scopeJson).toList();
+            List<String> refusals = new java.util.ArrayList<>();
+            r.refusals().forEach((reason, n) -> {
+                refusals.add(reason);
+                refusals.add(String.valueOf(n));
+            });
+            out.println(Json.object("scopes", Json.array(scopes), "refusals",
+                    Json.object(refusals.toArray(String[]::new))));
+            return;
+        }
+        out.printf("%-60s %11s %11s %13s %13s %21s %11s%n", "scope", "conns in", "conns out", "streams in",
+                "streams out", "memory", "fds");
+        for (ControlResponse.ScopeUsage u : r.scopes()) {
+            var l = u.limit();
+            out.printf("%-60s %11s %11s %13s %13s %21s %11s%n", u.scope(),
+                    of(u.connsInbound(), l.map(ControlResponse.ScopeUsage::connsInbound)),
+                    of(u.connsOutbound(), l.map(ControlResponse.ScopeUsage::connsOutbound)),
+                    of(u.streamsInbound(), l.map(ControlResponse.ScopeUsage::streamsInbound)),
+                    of(u.streamsOutbound(), l.map(ControlResponse.ScopeUsage::streamsOutbound)),
+                    of(u.memory(), l.map(ControlResponse.ScopeUsage::memory)),
+                    of(u.fd(), l.map(ControlResponse.ScopeUsage::fd)));
+        }
+        if (r.refusals().isEmpty()) {
+            out.println("refused: nothing");
+        } else {
+            r.refusals().forEach((reason, n) -> out.println("refused (" + reason + "): " + n));
+        }
+    }
+
+    /** {@code used/limit}, or {@code used} when the scope shows no limit; a limit past 2^31 is "-". */
+    private static String of(long used, java.util.Optional<Long> limit) {
+        return limit.map(l -> used + "/" + (l >= Integer.MAX_VALUE ? "-" : String.valueOf(l)))
+                .orElse(String.valueOf(used));
+    }
+
+    private static String scopeJson(ControlResponse.ScopeUsage u) {
+        List<String> fields = new java.util.ArrayList<>(List.of("scope", Json.string(u.scope()),
+                "connsInbound", String.valueOf(u.connsInbound()), "connsOutbound", String.valueOf(u.connsOutbound()),
+                "streamsInbound", String.valueOf(u.streamsInbound()),
+                "streamsOutbound", String.valueOf(u.streamsOutbound()), "memory", String.valueOf(u.memory()),
+                "fd", String.valueOf(u.fd())));
+        u.limit().ifPresent(l -> {
+            fields.add("limit");
+            fields.add(scopeJson(l));
+        });
+        return Json.object(fields.toArray(String[]::new));
     }
 
     private static void printPeer(PrintStream out, PeerInfo peer) {

@@ -214,6 +214,43 @@ class P2pctlTest {
         assertTrue(missing.err().contains("usage: p2pctl protocols <peer>"), missing.err());
     }
 
+    @Test
+    void resourcesShowsWhatConnectionsHoldAgainstTheLimitsAndTheRefusals() throws Exception {
+        assertEquals("refused: nothing", run("-control", ctl(a), "resources").out().lines().toList().getLast());
+        assertEquals(0, run("-control", ctl(a), "connect", bAddr()).status());
+        // a client that speaks no libp2p: its handshake fails, which a's operator sees counted
+        var target = org.jlibp2p.core.multiaddr.SocketAddresses.toInetSocketAddress(
+                a.swarm().listenAddresses().getFirst()).orElseThrow();
+        try (java.net.Socket junk = new java.net.Socket(target.getAddress(), target.getPort())) {
+            junk.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            junk.shutdownOutput();
+            junk.getInputStream().readAllBytes();
+        }
+        Run text = runUntil(r -> r.out().contains("refused (handshake failed): 1"), "-control", ctl(a), "resources");
+        List<String> lines = text.out().lines().toList();
+        assertTrue(lines.getFirst().startsWith("scope"), text.out());
+        assertTrue(lines.get(1).startsWith("system ") && lines.get(1).contains(" 1/"), text.out());
+        assertTrue(lines.get(2).startsWith("transient "), text.out());
+        String peerB = "peer:" + b.swarm().localPeer();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(peerB + " ")), text.out());
+
+        JsonObject j = json(run("-control", ctl(a), "-json", "resources"));
+        JsonArray scopes = j.getAsJsonArray("scopes");
+        JsonObject system = scopes.get(0).getAsJsonObject();
+        assertEquals("system", system.get("scope").getAsString());
+        assertEquals(1, system.get("connsOutbound").getAsLong());
+        assertEquals(a.swarm().resources().limits().system().connectionsOutbound(),
+                system.getAsJsonObject("limit").get("connsOutbound").getAsLong());
+        boolean sawB = false;
+        for (var e : scopes) {
+            if (e.getAsJsonObject().get("scope").getAsString().equals(peerB)) {
+                sawB = e.getAsJsonObject().get("connsOutbound").getAsLong() == 1;
+            }
+        }
+        assertTrue(sawB, j.toString());
+        assertEquals(1, j.getAsJsonObject("refusals").get("handshake failed").getAsLong());
+    }
+
     private static JsonObject json(Run r) {
         assertEquals(0, r.status(), r.err());
         assertEquals(1, r.out().lines().count(), "one JSON object on one line: " + r.out());

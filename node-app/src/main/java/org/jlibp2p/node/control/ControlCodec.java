@@ -19,6 +19,7 @@ import org.jlibp2p.node.control.ControlRequest.GetPeerInfo;
 import org.jlibp2p.node.control.ControlRequest.GetProtocols;
 import org.jlibp2p.node.control.ControlRequest.Identify;
 import org.jlibp2p.node.control.ControlRequest.ListPeers;
+import org.jlibp2p.node.control.ControlRequest.Resources;
 import org.jlibp2p.node.control.ControlRequest.StreamHandler;
 import org.jlibp2p.node.control.ControlRequest.StreamOpen;
 import org.jlibp2p.node.control.ControlRequest.Unsupported;
@@ -73,6 +74,7 @@ public final class ControlCodec {
                 yield new Disconnect(peer(req.getDisconnect().getPeer()));
             }
             case LIST_PEERS -> new ListPeers();
+            case RESOURCES -> new Resources();
             case STREAM_OPEN -> {
                 require(req.hasStreamOpen(), "malformed STREAM_OPEN request: missing streamOpen");
                 P2pdProtos.StreamOpenRequest so = req.getStreamOpen();
@@ -173,6 +175,7 @@ public final class ControlCodec {
             case Disconnect d -> b.setType(Request.Type.DISCONNECT)
                     .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder().setPeer(bytes(d.peer())));
             case ListPeers _ -> b.setType(Request.Type.LIST_PEERS);
+            case Resources _ -> b.setType(Request.Type.RESOURCES);
             case StreamOpen so -> b.setType(Request.Type.STREAM_OPEN).setStreamOpen(
                     P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(so.peer())).addAllProto(so.protocols())
                             .setTimeout(seconds(so.timeout())));
@@ -203,6 +206,13 @@ public final class ControlCodec {
             case Identity id -> b.setIdentify(P2pdProtos.IdentifyResponse.newBuilder().setId(bytes(id.peer()))
                     .addAllAddrs(bytes(id.addrs())));
             case Peers p -> p.peers().forEach(info -> b.addPeers(peerInfo(info)));
+            case ControlResponse.Resources r -> {
+                P2pdProtos.ResourcesResponse.Builder rb = P2pdProtos.ResourcesResponse.newBuilder();
+                r.scopes().forEach(u -> rb.addScopes(scopeUsage(u)));
+                r.refusals().forEach((reason, n) -> rb.addRefusals(P2pdProtos.RefusalCount.newBuilder()
+                        .setReason(reason).setCount(n)));
+                b.setResources(rb);
+            }
             case StreamOpened so -> b.setStreamInfo(streamInfo(so.stream()));
             case Protocols p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().addAllProtos(p.protocols()));
             case Peer p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().setPeer(peerInfo(p.peer())));
@@ -232,6 +242,14 @@ public final class ControlCodec {
                 expect(r.hasIdentify(), "identify");
                 yield new Identity(peer(r.getIdentify().getId()), multiaddrs(r.getIdentify().getAddrsList()));
             }
+            case Resources _ -> {
+                expect(r.hasResources(), "resources");
+                List<ControlResponse.ScopeUsage> scopes = new ArrayList<>();
+                r.getResources().getScopesList().forEach(u -> scopes.add(scopeUsage(u)));
+                java.util.Map<String, Long> refusals = new java.util.TreeMap<>();
+                r.getResources().getRefusalsList().forEach(c -> refusals.put(c.getReason(), c.getCount()));
+                yield new ControlResponse.Resources(scopes, refusals);
+            }
             case ListPeers _ -> {
                 List<PeerInfo> peers = new ArrayList<>();
                 for (P2pdProtos.PeerInfo p : r.getPeersList()) {
@@ -250,6 +268,21 @@ public final class ControlCodec {
             }
             case Connect _, Disconnect _, StreamHandler _, Unsupported _ -> new Ok();
         };
+    }
+
+    private static P2pdProtos.ScopeUsage scopeUsage(ControlResponse.ScopeUsage u) {
+        P2pdProtos.ScopeUsage.Builder b = P2pdProtos.ScopeUsage.newBuilder().setScope(u.scope())
+                .setConnsInbound(u.connsInbound()).setConnsOutbound(u.connsOutbound())
+                .setStreamsInbound(u.streamsInbound()).setStreamsOutbound(u.streamsOutbound()).setMemory(u.memory())
+                .setFd(u.fd());
+        u.limit().ifPresent(l -> b.setLimit(scopeUsage(l)));
+        return b.build();
+    }
+
+    private static ControlResponse.ScopeUsage scopeUsage(P2pdProtos.ScopeUsage u) {
+        return new ControlResponse.ScopeUsage(u.getScope(), u.getConnsInbound(), u.getConnsOutbound(),
+                u.getStreamsInbound(), u.getStreamsOutbound(), u.getMemory(), u.getFd(),
+                u.hasLimit() ? java.util.Optional.of(scopeUsage(u.getLimit())) : java.util.Optional.empty());
     }
 
     private static void expect(boolean present, String field) throws FormatException {

@@ -33,6 +33,9 @@ public sealed interface ControlRequest {
     /** LIST_PEERS: one entry per open connection. */
     record ListPeers() implements ControlRequest {}
 
+    /** RESOURCES (a jlibp2p extension): what the node's resource manager holds, and its refusals. */
+    record Resources() implements ControlRequest {}
+
     /**
      * STREAM_OPEN: a stream to {@code peer} on the first of {@code protocols} it supports; after the answer the
      * control connection carries the stream.

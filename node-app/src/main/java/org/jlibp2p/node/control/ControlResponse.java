@@ -10,6 +10,21 @@ import org.jlibp2p.core.peer.PeerId;
  * what it carries, which depends on the request answered.
  */
 public sealed interface ControlResponse {
+    /**
+     * The RESOURCES answer: usage per scope (system and transient first, with their limits), and refusals per
+     * reason, sorted by reason.
+     */
+    record Resources(List<ScopeUsage> scopes, java.util.Map<String, Long> refusals) implements ControlResponse {
+        public Resources {
+            scopes = List.copyOf(scopes);
+            refusals = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(refusals));
+        }
+    }
+
+    /** What one scope holds; {@code limit} is present for the system and transient scopes. */
+    record ScopeUsage(String scope, long connsInbound, long connsOutbound, long streamsInbound, long streamsOutbound,
+            long memory, long fd, java.util.Optional<ScopeUsage> limit) {}
+
     /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER. */
     record Ok() implements ControlResponse {}
 
