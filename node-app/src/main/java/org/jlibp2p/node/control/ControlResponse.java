@@ -10,7 +10,7 @@ import org.jlibp2p.core.peer.PeerId;
  * what it carries, which depends on the request answered.
  */
 public sealed interface ControlResponse {
-    /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER. */
+    /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER, CONNMANAGER. */
     record Ok() implements ControlResponse {}
 
     /** OK to IDENTIFY: the daemon's peer id and listen addresses. */
