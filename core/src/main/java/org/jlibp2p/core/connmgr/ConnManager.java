@@ -3,6 +3,7 @@ package org.jlibp2p.core.connmgr;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -360,13 +361,13 @@ public final class ConnManager implements Behaviour {
 
     /** A trimmable peer, its figures read once so that sorting sees a consistent view. */
     private record Candidate(Peer peer, List<Connection> open, long value, boolean idle, boolean allInbound,
-            long firstSeenNanos) {}
+            long firstSeenNanos, byte[] id) {}
 
     private static final Comparator<Candidate> TRIM_ORDER = Comparator.comparingLong(Candidate::value)
             .thenComparing(c -> !c.idle())
             .thenComparing(c -> !c.allInbound())
             .thenComparing(Comparator.comparingLong(Candidate::firstSeenNanos).reversed())
-            .thenComparing(c -> c.peer().id.toString());
+            .thenComparing(Candidate::id, Arrays::compareUnsigned);
 
     private int trimNow() {
         long now = context.scheduler().nanoTime();
@@ -390,7 +391,8 @@ public final class ConnManager implements Behaviour {
                 }
             }
             if (!open.isEmpty()) {
-                candidates.add(new Candidate(p, open.reversed(), p.value, streams == 0, allInbound, p.firstSeenNanos));
+                candidates.add(new Candidate(p, open.reversed(), p.value, streams == 0, allInbound, p.firstSeenNanos,
+                        p.id.bytes()));
                 trimmable += open.size();
             }
         }
