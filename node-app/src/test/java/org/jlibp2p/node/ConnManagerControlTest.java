@@ -79,6 +79,18 @@ class ConnManagerControlTest {
         assertEquals(Response.Type.OK, r.getType(), r.toString());
     }
 
+    /** Waits until the daemon's connection manager has taken in {@code n} connections. */
+    private static void awaitCounted(P2pd.Daemon d, int n) throws InterruptedException {
+        assertTrue(eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return manager(d).connectionCount() == n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }), "the connection manager counts " + n + " connections");
+    }
+
     private static ConnManager manager(P2pd.Daemon d) {
         return d.swarm().behaviour(ConnManager.class).orElseThrow();
     }
@@ -91,6 +103,7 @@ class ConnManagerControlTest {
         P2pd.Daemon light = daemon(kind, "light");
         connect(hub, heavy);
         connect(hub, light);
+        awaitCounted(hub, 2);
         PeerId heavyId = heavy.swarm().localPeer();
         PeerId lightId = light.swarm().localPeer();
         var ctl = hub.control().address();
@@ -168,6 +181,7 @@ class ConnManagerControlTest {
                 "-connGrace", "0s");
         P2pd.Daemon other = daemon(Control.UNIX, "other");
         connect(hub, other);
+        awaitCounted(hub, 1);
         PeerId peer = other.swarm().localPeer();
         String ctl = hub.control().address().toString();
         P2pctlTest.Run tagged = run("-control", ctl, "tag", peer.toString(), "app", "42");
