@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.jlibp2p.core.resource.RefusalLog;
 import org.jlibp2p.core.util.Closeables;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.connmgr.ConnManager;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.FrameTooLargeException;
@@ -28,6 +30,7 @@ import org.jlibp2p.core.time.Scheduler;
 import org.jlibp2p.node.control.BadRequestException;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlRequest.ConnManagerRequest;
 import org.jlibp2p.node.control.ControlRequest.Connect;
 import org.jlibp2p.node.control.ControlRequest.Disconnect;
 import org.jlibp2p.node.control.ControlRequest.Identify;
@@ -89,11 +92,11 @@ final class ControlServer implements Closeable {
     private final PeerstoreControl peerstore;
     private final DhtControl dht = new DhtControl();
     private final PubsubControl pubsub = new PubsubControl();
-    private final ConnManagerControl connManager = new ConnManagerControl();
+    private final ConnManagerControl connManager;
     private final ResourcesControl resources;
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
-            Duration requestTimeout) {
+            Duration requestTimeout, Optional<ConnManager> connManager) {
         this.address = address;
         this.server = server;
         this.socketFile = socketFile;
@@ -104,19 +107,22 @@ final class ControlServer implements Closeable {
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
+        this.connManager = new ConnManagerControl(connManager);
     }
 
     /**
      * Binds {@code listen} ({@code /unix/<path>} or {@code /ip4|ip6/<addr>/tcp/<port>}, see {@link ControlSocket})
-     * and starts serving. Timeouts run on the node's scheduler.
+     * and starts serving. Timeouts run on the node's scheduler. CONNMANAGER requests go to {@code connManager}
+     * (when empty they are answered OK and change nothing, as go-libp2p-daemon does without a connection manager).
      */
-    static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout) throws IOException {
+    static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout,
+            Optional<ConnManager> connManager) throws IOException {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("the request timeout must be positive");
         }
         ControlSocket.Bound bound = ControlSocket.bind(listen);
         ControlServer cs = new ControlServer(swarm, bound.address(), bound.server(), bound.file().orElse(null),
-                requestTimeout);
+                requestTimeout, connManager);
         Thread.ofVirtual().name("control-accept").start(cs::acceptLoop);
         return cs;
     }
@@ -271,10 +277,10 @@ final class ControlServer implements Closeable {
                 case Resources _ -> response = resources.usage();
                 case StreamHandler sh -> response = streams.register(sh);
                 case PeerstoreQuery q -> response = peerstore.query(q);
+                case ConnManagerRequest cm -> response = connManager.handle(cm);
                 case Unsupported u -> response = switch (u.area()) {
                     case DHT -> dht.handle(u);
                     case PUBSUB -> pubsub.handle(u);
-                    case CONNMANAGER -> connManager.handle(u);
                     case PEERSTORE -> peerstore.unsupported(u);
                 };
             }

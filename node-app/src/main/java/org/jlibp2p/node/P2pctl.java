@@ -48,6 +48,9 @@ public final class P2pctl {
                                                stdout, stdin to the first; stops after <count> streams (0: never)
               resources                        what the node's connections and streams hold per scope (system and
                                                transient against their limits), and its refusals per reason
+              tag <peer> <tag> <weight>        set a connection manager tag of a peer (p2pd -connManager)
+              untag <peer> <tag>               remove a connection manager tag of a peer
+              trim                             trim connections now, down to the low water mark (-connLo)
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
             -json (or --json; before or right after the command) prints what identify, peers, protocols, peerinfo
@@ -205,6 +208,29 @@ public final class P2pctl {
                 }
                 return handle(client, hf.rest(), hf.getInt("n"), stdin, out, err);
             }
+            case "tag" -> {
+                exactly(a, 3, "tag <peer> <tag> <weight>");
+                PeerId peer = peerArg(a.get(0));
+                int weight;
+                try {
+                    weight = Integer.parseInt(a.get(2));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("tag: the weight is an integer, not " + a.get(2));
+                }
+                client.call(new ControlRequest.TagPeer(peer, tagArg(a.get(1)), weight), Ok.class);
+                out.println("tagged " + peer + " " + a.get(1) + "=" + weight);
+            }
+            case "untag" -> {
+                exactly(a, 2, "untag <peer> <tag>");
+                PeerId peer = peerArg(a.get(0));
+                client.call(new ControlRequest.UntagPeer(peer, tagArg(a.get(1))), Ok.class);
+                out.println("untagged " + peer + " " + a.get(1));
+            }
+            case "trim" -> {
+                exactly(a, 0, "trim");
+                client.call(new ControlRequest.Trim(), Ok.class);
+                out.println("trimmed");
+            }
             default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
         return 0;
@@ -343,6 +369,19 @@ public final class P2pctl {
         if (args.size() < n) {
             throw new UsageException("usage: p2pctl " + usage);
         }
+    }
+
+    private static void exactly(List<String> args, int n, String usage) throws UsageException {
+        if (args.size() != n) {
+            throw new UsageException("usage: p2pctl " + usage);
+        }
+    }
+
+    private static String tagArg(String tag) throws UsageException {
+        if (tag.isEmpty()) {
+            throw new UsageException("a tag must not be empty");
+        }
+        return tag;
     }
 
     private interface Parse<T> {

@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.connmgr.ConnManager;
+import org.jlibp2p.core.connmgr.ConnManagerConfig;
 import org.jlibp2p.core.crypto.KeyFiles;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -57,7 +60,7 @@ public final class P2pd {
                 .bool("connManager", false, "Enables the Connection Manager")
                 .integer("connLo", 256, "Connection Manager Low Water mark")
                 .integer("connHi", 512, "Connection Manager High Water mark")
-                .duration("connGrace", Duration.ofSeconds(120), "Connection Manager grace period (in seconds)")
+                .duration("connGrace", Duration.ofSeconds(120), "Connection Manager grace period")
                 .bool("natPortMap", false, "Enables NAT port mapping")
                 .bool("pubsub", false, "Enables pubsub")
                 .string("pubsubRouter", "gossipsub", "Specifies the pubsub router implementation")
@@ -102,7 +105,6 @@ public final class P2pd {
             new String[] {"dhtClient", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
             new String[] {"dhtServer", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
             new String[] {"pubsub", "pubsub is not built yet; PUBSUB requests are answered with an error"},
-            new String[] {"connManager", "the connection manager is not built yet; CONNMANAGER requests are answered with an error"},
             new String[] {"natPortMap", "NAT port mapping is not built yet"},
             new String[] {"relayActive", "circuit relay is not built yet"},
             new String[] {"relayHop", "circuit relay is not built yet"},
@@ -247,6 +249,8 @@ public final class P2pd {
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new IllegalArgumentException("-requestTimeout must be positive");
         }
+        Optional<ConnManager> connManager = f.getBool("connManager")
+                ? Optional.of(new ConnManager(connManagerConfig(f))) : Optional.empty();
         PrivateKey identity;
         if (f.getString("id").isEmpty()) {
             identity = Keys.generateEd25519().privateKey();
@@ -292,15 +296,33 @@ public final class P2pd {
             if (f.getBool("perf")) {
                 swarm.addBehaviour(new PerfBehaviour());
             }
+            if (connManager.isPresent()) {
+                swarm.addBehaviour(connManager.get());
+            }
             if (!f.getBool("noListenAddrs")) {
                 listen(swarm, hostAddrs, err);
             }
-            ControlServer cs = ControlServer.start(swarm, control, requestTimeout);
+            ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager);
             return new Daemon(swarm, cs);
         } catch (IOException | RuntimeException e) {
             swarm.close();
             throw e;
         }
+    }
+
+    /**
+     * The connection manager of {@code -connLo}, {@code -connHi} and {@code -connGrace}, with go-libp2p's silence
+     * period.
+     */
+    static ConnManagerConfig connManagerConfig(GoFlags f) {
+        int lo = f.getInt("connLo");
+        int hi = f.getInt("connHi");
+        Duration grace = f.getDuration("connGrace");
+        if (lo < 0 || hi < 1 || lo > hi) {
+            throw new IllegalArgumentException("-connLo and -connHi: need 0 <= connLo <= connHi and connHi >= 1, got"
+                    + " connLo " + lo + ", connHi " + hi);
+        }
+        return new ConnManagerConfig(lo, hi, grace, ConnManagerConfig.DEFAULT_SILENCE_PERIOD);
     }
 
     /** Listens on {@code -hostAddrs}; by default on every IPv4 and IPv6 interface, IPv6 only where available. */

@@ -385,9 +385,6 @@ class ControlProtocolTest {
                 P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER)).build()), "DHT");
         assertError(call(ctl(a), Request.newBuilder().setType(Request.Type.PUBSUB).setPubsub(
                 P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.GET_TOPICS)).build()), "pubsub");
-        assertError(call(ctl(a), Request.newBuilder().setType(Request.Type.CONNMANAGER).setConnManager(
-                P2pdProtos.ConnManagerRequest.newBuilder().setType(P2pdProtos.ConnManagerRequest.Type.TRIM))
-                .build()), "connection manager");
     }
 
     @ParameterizedTest

@@ -196,10 +196,11 @@ class P2pdTest {
                 "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
             for (String s : List.of("-dht: the Kademlia DHT is not built yet", "-pubsub: pubsub is not built yet",
-                    "-connManager:", "-natPortMap:", "-autonat:", "-tls: TLS 1.3 is not built yet",
+                    "-natPortMap:", "-autonat:", "-tls: TLS 1.3 is not built yet",
                     "-relay: circuit relay", "-metricsAddr:")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }
+            assertFalse(out.contains("-connManager"), "the connection manager is built:\n" + out);
         }
     }
 

@@ -3,12 +3,14 @@ package org.jlibp2p.testkit;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jlibp2p.core.crypto.KeyPair;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.swarm.CloseCause;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Direction;
 import org.jlibp2p.core.swarm.Stream;
@@ -28,6 +30,8 @@ public final class FakeConnection implements Connection {
     private final Multiaddr remoteAddress;
     private final Instant opened;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CloseCause closeCause;
+    private volatile int streamCount;
 
     public FakeConnection(Direction direction, PeerId localPeer, PublicKey remoteKey, Multiaddr localAddress,
             Multiaddr remoteAddress, Instant opened) {
@@ -117,7 +121,12 @@ public final class FakeConnection implements Connection {
 
     @Override
     public int streamCount() {
-        return 0;
+        return streamCount;
+    }
+
+    /** Sets what {@link #streamCount()} answers (the fake opens no stream itself). */
+    public void setStreamCount(int n) {
+        streamCount = n;
     }
 
     @Override
@@ -127,7 +136,20 @@ public final class FakeConnection implements Connection {
 
     @Override
     public void close() {
-        closed.set(true);
+        close(new CloseCause.Local());
+    }
+
+    @Override
+    public void close(CloseCause cause) {
+        Connection.requireLocalCause(cause);
+        if (closed.compareAndSet(false, true)) {
+            closeCause = cause;
+        }
+    }
+
+    /** Why the connection was closed, if it was. */
+    public Optional<CloseCause> closeCause() {
+        return Optional.ofNullable(closeCause);
     }
 
     @Override

@@ -8,6 +8,12 @@ public sealed interface CloseCause {
     /** This node closed it ({@link Connection#close()}, {@link Swarm#disconnect}). */
     record Local() implements CloseCause {}
 
+    /**
+     * This node's connection manager closed it to bring the number of connections down to its low water mark
+     * ({@link org.jlibp2p.core.connmgr.ConnManager}).
+     */
+    record Trimmed() implements CloseCause {}
+
     /** The remote closed it, or went away. */
     record Remote(String detail) implements CloseCause {}
 
@@ -24,6 +30,7 @@ public sealed interface CloseCause {
     default String describe() {
         return switch (this) {
             case Local l -> "closed locally";
+            case Trimmed t -> "trimmed by the connection manager";
             case Remote r -> "closed by the remote: " + r.detail();
             case Idle i -> "idle for " + i.idleFor();
             case Shutdown s -> "swarm closed";

@@ -59,4 +59,25 @@ public interface Connection extends Closeable {
     /** Closes the connection and every stream on it. Idempotent; never blocks a behaviour's thread. */
     @Override
     void close();
+
+    /**
+     * Closes the connection as {@link #close()} does, reporting {@code cause} in
+     * {@link SwarmEvent.ConnectionClosed} unless the connection was closing already (the first cause is the one
+     * reported).
+     *
+     * @throws IllegalArgumentException unless {@code cause} is one this node gives for its own closes:
+     *     {@link CloseCause.Local} or {@link CloseCause.Trimmed}
+     */
+    void close(CloseCause cause);
+
+    /** Refuses the causes only the swarm reports (the remote, idleness, shutdown, failure). */
+    static CloseCause requireLocalCause(CloseCause cause) {
+        return switch (cause) {
+            case CloseCause.Local l -> l;
+            case CloseCause.Trimmed t -> t;
+            case null -> throw new NullPointerException("cause");
+            default -> throw new IllegalArgumentException("a connection is not closed for " + cause.describe()
+                    + " on request; only Local and Trimmed are causes a caller gives");
+        };
+    }
 }

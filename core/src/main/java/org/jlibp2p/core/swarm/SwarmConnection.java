@@ -325,20 +325,26 @@ final class SwarmConnection implements Connection {
 
     @Override
     public void close() {
+        close(new CloseCause.Local());
+    }
+
+    @Override
+    public void close(CloseCause cause) {
+        Connection.requireLocalCause(cause);
         if (closed.get()) {
             return;
         }
         if (BehaviourLoop.onBehaviourThread()) {
             // closing writes a go-away and waits for the connection: never on a behaviour's thread
             try {
-                swarm.tasks().start("conn-" + id + "-close", () -> closeFor(new CloseCause.Local()));
+                swarm.tasks().start("conn-" + id + "-close", () -> closeFor(cause));
                 return;
             } catch (RejectedExecutionException e) {
                 // the swarm is closing and will close this connection itself
                 return;
             }
         }
-        closeFor(new CloseCause.Local());
+        closeFor(cause);
     }
 
     /** Closes once, whatever the cause; the first cause is the one reported. */

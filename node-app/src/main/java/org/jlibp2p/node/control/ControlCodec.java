@@ -22,7 +22,10 @@ import org.jlibp2p.node.control.ControlRequest.ListPeers;
 import org.jlibp2p.node.control.ControlRequest.Resources;
 import org.jlibp2p.node.control.ControlRequest.StreamHandler;
 import org.jlibp2p.node.control.ControlRequest.StreamOpen;
+import org.jlibp2p.node.control.ControlRequest.TagPeer;
+import org.jlibp2p.node.control.ControlRequest.Trim;
 import org.jlibp2p.node.control.ControlRequest.Unsupported;
+import org.jlibp2p.node.control.ControlRequest.UntagPeer;
 import org.jlibp2p.node.control.ControlResponse.Identity;
 import org.jlibp2p.node.control.ControlResponse.Ok;
 import org.jlibp2p.node.control.ControlResponse.Peer;
@@ -96,8 +99,7 @@ public final class ControlCodec {
             case PEERSTORE -> peerstore(req);
             case DHT -> new Unsupported(Area.DHT, req.hasDht() ? req.getDht().getType().name() : "");
             case PUBSUB -> new Unsupported(Area.PUBSUB, req.hasPubsub() ? req.getPubsub().getType().name() : "");
-            case CONNMANAGER -> new Unsupported(Area.CONNMANAGER,
-                    req.hasConnManager() ? req.getConnManager().getType().name() : "");
+            case CONNMANAGER -> connManager(req);
         };
     }
 
@@ -134,6 +136,44 @@ public final class ControlCodec {
             case GET_PEER_INFO -> new GetPeerInfo(peer);
             case UNSPECIFIED -> new Unsupported(Area.PEERSTORE, ps.getType().name());
         };
+    }
+
+    /**
+     * A CONNMANAGER request, checked as go-libp2p-daemon checks it: TAG_PEER and UNTAG_PEER need a peer id that
+     * parses and a tag that is not empty; TAG_PEER's weight defaults to 0. A weight beyond the range of a Java
+     * {@code int} (go's {@code int} is 64 bits wide) is refused.
+     */
+    private static ControlRequest connManager(Request req) throws BadRequestException, FormatException {
+        require(req.hasConnManager(), "malformed CONNMANAGER request: missing connManager");
+        P2pdProtos.ConnManagerRequest cm = req.getConnManager();
+        return switch (cm.getType()) {
+            case TAG_PEER -> {
+                PeerId peer = connManagerPeer(cm);
+                String tag = connManagerTag(cm);
+                long weight = cm.getWeight();
+                if (weight < Integer.MIN_VALUE || weight > Integer.MAX_VALUE) {
+                    throw new FormatException("TAG_PEER weight " + weight + " out of range ["
+                            + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]");
+                }
+                yield new TagPeer(peer, tag, (int) weight);
+            }
+            case UNTAG_PEER -> new UntagPeer(connManagerPeer(cm), connManagerTag(cm));
+            case TRIM -> new Trim();
+        };
+    }
+
+    private static PeerId connManagerPeer(P2pdProtos.ConnManagerRequest cm) throws FormatException {
+        if (!cm.hasPeer()) {
+            throw new FormatException(cm.getType() + " names no peer");
+        }
+        return peer(cm.getPeer());
+    }
+
+    private static String connManagerTag(P2pdProtos.ConnManagerRequest cm) throws FormatException {
+        if (cm.getTag().isEmpty()) {
+            throw new FormatException("malformed " + cm.getType() + " request: missing tag parameter");
+        }
+        return cm.getTag();
     }
 
     /**
@@ -186,9 +226,20 @@ public final class ControlCodec {
                     .newBuilder().setType(P2pdProtos.PeerstoreRequest.Type.GET_PROTOCOLS).setId(bytes(g.peer())));
             case GetPeerInfo g -> b.setType(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest
                     .newBuilder().setType(P2pdProtos.PeerstoreRequest.Type.GET_PEER_INFO).setId(bytes(g.peer())));
+            case TagPeer t -> b.setType(Request.Type.CONNMANAGER).setConnManager(connManager(
+                    P2pdProtos.ConnManagerRequest.Type.TAG_PEER).setPeer(bytes(t.peer())).setTag(t.tag())
+                    .setWeight(t.weight()));
+            case UntagPeer u -> b.setType(Request.Type.CONNMANAGER).setConnManager(connManager(
+                    P2pdProtos.ConnManagerRequest.Type.UNTAG_PEER).setPeer(bytes(u.peer())).setTag(u.tag()));
+            case Trim _ -> b.setType(Request.Type.CONNMANAGER).setConnManager(connManager(
+                    P2pdProtos.ConnManagerRequest.Type.TRIM));
             case Unsupported u -> throw new IllegalArgumentException("not a request a client can send: " + u);
         }
         return b.build().toByteArray();
+    }
+
+    private static P2pdProtos.ConnManagerRequest.Builder connManager(P2pdProtos.ConnManagerRequest.Type type) {
+        return P2pdProtos.ConnManagerRequest.newBuilder().setType(type);
     }
 
     /** Whole seconds, rounded up so that a timeout under a second does not become "none" (zero) on the wire. */
@@ -266,7 +317,8 @@ public final class ControlCodec {
                 expect(r.getPeerStore().hasPeer(), "peerStore.peer");
                 yield new Peer(peerInfo(r.getPeerStore().getPeer()));
             }
-            case Connect _, Disconnect _, StreamHandler _, Unsupported _ -> new Ok();
+            case Connect _, Disconnect _, StreamHandler _, TagPeer _, UntagPeer _, Trim _, Unsupported _ ->
+                    new Ok();
         };
     }
 

@@ -78,8 +78,30 @@ public sealed interface ControlRequest {
         }
     }
 
+    /** The CONNMANAGER requests: tags and trims of the connection manager ({@code -connManager}). */
+    sealed interface ConnManagerRequest extends ControlRequest {}
+
+    /** CONNMANAGER TAG_PEER: sets {@code peer}'s tag {@code tag} to {@code weight}. */
+    record TagPeer(PeerId peer, String tag, int weight) implements ConnManagerRequest {
+        public TagPeer {
+            Objects.requireNonNull(peer, "peer");
+            requireTag(tag);
+        }
+    }
+
+    /** CONNMANAGER UNTAG_PEER: removes {@code peer}'s tag {@code tag}. */
+    record UntagPeer(PeerId peer, String tag) implements ConnManagerRequest {
+        public UntagPeer {
+            Objects.requireNonNull(peer, "peer");
+            requireTag(tag);
+        }
+    }
+
+    /** CONNMANAGER TRIM: trims the connections now. */
+    record Trim() implements ConnManagerRequest {}
+
     /** The areas of the protocol that have requests this daemon does not serve (yet). */
-    enum Area { DHT, PUBSUB, CONNMANAGER, PEERSTORE }
+    enum Area { DHT, PUBSUB, PEERSTORE }
 
     /**
      * A well-formed request of an operation this daemon does not serve: its area, and the operation the request
@@ -90,6 +112,13 @@ public sealed interface ControlRequest {
         public Unsupported {
             Objects.requireNonNull(area, "area");
             Objects.requireNonNull(operation, "operation");
+        }
+    }
+
+    private static void requireTag(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        if (tag.isEmpty()) {
+            throw new IllegalArgumentException("a tag must not be empty");
         }
     }
 

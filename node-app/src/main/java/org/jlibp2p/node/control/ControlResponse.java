@@ -25,7 +25,7 @@ public sealed interface ControlResponse {
     record ScopeUsage(String scope, long connsInbound, long connsOutbound, long streamsInbound, long streamsOutbound,
             long memory, long fd, java.util.Optional<ScopeUsage> limit) {}
 
-    /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER. */
+    /** OK with nothing more: CONNECT, DISCONNECT, STREAM_HANDLER, CONNMANAGER. */
     record Ok() implements ControlResponse {}
 
     /** OK to IDENTIFY: the daemon's peer id and listen addresses. */

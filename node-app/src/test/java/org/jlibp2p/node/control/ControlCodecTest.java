@@ -67,6 +67,41 @@ class ControlCodecTest {
                 .setPeerStore(peerstore(P2pdProtos.PeerstoreRequest.Type.GET_PROTOCOLS))));
         assertEquals(new ControlRequest.GetPeerInfo(PEER), decode(request(Request.Type.PEERSTORE)
                 .setPeerStore(peerstore(P2pdProtos.PeerstoreRequest.Type.GET_PEER_INFO))));
+        assertEquals(new ControlRequest.TagPeer(PEER, "app", -7), decode(request(Request.Type.CONNMANAGER)
+                .setConnManager(connManager(P2pdProtos.ConnManagerRequest.Type.TAG_PEER).setPeer(bytes(PEER.bytes()))
+                        .setTag("app").setWeight(-7))));
+        assertEquals(new ControlRequest.TagPeer(PEER, "app", 0), decode(request(Request.Type.CONNMANAGER)
+                .setConnManager(connManager(P2pdProtos.ConnManagerRequest.Type.TAG_PEER).setPeer(bytes(PEER.bytes()))
+                        .setTag("app"))), "the weight defaults to 0");
+        assertEquals(new ControlRequest.UntagPeer(PEER, "app"), decode(request(Request.Type.CONNMANAGER)
+                .setConnManager(connManager(P2pdProtos.ConnManagerRequest.Type.UNTAG_PEER)
+                        .setPeer(bytes(PEER.bytes())).setTag("app"))));
+        assertEquals(new ControlRequest.Trim(), decode(request(Request.Type.CONNMANAGER)
+                .setConnManager(connManager(P2pdProtos.ConnManagerRequest.Type.TRIM))));
+    }
+
+    private static P2pdProtos.ConnManagerRequest.Builder connManager(P2pdProtos.ConnManagerRequest.Type type) {
+        return P2pdProtos.ConnManagerRequest.newBuilder().setType(type);
+    }
+
+    @Test
+    void connManagerRequestsWithoutAPeerOrATagOrWithAnOversizedWeightAreFormatErrors() {
+        var tag = P2pdProtos.ConnManagerRequest.Type.TAG_PEER;
+        var untag = P2pdProtos.ConnManagerRequest.Type.UNTAG_PEER;
+        for (var t : List.of(tag, untag)) {
+            FormatException noTag = assertThrows(FormatException.class, () -> decode(request(Request.Type.CONNMANAGER)
+                    .setConnManager(connManager(t).setPeer(bytes(PEER.bytes())))));
+            assertEquals("malformed " + t + " request: missing tag parameter", noTag.getMessage());
+            FormatException noPeer = assertThrows(FormatException.class, () -> decode(
+                    request(Request.Type.CONNMANAGER).setConnManager(connManager(t).setTag("app"))));
+            assertEquals(t + " names no peer", noPeer.getMessage());
+            assertThrows(FormatException.class, () -> decode(request(Request.Type.CONNMANAGER)
+                    .setConnManager(connManager(t).setPeer(bytes(new byte[] {1, 2, 3})).setTag("app"))));
+        }
+        FormatException big = assertThrows(FormatException.class, () -> decode(request(Request.Type.CONNMANAGER)
+                .setConnManager(connManager(tag).setPeer(bytes(PEER.bytes())).setTag("app")
+                        .setWeight(1L << 40))));
+        assertTrue(big.getMessage().contains("out of range"), big.getMessage());
     }
 
     @Test
@@ -75,9 +110,6 @@ class ControlCodecTest {
                 .setDht(P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER))));
         assertEquals(new ControlRequest.Unsupported(Area.PUBSUB, "PUBLISH"), decode(request(Request.Type.PUBSUB)
                 .setPubsub(P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.PUBLISH))));
-        assertEquals(new ControlRequest.Unsupported(Area.CONNMANAGER, "TRIM"),
-                decode(request(Request.Type.CONNMANAGER).setConnManager(P2pdProtos.ConnManagerRequest.newBuilder()
-                        .setType(P2pdProtos.ConnManagerRequest.Type.TRIM))));
         assertEquals(new ControlRequest.Unsupported(Area.DHT, ""), decode(request(Request.Type.DHT)));
         assertEquals(new ControlRequest.Unsupported(Area.PEERSTORE, "UNSPECIFIED"),
                 decode(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
@@ -108,7 +140,10 @@ class ControlCodecTest {
                 new ControlRequest.StreamOpen(PEER, List.of("/echo/1.0.0"), Duration.ofSeconds(2)),
                 new ControlRequest.StreamHandler(TCP, List.of("/x/1", "/y/1")),
                 new ControlRequest.GetProtocols(PEER),
-                new ControlRequest.GetPeerInfo(PEER));
+                new ControlRequest.GetPeerInfo(PEER),
+                new ControlRequest.TagPeer(PEER, "app", Integer.MIN_VALUE),
+                new ControlRequest.UntagPeer(PEER, "app"),
+                new ControlRequest.Trim());
         for (ControlRequest r : all) {
             assertEquals(r, ControlCodec.decodeRequest(ControlCodec.encodeRequest(r)));
         }
@@ -125,8 +160,9 @@ class ControlCodecTest {
     @Test
     void requestsMissingTheirParametersAreBadRequests() {
         for (var type : List.of(Request.Type.CONNECT, Request.Type.DISCONNECT, Request.Type.STREAM_OPEN,
-                Request.Type.STREAM_HANDLER, Request.Type.PEERSTORE)) {
+                Request.Type.STREAM_HANDLER, Request.Type.PEERSTORE, Request.Type.CONNMANAGER)) {
             String field = switch (type) {
+                case CONNMANAGER -> "connManager";
                 case CONNECT -> "connect";
                 case DISCONNECT -> "disconnect";
                 case STREAM_OPEN -> "streamOpen";
@@ -137,6 +173,9 @@ class ControlCodecTest {
         }
         assertBad(request(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder().buildPartial())
                 .buildPartial().toByteArray(), "malformed CONNECT request: missing connect.peer");
+        assertBad(request(Request.Type.CONNMANAGER).setConnManager(P2pdProtos.ConnManagerRequest.newBuilder()
+                .setTag("t").buildPartial()).buildPartial().toByteArray(),
+                "malformed CONNMANAGER request: missing connManager.type");
         assertBad(request(Request.Type.DHT).setDht(P2pdProtos.DHTRequest.newBuilder().buildPartial())
                 .buildPartial().toByteArray(), "malformed DHT request: missing dht.type");
         assertBad(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
