@@ -39,7 +39,8 @@ class P2pdProtoTest {
   @Test
   void fileIsProto2InPackageP2pdPb() {
     assertFile(P2pdProtos.getDescriptor(), "proto2", "p2pd.pb");
-    assertEquals(18, P2pdProtos.getDescriptor().getMessageTypes().size());
+    // go-libp2p-daemon's 18 messages, and the 3 of the RESOURCES extension
+    assertEquals(18 + 3, P2pdProtos.getDescriptor().getMessageTypes().size());
   }
 
   @Test
@@ -47,7 +48,8 @@ class P2pdProtoTest {
     assertEnum(
         Request.Type.getDescriptor(),
         "IDENTIFY = 0", "CONNECT = 1", "STREAM_OPEN = 2", "STREAM_HANDLER = 3", "DHT = 4",
-        "LIST_PEERS = 5", "CONNMANAGER = 6", "DISCONNECT = 7", "PUBSUB = 8", "PEERSTORE = 9");
+        "LIST_PEERS = 5", "CONNMANAGER = 6", "DISCONNECT = 7", "PUBSUB = 8", "PEERSTORE = 9",
+        "RESOURCES = 100");
     assertClosed(Request.Type.getDescriptor(), true);
     assertFields(
         Request.getDescriptor(),
@@ -70,7 +72,30 @@ class P2pdProtoTest {
         "optional p2pd.pb.DHTResponse dht = 5",
         "repeated p2pd.pb.PeerInfo peers = 6",
         "optional p2pd.pb.PSResponse pubsub = 7",
-        "optional p2pd.pb.PeerstoreResponse peerStore = 8");
+        "optional p2pd.pb.PeerstoreResponse peerStore = 8",
+        "optional p2pd.pb.ResourcesResponse resources = 100");
+  }
+
+  @Test
+  void resourcesExtensionSchema() {
+    assertFields(
+        P2pdProtos.ResourcesResponse.getDescriptor(),
+        "repeated p2pd.pb.ScopeUsage scopes = 1",
+        "repeated p2pd.pb.RefusalCount refusals = 2");
+    assertFields(
+        P2pdProtos.ScopeUsage.getDescriptor(),
+        "required string scope = 1",
+        "optional int64 connsInbound = 2",
+        "optional int64 connsOutbound = 3",
+        "optional int64 streamsInbound = 4",
+        "optional int64 streamsOutbound = 5",
+        "optional int64 memory = 6",
+        "optional int64 fd = 7",
+        "optional p2pd.pb.ScopeUsage limit = 8");
+    assertFields(
+        P2pdProtos.RefusalCount.getDescriptor(),
+        "required string reason = 1",
+        "required int64 count = 2");
   }
 
   @Test
