@@ -8,10 +8,21 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { multiaddr } from '@multiformats/multiaddr'
+import { createHash, randomBytes } from 'node:crypto'
 
 const ECHO = '/echo/1.0.0'
 const HANDLED = '/jlibp2p/interop/handler/1.0.0'
 const PING = new TextEncoder().encode('ping from js')
+const MIB = 1 << 20
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex')
+
+// Sends bytes in 64 KiB chunks, waiting whenever the stream asks to.
+async function sendAll (stream, bytes) {
+  for (let off = 0; off < bytes.length; off += 65536) {
+    if (!stream.send(bytes.subarray(off, off + 65536))) await stream.onDrain()
+  }
+}
 
 function out (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -60,27 +71,56 @@ try {
   const stream = await client.openStream(peer.peerId, ECHO)
   stream.send(hello)
   const echoed = (await readN(stream, hello.length)).toString()
+  // then 1 MiB of random bytes out through the daemon and back, read while it is sent
+  const out1 = randomBytes(MIB)
+  const back = readN(stream, MIB)
+  await sendAll(stream, out1)
+  const back1 = (await back).subarray(0, MIB)
   await stream.close()
-  out({ step: 'openStream', echoed })
+  out({ step: 'openStream', echoed, sent: MIB, sentSha256: sha256(out1), echoedBytes: back1.length, echoedSha256: sha256(back1) })
 
-  const received = new Promise((resolve, reject) => {
-    client.registerStreamHandler(HANDLED, async (s) => {
-      try {
-        const data = (await readN(s, PING.length)).toString()
-        s.send(new TextEncoder().encode('reply to ' + data))
-        resolve(data)
-      } catch (err) {
-        reject(err)
-      }
-    }).then(() => out({ step: 'registerStreamHandler', protocol: HANDLED }), reject)
+  // The handler reads the peer's PING and 1 MiB, answers with a reply line and 1 MiB of its own.
+  let resolveReceived, rejectReceived
+  const received = new Promise((resolve, reject) => { resolveReceived = resolve; rejectReceived = reject })
+  const answer = randomBytes(MIB)
+  await client.registerStreamHandler(HANDLED, async (s) => {
+    try {
+      const all = await readN(s, PING.length + MIB)
+      const data = all.subarray(0, PING.length).toString()
+      const upload = all.subarray(PING.length, PING.length + MIB)
+      s.send(new TextEncoder().encode('reply to ' + data))
+      await sendAll(s, answer)
+      resolveReceived({ data, bytes: upload.length, sha256: sha256(upload) })
+    } catch (err) {
+      rejectReceived(err)
+    }
   })
-  // wait for the registration to be answered before the peer dials in
-  await new Promise(resolve => setTimeout(resolve, 200))
+  // the registration has been answered: the daemon routes the protocol to this client from now on
+  out({ step: 'registerStreamHandler', protocol: HANDLED })
   const inbound = await peer.dialProtocol(id.peerId, HANDLED)
+  const upload = randomBytes(MIB)
+  const replyLength = 'reply to '.length + PING.length
+  const replyRead = readN(inbound, replyLength + MIB)
   inbound.send(PING)
-  const reply = (await readN(inbound, 'reply to '.length + PING.length)).toString()
+  await sendAll(inbound, upload)
+  const replyAll = (await replyRead).subarray(0, replyLength + MIB)
+  const reply = replyAll.subarray(0, replyLength).toString()
+  const download = replyAll.subarray(replyLength)
   await inbound.close()
-  out({ step: 'inboundStream', handlerReceived: await received, peerReceived: reply })
+  const handler = await received
+  out({
+    step: 'inboundStream',
+    handlerReceived: handler.data,
+    peerReceived: reply,
+    uploadSent: MIB,
+    uploadSha256: sha256(upload),
+    handlerReceivedBytes: handler.bytes,
+    handlerReceivedSha256: handler.sha256,
+    answerSent: MIB,
+    answerSha256: sha256(answer),
+    peerReceivedBytes: download.length,
+    peerReceivedSha256: sha256(download)
+  })
   out({ done: true })
 } catch (err) {
   out({ error: String(err?.stack ?? err) })

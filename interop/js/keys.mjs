@@ -7,10 +7,13 @@
 //   node keys.mjs --verify <dir>   reads <dir>/keys.json, an array of {file, peerId, signature} describing key
 //                                  files in <dir> made elsewhere, and prints for each the peer id js derives and
 //                                  whether js accepts the signature of MESSAGE.
+//   node keys.mjs --peer-ids <hex>...  for each marshalled PublicKey protobuf (hex), prints the peer id js derives
+//                                  and its CID in base32 and base36, as {publicKey, peerId, cid, cidBase36}.
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey, peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
+import { base36 } from 'multiformats/bases/base36'
 
 export const MESSAGE = new TextEncoder().encode('jlibp2p interop message')
 
@@ -47,6 +50,7 @@ async function generate (dir) {
       type: key.type,
       peerId: peerId?.toString() ?? null,
       cid: peerId?.toCID().toString() ?? null,
+      cidBase36: peerId?.toCID().toString(base36) ?? null,
       publicKey: hex(publicKeyToProtobuf(key.publicKey)),
       signature: hex(await key.sign(MESSAGE))
     })
@@ -73,6 +77,20 @@ async function verify (dir) {
   return out
 }
 
+function peerIds (hexKeys) {
+  return hexKeys.map((publicKey) => {
+    const peerId = peerIdFromPublicKey(publicKeyFromProtobuf(unhex(publicKey)))
+    return {
+      publicKey,
+      peerId: peerId.toString(),
+      cid: peerId.toCID().toString(),
+      cidBase36: peerId.toCID().toString(base36)
+    }
+  })
+}
+
 const args = process.argv.slice(2)
-const result = args[0] === '--verify' ? await verify(args[1]) : await generate(args[0])
+const result = args[0] === '--verify'
+  ? await verify(args[1])
+  : args[0] === '--peer-ids' ? peerIds(args.slice(1)) : await generate(args[0])
 process.stdout.write(JSON.stringify(result, null, 2) + '\n')

@@ -69,6 +69,15 @@ class DaemonClientInteropTest {
             assertEquals("hello through the daemon", steps.get("openStream").get("echoed").getAsString());
             assertEquals("ping from js", steps.get("inboundStream").get("handlerReceived").getAsString());
             assertEquals("reply to ping from js", steps.get("inboundStream").get("peerReceived").getAsString());
+            // 1 MiB of random bytes each way through the daemon's stream pipes, compared by SHA-256 at both ends.
+            var echo = steps.get("openStream");
+            assertEquals(1 << 20, echo.get("echoedBytes").getAsInt(), "bytes echoed back through the daemon");
+            assertEquals(echo.get("sentSha256").getAsString(), echo.get("echoedSha256").getAsString());
+            var in = steps.get("inboundStream");
+            assertEquals(1 << 20, in.get("handlerReceivedBytes").getAsInt(), "bytes the client's handler received");
+            assertEquals(in.get("uploadSha256").getAsString(), in.get("handlerReceivedSha256").getAsString());
+            assertEquals(1 << 20, in.get("peerReceivedBytes").getAsInt(), "bytes the dialling peer received");
+            assertEquals(in.get("answerSha256").getAsString(), in.get("peerReceivedSha256").getAsString());
             assertTrue(jsPeer.startsWith("12D3KooW"), jsPeer);
         } finally {
             daemon.destroy();

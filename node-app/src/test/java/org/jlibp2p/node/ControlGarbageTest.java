@@ -143,7 +143,9 @@ class ControlGarbageTest {
             assertEquals(-1, c.input().read());
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 250 && ms < 5000, ms + " ms");
+        // The control socket's request timeout runs on the daemon's real clock: not before its 300 ms, and a
+        // generous bound above for a loaded CI machine (the class's own timeout would catch a client never dropped).
+        assertTrue(ms >= 250 && ms < 10_000, ms + " ms");
         assertStillServes();
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
+import org.jlibp2p.core.multiformats.Multibase;
 import org.jlibp2p.core.peer.PeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,28 @@ class JsKeysInteropTest {
     @TempDir
     Path dir;
 
+    /**
+     * The peer ids of the peer-ids spec's test vector keys, in the three forms PeerIdTest pins, as js-libp2p derives
+     * and prints them (base36: {@code peerId.toCID().toString(base36)}). js makes no peer ids of ECDSA keys.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void specVectorPeerIdsAsJsPrintsThem() throws Exception {
+        List<String> keys = List.of(SpecVectors.ED25519_PUBLIC, SpecVectors.SECP256K1_PUBLIC, SpecVectors.RSA_PUBLIC);
+        List<String> args = new java.util.ArrayList<>(List.of("--peer-ids"));
+        keys.forEach(k -> args.add(k.replace(" ", "").toLowerCase(java.util.Locale.ROOT)));
+        String out = JsNode.run(TIMEOUT_SECONDS, "keys.mjs", args.toArray(String[]::new));
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) Json.parse(out);
+        assertEquals(keys.size(), entries.size(), out);
+        for (int i = 0; i < keys.size(); i++) {
+            Map<String, Object> entry = entries.get(i);
+            PeerId id = PeerId.fromPublicKey(Keys.unmarshalPublicKey(HEX.parseHex(keys.get(i))));
+            assertEquals(entry.get("peerId"), id.toBase58(), "peer id of spec key " + i);
+            assertEquals(entry.get("cid"), id.toCidString(), "base32 CID of spec key " + i);
+            assertEquals(entry.get("cidBase36"), id.toCidString(Multibase.Encoding.BASE36), "base36 CID of spec key " + i);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void javaReadsJsKeysAndSignatures() throws Exception {
@@ -58,6 +81,7 @@ class JsKeysInteropTest {
             }
             assertEquals(entry.get("peerId"), id.toString(), file + ": peer id");
             assertEquals(entry.get("cid"), id.toCidString(), file + ": peer id CID");
+            assertEquals(entry.get("cidBase36"), id.toCidString(Multibase.Encoding.BASE36), file + ": base36 CID");
             assertEquals(id, PeerId.parse((String) entry.get("peerId")));
             assertEquals(entry.get("publicKey"), HEX.formatHex(key.publicKey().marshal()), file + ": public key");
             assertEquals(key.publicKey(), Keys.unmarshalPublicKey(HEX.parseHex((String) entry.get("publicKey"))));

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jlibp2p.core.testing.Blocking;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -112,7 +113,8 @@ class MemoryPipeTest {
                 writeFailure.set(e);
             }
         });
-        Thread.sleep(50);
+        Blocking.awaitBlocked(reader);
+        Blocking.awaitBlocked(writer);
         p.a().close();
         reader.join();
         writer.join();
@@ -131,7 +133,7 @@ class MemoryPipeTest {
                 failure.set(e);
             }
         });
-        Thread.sleep(50);
+        Blocking.awaitBlocked(reader);
         reader.interrupt();
         reader.join();
         assertTrue(failure.get() instanceof InterruptedIOException);

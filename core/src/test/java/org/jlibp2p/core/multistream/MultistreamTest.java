@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.FrameTooLargeException;
 import org.jlibp2p.core.io.TruncatedFrameException;
@@ -234,23 +235,32 @@ class MultistreamTest {
     }
 
     @Test
-    void nothingButIOExceptionsOnRandomInput() throws IOException {
+    void nothingButTypedFailuresOnRandomInput() throws IOException {
         java.util.Random random = new java.util.Random(42);
+        int failures = 0;
         for (int i = 0; i < 2000; i++) {
             byte[] noise = new byte[random.nextInt(40)];
             random.nextBytes(noise);
             byte[] in = random.nextBoolean() ? concat(HEADER, noise) : noise;
             try {
                 Multistream.accept(new Canned(in), List.of("/a"));
-            } catch (IOException expected) {
-                // every failure is a checked, specific IOException
+            } catch (IOException e) {
+                assertTypedFailure(e);
+                failures++;
             }
             try {
                 Multistream.select(new Canned(in), List.of("/a"));
-            } catch (IOException expected) {
-                // likewise
+            } catch (IOException e) {
+                assertTypedFailure(e);
+                failures++;
             }
         }
+        assertTrue(failures > 3000, failures + " of 4000 random inputs failed");
+    }
+
+    /** A failure on bad input is a negotiation failure or a malformed message, never a bare IOException. */
+    private static void assertTypedFailure(IOException e) {
+        assertTrue(e instanceof NegotiationException || e instanceof FormatException, () -> "untyped failure: " + e);
     }
 
     /** Two connected in-memory ends. */

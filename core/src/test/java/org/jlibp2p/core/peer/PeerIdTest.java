@@ -28,7 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class PeerIdTest {
-    /** Peer ids of the spec's test vector keys, as js-libp2p prints them (ECDSA: computed by the spec's rule). */
+    /**
+     * Peer ids of the peer-ids spec's test vector keys (SpecVectors), as js-libp2p prints them:
+     * JsKeysInteropTest.specVectorPeerIdsAsJsPrintsThem has {@code @libp2p/peer-id} derive the base58, base32 and
+     * base36 forms of the same keys and compares them with this encoder. js makes no peer ids of ECDSA keys; its row
+     * follows the spec's rule (a SHA-256 multihash of the marshalled key, which is over 42 bytes).
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "ED25519, 12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq, "

@@ -26,6 +26,7 @@ import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.core.testing.Blocking;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
@@ -176,15 +177,14 @@ class MplexTest {
     @Test
     void transfersEightMebibytesBothWays() throws Exception {
         Sessions s = pair();
-        Thread other = Thread.ofVirtual().start(() -> {
-            try {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> reverse = pool.submit(() -> {
                 Transfer.checked(s.server(), s.client(), 8 << 20);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Transfer.checked(s.client(), s.server(), 8 << 20);
-        other.join();
+                return null;
+            });
+            Transfer.checked(s.client(), s.server(), 8 << 20);
+            reverse.get(); // a failure of the reverse transfer fails the test here
+        }
     }
 
     @Test
@@ -253,7 +253,7 @@ class MplexTest {
                 pendingRead.set(e);
             }
         });
-        Thread.sleep(50);
+        Blocking.awaitBlocked(reader);
         c.reset();
         reader.join();
         assertInstanceOf(StreamResetException.class, pendingRead.get());
@@ -271,7 +271,7 @@ class MplexTest {
                 pendingRead2.set(e);
             }
         });
-        Thread.sleep(50);
+        Blocking.awaitBlocked(reader2);
         srv2.reset();
         reader2.join();
         assertInstanceOf(StreamResetException.class, pendingRead2.get());
@@ -350,8 +350,8 @@ class MplexTest {
         MuxedStream c = s.client().openStream();
         c.output().write("bye".getBytes());
         c.closeOutput();
-        MuxedStream srv = s.server().acceptStream();
-        Thread.sleep(50);
+        MplexStream srv = s.server().acceptStream();
+        Wait.until(() -> srv.bufferedBytes() == 3); // "bye" arrived before the session ends
         s.client().close();
         assertThrows(SessionClosedException.class, () -> s.server().acceptStream());
         assertFalse(s.server().isOpen());

@@ -26,6 +26,7 @@ import org.jlibp2p.core.mux.MuxerProtocolException;
 import org.jlibp2p.core.mux.SessionClosedException;
 import org.jlibp2p.core.mux.StreamLimitException;
 import org.jlibp2p.core.mux.StreamResetException;
+import org.jlibp2p.core.testing.Blocking;
 import org.jlibp2p.muxer.ReceiveBudget;
 import org.jlibp2p.muxer.testing.RawPeer;
 import org.jlibp2p.muxer.testing.SocketDuplex;
@@ -154,15 +155,14 @@ class YamuxTest {
     @Test
     void transfersEightMebibytesBothWays() throws Exception {
         Sessions s = pair();
-        Thread other = Thread.ofVirtual().start(() -> {
-            try {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> reverse = pool.submit(() -> {
                 Transfer.checked(s.server(), s.client(), 8 << 20);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Transfer.checked(s.client(), s.server(), 8 << 20);
-        other.join();
+                return null;
+            });
+            Transfer.checked(s.client(), s.server(), 8 << 20);
+            reverse.get(); // a failure of the reverse transfer fails the test here
+        }
     }
 
     @Test
@@ -233,7 +233,7 @@ class YamuxTest {
                 pendingRead.set(e);
             }
         });
-        Thread.sleep(50);
+        Blocking.awaitBlocked(reader);
         c.reset();
         reader.join();
         assertInstanceOf(StreamResetException.class, pendingRead.get());
@@ -300,8 +300,7 @@ class YamuxTest {
             }
         });
         waitUntil(() -> ((YamuxStream) c).sendWindow() == 0);
-        Thread.sleep(100);
-        assertTrue(writer.isAlive());
+        Blocking.awaitBlocked(writer);
         assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, written.get());
         assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, srv.bufferedBytes());
         long read = 0;
@@ -443,7 +442,8 @@ class YamuxTest {
                 throw new RuntimeException(e);
             }
         });
-        assertFalse(opened.await(200, TimeUnit.MILLISECONDS));
+        Blocking.awaitBlocked(opener);
+        assertEquals(1, opened.getCount(), "opened past a full ACK backlog");
         s.server().acceptStream(); // sends the ACK
         assertTrue(opened.await(5, TimeUnit.SECONDS));
         opener.join();

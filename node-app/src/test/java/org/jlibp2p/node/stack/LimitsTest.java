@@ -23,6 +23,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.mux.MuxedStream;
+import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.DialException;
@@ -180,7 +181,7 @@ class LimitsTest {
                         trickle.output().write(new byte[] {0x13});
                         trickle.output().write("/multistream/1.0.0\n".getBytes(StandardCharsets.US_ASCII));
                         trickle.output().flush();
-                        for (int i = 0; i < 20; i++) {
+                        for (int i = 0; i < 60; i++) {
                             Thread.sleep(150);
                             trickle.output().write(new byte[] {0x08});
                             trickle.output().write("/nope/1\n".getBytes(StandardCharsets.US_ASCII));
@@ -191,11 +192,13 @@ class LimitsTest {
                     }
                 });
                 long start = System.nanoTime();
-                assertThrows(IOException.class, () -> silent.input().readAllBytes()); // header, then reset
-                assertThrows(IOException.class, () -> trickle.input().readAllBytes());
-                trickler.join(Duration.ofSeconds(5));
-                assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500),
-                        "cut off by the deadline, not by the end of the 3 s trickle");
+                assertThrows(StreamResetException.class, () -> silent.input().readAllBytes()); // header, then reset
+                assertThrows(StreamResetException.class, () -> trickle.input().readAllBytes());
+                assertTrue(trickler.join(Duration.ofSeconds(5)), "the trickle goes on after its stream was reset");
+                // Real time, as the swarm's negotiation deadline runs on it: the deadline is 400 ms and the trickle
+                // would last 9 s, so 6 s leaves a loaded machine room and still tells the two apart.
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6),
+                        "cut off by the deadline, not by the end of the 9 s trickle");
                 // The connection is still good for a stream that negotiates.
                 MuxedStream ok = session.openStream();
                 assertEquals(PingBehaviour.PROTOCOL_ID, Multistream.select(ok, List.of(PingBehaviour.PROTOCOL_ID)));

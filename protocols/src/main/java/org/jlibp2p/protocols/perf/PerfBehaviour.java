@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Behaviour;
@@ -22,6 +23,10 @@ import org.jlibp2p.core.time.Scheduler;
  * wants back as a big-endian u64, uploads any amount and half-closes; the server drains the upload, then sends the
  * requested number of bytes and closes. Off by default, as the spec advises: it lets any peer make the node send
  * data. Times are read from the node's scheduler.
+ *
+ * <p>Both sides count what actually crossed the stream: a client's {@link Result} holds the bytes its writes
+ * accepted and the bytes it read, and the server side counts the upload bytes it drained ({@link #bytesReceived()})
+ * before it answers, so a caller can compare what one side sent with what the other received.
  */
 public final class PerfBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/perf/1.0.0";
@@ -31,6 +36,8 @@ public final class PerfBehaviour implements Behaviour {
     public record Result(long uploaded, long downloaded, Duration uploadTime, Duration downloadTime, Duration total) {}
 
     private volatile BehaviourContext context;
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder exchangesServed = new LongAdder();
 
     @Override
     public void start(BehaviourContext context) {
@@ -40,11 +47,28 @@ public final class PerfBehaviour implements Behaviour {
 
     @Override
     public ConnectionHandler newHandler(HandlerContext context) {
-        return PerfBehaviour::serve;
+        return stream -> serve(stream, bytesReceived, exchangesServed);
     }
 
-    /** The server side of one perf exchange. */
-    public static void serve(Stream stream) throws IOException {
+    /**
+     * Upload bytes this node's perf server has drained from its clients so far, counted as they are read (all of an
+     * exchange's upload is counted before its answer is sent).
+     */
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    /** Perf uploads this node's server has drained to their end (counted before the answer is sent). */
+    public long exchangesServed() {
+        return exchangesServed.sum();
+    }
+
+    /** The server side of one perf exchange; returns the number of upload bytes it drained. */
+    public static long serve(Stream stream) throws IOException {
+        return serve(stream, new LongAdder(), new LongAdder());
+    }
+
+    private static long serve(Stream stream, LongAdder received, LongAdder drainedUploads) throws IOException {
         long toSend;
         try {
             toSend = new DataInputStream(stream.input()).readLong();
@@ -57,9 +81,13 @@ public final class PerfBehaviour implements Behaviour {
         stream.reserveMemory(CHUNK);
         byte[] buf = new byte[CHUNK];
         InputStream in = stream.input();
-        while (in.read(buf) >= 0) {
-            // drain the upload
+        long drained = 0;
+        int read;
+        while ((read = in.read(buf)) >= 0) {
+            drained += read;
+            received.add(read);
         }
+        drainedUploads.increment();
         OutputStream out = stream.output();
         long left = toSend;
         while (left > 0) {
@@ -68,6 +96,7 @@ public final class PerfBehaviour implements Behaviour {
             left -= n;
         }
         stream.closeOutput();
+        return drained;
     }
 
     /** Uploads {@code upload} bytes to {@code peer} and downloads {@code download} bytes from it. */
@@ -85,11 +114,11 @@ public final class PerfBehaviour implements Behaviour {
             OutputStream out = stream.output();
             out.write(ByteBuffer.allocate(8).putLong(download).array());
             byte[] buf = new byte[CHUNK];
-            long left = upload;
-            while (left > 0) {
-                int n = (int) Math.min(buf.length, left);
+            long sent = 0;
+            while (sent < upload) {
+                int n = (int) Math.min(buf.length, upload - sent);
                 out.write(buf, 0, n);
-                left -= n;
+                sent += n;
             }
             stream.closeOutput();
             long uploaded = clock.nanoTime();
@@ -102,7 +131,7 @@ public final class PerfBehaviour implements Behaviour {
             if (got != download) {
                 throw new EOFException("perf server sent " + got + " of " + download + " bytes");
             }
-            return new Result(upload, got, Duration.ofNanos(uploaded - start), Duration.ofNanos(end - uploaded),
+            return new Result(sent, got, Duration.ofNanos(uploaded - start), Duration.ofNanos(end - uploaded),
                     Duration.ofNanos(end - start));
         }
     }
