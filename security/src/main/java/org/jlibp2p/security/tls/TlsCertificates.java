@@ -1,6 +1,5 @@
 package org.jlibp2p.security.tls;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +7,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -30,11 +25,15 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.jlibp2p.core.crypto.KeyFormatException;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -68,8 +67,8 @@ final class TlsCertificates {
     private static final Set<String> UNDERSTOOD_CRITICAL = Set.of(EXTENSION_OID, "2.5.29.15", "2.5.29.17",
             "2.5.29.19", "2.5.29.37");
 
-    /** A certificate and the private key of its certificate key. */
-    record LocalCertificate(X509Certificate certificate, java.security.PrivateKey key) {}
+    /** A certificate (DER) and its certificate key. */
+    record LocalCertificate(byte[] der, KeyPair key) {}
 
     /** A remote peer as its certificate proves it. */
     record Remote(PeerId peer, PublicKey key) {}
@@ -124,15 +123,10 @@ final class TlsCertificates {
             }
             byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(certKey.getPrivate()))
                     .getEncoded();
-            return new LocalCertificate(parse(der), certKey.getPrivate());
-        } catch (IOException | OperatorCreationException | CertificateException e) {
+            return new LocalCertificate(der, certKey);
+        } catch (IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot build a self-signed certificate", e);
         }
-    }
-
-    static X509Certificate parse(byte[] der) throws CertificateException {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der));
     }
 
     static byte[] signedData(byte[] spki) {
@@ -143,47 +137,58 @@ final class TlsCertificates {
     }
 
     /**
-     * Checks a remote's certificate chain as the spec says and returns the peer it proves.
+     * Checks a remote's certificate chain (DER certificates) as the spec says and returns the peer it proves. The
+     * certificates are read with BouncyCastle, which accepts what the JDK's parser refuses but X.509 allows, such as
+     * the empty issuer and subject of js-libp2p's certificates.
      *
      * @throws CertificateValidityException if the certificate is not valid at {@code now}
      * @throws InvalidSignatureException if the host key's signature over the certificate key does not verify
      * @throws InvalidCertificateException for every other breach
      */
-    static Remote verify(X509Certificate[] chain, Instant now) throws InvalidCertificateException,
+    static Remote verify(List<byte[]> chain, Instant now) throws InvalidCertificateException,
             InvalidSignatureException {
-        if (chain == null || chain.length != 1) {
-            throw new InvalidCertificateException("the remote sent " + (chain == null ? 0 : chain.length)
+        if (chain == null || chain.size() != 1) {
+            throw new InvalidCertificateException("the remote sent " + (chain == null ? 0 : chain.size())
                     + " certificates; exactly one is allowed");
         }
-        X509Certificate cert = chain[0];
+        X509CertificateHolder cert;
         try {
-            cert.checkValidity(Date.from(now));
-        } catch (CertificateExpiredException e) {
-            throw new CertificateValidityException("the remote's certificate expired on " + cert.getNotAfter()
-                    .toInstant(), e);
-        } catch (CertificateNotYetValidException e) {
-            throw new CertificateValidityException("the remote's certificate is valid only from "
-                    + cert.getNotBefore().toInstant(), e);
+            cert = new X509CertificateHolder(chain.get(0));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidCertificateException("the remote's certificate is not X.509: " + e.getMessage(), e);
         }
-        if (cert.getIssuerUniqueID() != null || cert.getSubjectUniqueID() != null) {
+        Date at = Date.from(now);
+        if (at.after(cert.getNotAfter())) {
+            throw new CertificateValidityException("the remote's certificate expired on "
+                    + cert.getNotAfter().toInstant());
+        }
+        if (at.before(cert.getNotBefore())) {
+            throw new CertificateValidityException("the remote's certificate is valid only from "
+                    + cert.getNotBefore().toInstant());
+        }
+        Certificate structure = cert.toASN1Structure();
+        TBSCertificate tbs = structure.getTBSCertificate();
+        if (tbs.getIssuerUniqueId() != null || tbs.getSubjectUniqueId() != null) {
             throw new InvalidCertificateException("the remote's certificate carries the deprecated unique ids");
         }
-        Set<String> critical = cert.getCriticalExtensionOIDs();
-        if (critical != null) {
-            for (String oid : critical) {
-                if (!UNDERSTOOD_CRITICAL.contains(oid)) {
-                    throw new InvalidCertificateException("the remote's certificate has a critical extension "
-                            + oid + " this side does not understand");
-                }
+        for (Object oid : cert.getCriticalExtensionOIDs()) {
+            if (!UNDERSTOOD_CRITICAL.contains(oid.toString())) {
+                throw new InvalidCertificateException("the remote's certificate has a critical extension " + oid
+                        + " this side does not understand");
             }
         }
+        boolean selfSigned;
         try {
-            cert.verify(cert.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new InvalidCertificateException("the self-signature of the remote's certificate does not verify: "
+            selfSigned = cert.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .build(cert.getSubjectPublicKeyInfo()));
+        } catch (CertException | OperatorCreationException | RuntimeException e) {
+            throw new InvalidCertificateException("the self-signature of the remote's certificate cannot be checked: "
                     + e.getMessage(), e);
         }
-        byte[] extension = cert.getExtensionValue(EXTENSION_OID);
+        if (!selfSigned) {
+            throw new InvalidCertificateException("the self-signature of the remote's certificate does not verify");
+        }
+        org.bouncycastle.asn1.x509.Extension extension = cert.getExtension(new ASN1ObjectIdentifier(EXTENSION_OID));
         if (extension == null) {
             throw new InvalidCertificateException("the remote's certificate has no libp2p public key extension ("
                     + EXTENSION_OID + ")");
@@ -192,16 +197,15 @@ final class TlsCertificates {
         byte[] signature;
         byte[] spki;
         try {
-            ASN1Sequence signedKey = ASN1Sequence.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+            ASN1Sequence signedKey = ASN1Sequence.getInstance(extension.getExtnValue().getOctets());
             if (signedKey.size() != 2) {
                 throw new InvalidCertificateException("the libp2p public key extension has " + signedKey.size()
                         + " fields instead of 2");
             }
             hostKey = ASN1OctetString.getInstance(signedKey.getObjectAt(0)).getOctets();
             signature = ASN1OctetString.getInstance(signedKey.getObjectAt(1)).getOctets();
-            spki = TBSCertificate.getInstance(cert.getTBSCertificate()).getSubjectPublicKeyInfo()
-                    .getEncoded(ASN1Encoding.DER);
-        } catch (IllegalArgumentException | IllegalStateException | IOException | CertificateException e) {
+            spki = cert.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             // BouncyCastle's getInstance reports a wrong or truncated structure with unchecked exceptions
             throw new InvalidCertificateException("the libp2p public key extension is not a SignedKey: "
                     + e.getMessage(), e);

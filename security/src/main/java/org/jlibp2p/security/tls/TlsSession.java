@@ -3,58 +3,75 @@ package org.jlibp2p.security.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLException;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.security.SecureSession;
 
 /**
- * A connection secured by the libp2p TLS handshake: TLS 1.3 records over the raw connection, sealed and opened by
- * the JDK's {@link SSLEngine}.
+ * A connection secured by the libp2p TLS handshake: after the handshake, TLS 1.3 records (RFC 8446 section 5)
+ * sealed and opened with the JDK's AEAD under the application traffic secrets the handshake agreed.
  *
  * <p>The output buffers writes up to one record's plaintext ({@value #MAX_PLAINTEXT} bytes) and seals a record when
- * it is full; larger writes are sealed straight from the caller's array. Sealed records wait in a buffer of two
- * records and go out when it is full or on {@link OutputStream#flush()}. {@link #closeOutput()} sends close_notify
- * and closes the raw write side; TLS 1.3 lets the other direction go on. The input reads ahead into a buffer of two
- * records and opens them one at a time, into the caller's array when it has room for a whole record. Every buffer
- * is fixed when the session is made: a session holds about 100 KiB whatever the remote sends. A record that does not
- * open, an alert, or a connection that ends inside a record closes the connection and fails this and every later
- * read with {@link TlsException}; a clean end (close_notify, or the raw connection ending between records) reads as
- * -1. One thread may read while another writes; each direction is locked.
+ * it is full, whole records straight from the caller's array; sealed records wait in a buffer of two records and go
+ * out when it is full or on {@link OutputStream#flush()}. {@link #closeOutput()} sends close_notify and closes the raw
+ * write side; as TLS 1.3 allows, the other direction goes on. The input reads ahead into a buffer of two records and
+ * opens them one at a time, into the caller's array when it has room. Every buffer is fixed when the session is
+ * made (about 85 KiB in all), whatever the remote sends; post-handshake messages are bounded too.
+ *
+ * <p>After the handshake the remote may send NewSessionTicket (ignored: sessions are not resumed) and KeyUpdate
+ * (the read key moves on, and this side answers with its own KeyUpdate when asked); this side updates its write key
+ * after {@value #KEY_UPDATE_AFTER} records, far below the AES-GCM limit. A record that does not open, an alert, an
+ * unexpected message, or a connection that ends inside a record closes the connection and fails this and every
+ * later read with {@link TlsException}; close_notify, or the raw connection ending between records, reads as -1.
+ * One thread may read while another writes; each direction is locked.
  */
 public final class TlsSession implements SecureSession {
     /** The most plaintext one TLS record carries. */
     public static final int MAX_PLAINTEXT = 16384;
+    /** Records sealed under one key before this side moves to the next (RFC 8446 5.5 allows 2^24.5 for AES-GCM). */
+    static final long KEY_UPDATE_AFTER = 1L << 24;
+
+    static final byte CHANGE_CIPHER_SPEC = 20;
+    static final byte ALERT = 21;
+    static final byte HANDSHAKE = 22;
+    static final byte APPLICATION_DATA = 23;
 
     private static final System.Logger LOG = System.getLogger(TlsSession.class.getName());
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Wraps the engine may ask for in a row after a post-handshake message (a KeyUpdate answer takes one). */
-    private static final int MAX_PENDING_WRAPS = 16;
+    /** The largest ciphertext of a record a peer may send (RFC 8446 5.2). */
+    private static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 256;
+    private static final int MAX_WIRE_RECORD = 5 + MAX_CIPHERTEXT;
+    /** The largest record this side sends: a full plaintext, its content type and the tag. */
+    private static final int MAX_SEALED = 5 + MAX_PLAINTEXT + 1 + TrafficKeys.TAG_LENGTH;
+    /** The most bytes of post-handshake messages held while one is incomplete (a NewSessionTicket is the largest). */
+    private static final int MAX_HANDSHAKE_MESSAGE = 1 << 16;
+    private static final byte HANDSHAKE_NEW_SESSION_TICKET = 4;
+    private static final byte HANDSHAKE_KEY_UPDATE = 24;
+    private static final byte ALERT_CLOSE_NOTIFY = 0;
+    private static final byte ALERT_USER_CANCELED = 90;
 
-    private final Records records;
+    private final Duplex raw;
     private final PeerId localPeer;
     private final PeerId remotePeer;
     private final PublicKey remotePublicKey;
     private final Optional<String> negotiatedMuxer;
+    private final TrafficKeys.Suite suite;
     private final TlsInput input;
     private final TlsOutput output;
 
-    TlsSession(Records records, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
-            Optional<String> negotiatedMuxer) {
-        this.records = records;
+    TlsSession(Duplex raw, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
+            Optional<String> negotiatedMuxer, TrafficKeys.Suite suite, byte[] readSecret, byte[] writeSecret) {
+        this.raw = Objects.requireNonNull(raw, "raw");
         this.localPeer = localPeer;
         this.remotePeer = remotePeer;
         this.remotePublicKey = remotePublicKey;
         this.negotiatedMuxer = negotiatedMuxer;
-        this.output = new TlsOutput();
-        this.input = new TlsInput();
+        this.suite = suite;
+        this.output = new TlsOutput(new TrafficKeys(suite, writeSecret, true));
+        this.input = new TlsInput(new TrafficKeys(suite, readSecret, false));
     }
 
     @Override
@@ -80,7 +97,7 @@ public final class TlsSession implements SecureSession {
 
     /** The TLS 1.3 cipher suite in use, e.g. TLS_AES_128_GCM_SHA256. */
     public String cipherSuite() {
-        return records.engine.getSession().getCipherSuite();
+        return suite.suiteName;
     }
 
     @Override
@@ -116,7 +133,12 @@ public final class TlsSession implements SecureSession {
 
     @Override
     public void close() throws IOException {
-        records.raw.close();
+        raw.close();
+    }
+
+    /** Sends a KeyUpdate and moves to the next write key; with {@code requestUpdate} the remote must answer. */
+    void updateKeys(boolean requestUpdate) throws IOException {
+        output.keyUpdate(requestUpdate);
     }
 
     @Override
@@ -124,164 +146,40 @@ public final class TlsSession implements SecureSession {
         return "TlsSession[" + localPeer + " <-> " + remotePeer + "]";
     }
 
-    /**
-     * The ciphertext side of a connection: the engine and the buffers of records read ahead and records sealed but
-     * not yet written. The handshake uses it first; the session's input and output take it over.
-     */
-    static final class Records {
-        final Duplex raw;
-        final SSLEngine engine;
-        private final InputStream rawIn;
-        private final OutputStream rawOut;
-        /** Ciphertext read ahead, not yet opened: [position, limit). */
-        private final ByteBuffer netIn;
-        /** Sealed records not yet written: [0, position). */
-        private final ByteBuffer netOut;
-        private final int packetSize;
-        private boolean rawEof;
-
-        Records(Duplex raw, SSLEngine engine) {
-            this.raw = Objects.requireNonNull(raw, "raw");
-            this.engine = engine;
-            this.rawIn = raw.input();
-            this.rawOut = raw.output();
-            this.packetSize = engine.getSession().getPacketBufferSize();
-            this.netIn = ByteBuffer.allocate(2 * packetSize).limit(0);
-            this.netOut = ByteBuffer.allocate(2 * packetSize);
-        }
-
-        int applicationBufferSize() {
-            return engine.getSession().getApplicationBufferSize();
-        }
-
-        int bufferedIn() {
-            return netIn.remaining();
-        }
-
-        /** Seals what {@code src} holds, up to one record, behind the records already sealed. */
-        SSLEngineResult wrap(ByteBuffer src) throws IOException {
-            if (netOut.remaining() < packetSize) {
-                send();
-            }
-            SSLEngineResult r = engine.wrap(src, netOut);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                throw new SSLException("a TLS record larger than " + netOut.remaining() + " bytes");
-            }
-            runTasks(r);
-            return r;
-        }
-
-        /** Writes the sealed records to the raw connection. */
-        void send() throws IOException {
-            if (netOut.position() > 0) {
-                rawOut.write(netOut.array(), 0, netOut.position());
-                netOut.clear();
-            }
-        }
-
-        /** Writes the sealed records and flushes the raw connection. */
-        void flush() throws IOException {
-            send();
-            rawOut.flush();
-        }
-
-        /**
-         * Reads more ciphertext from the raw connection; false at its end. Never needed with a whole record buffered,
-         * and the buffer holds two records, so there is always room.
-         */
-        boolean readMore() throws IOException {
-            if (rawEof) {
-                return false;
-            }
-            netIn.compact();
-            try {
-                int n = rawIn.read(netIn.array(), netIn.position(), netIn.remaining());
-                if (n < 0) {
-                    rawEof = true;
-                    return false;
-                }
-                netIn.position(netIn.position() + n);
-                return true;
-            } finally {
-                netIn.flip();
-            }
-        }
-
-        /** Opens one record into {@code dst}, reading ciphertext as needed; null if the connection ended first. */
-        SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
-            while (true) {
-                if (netIn.hasRemaining()) {
-                    SSLEngineResult r = engine.unwrap(netIn, dst);
-                    runTasks(r);
-                    if (r.getStatus() != SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                        return r;
-                    }
-                }
-                if (!readMore()) {
-                    return null;
-                }
-            }
-        }
-
-        /** Opens the next handshake record; null if the connection ended first. */
-        SSLEngineResult unwrapForHandshake() throws IOException {
-            ByteBuffer scratch = ByteBuffer.allocate(applicationBufferSize());
-            SSLEngineResult r = unwrap(scratch);
-            if (r != null && r.bytesProduced() > 0) {
-                throw new SSLException("application data arrived inside the TLS handshake");
-            }
-            return r;
-        }
-
-        private void runTasks(SSLEngineResult r) {
-            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                    task.run();
-                }
-            }
-        }
-
-        /** After a failed handshake, sends the alert the engine prepared, if any; errors are the remote's problem. */
-        void sendAlertQuietly() {
-            try {
-                engine.closeOutbound();
-                for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
-                    if (r.bytesProduced() == 0) {
-                        break;
-                    }
-                }
-                flush();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.TRACE, "could not send the TLS alert: {0}", e.toString());
-            }
-        }
-    }
-
     /** Opens records into the caller's array, or into a plaintext buffer it is then served from. */
     private final class TlsInput extends InputStream {
+        private final TrafficKeys keys;
+        private final InputStream in = raw.input();
         private final ReentrantLock lock = new ReentrantLock();
-        /** Plaintext opened and not yet read: [position, limit). */
-        private final ByteBuffer plain;
-        private final int appSize;
+        /** Ciphertext read ahead: [rpos, end). */
+        private final byte[] buf = new byte[2 * MAX_WIRE_RECORD];
+        private int rpos;
+        private int end;
+        /** Opened plaintext: the content of the current record at [ppos, plimit). */
+        private final byte[] plain = new byte[MAX_CIPHERTEXT];
+        private int ppos;
+        private int plimit;
+        /** Post-handshake message bytes received and not yet handled (null when none). */
+        private byte[] handshake;
+        private int handshakeLength;
+        private boolean rawEof;
         private boolean eof;
         private IOException failure;
 
-        TlsInput() {
-            appSize = records.applicationBufferSize();
-            plain = ByteBuffer.allocate(appSize).limit(0);
+        TlsInput(TrafficKeys keys) {
+            this.keys = keys;
         }
 
         @Override
         public int read() throws IOException {
             lock.lock();
             try {
-                while (!plain.hasRemaining()) {
+                while (ppos == plimit) {
                     if (next(null, 0, 0) < 0) {
                         return -1;
                     }
                 }
-                return plain.get() & 0xFF;
+                return plain[ppos++] & 0xFF;
             } finally {
                 lock.unlock();
             }
@@ -295,14 +193,15 @@ public final class TlsSession implements SecureSession {
             }
             lock.lock();
             try {
-                while (!plain.hasRemaining()) {
+                while (ppos == plimit) {
                     int direct = next(b, off, len);
                     if (direct != 0) {
-                        return direct; // -1 at the end, or plaintext opened straight into b
+                        return direct; // -1 at the end, or data opened straight into b
                     }
                 }
-                int n = Math.min(len, plain.remaining());
-                plain.get(b, off, n);
+                int n = Math.min(len, plimit - ppos);
+                System.arraycopy(plain, ppos, b, off, n);
+                ppos += n;
                 return n;
             } finally {
                 lock.unlock();
@@ -313,7 +212,7 @@ public final class TlsSession implements SecureSession {
         public int available() {
             lock.lock();
             try {
-                return plain.remaining();
+                return plimit - ppos;
             } finally {
                 lock.unlock();
             }
@@ -321,12 +220,12 @@ public final class TlsSession implements SecureSession {
 
         @Override
         public void close() throws IOException {
-            records.raw.close();
+            raw.close();
         }
 
         /**
-         * Opens the next record: into {@code b} when it has room for any record and returns the plaintext's length,
-         * else into {@link #plain} and returns 0 (also for records that carry no data). -1 at the end.
+         * Opens the next record: into {@code b} when it has room and returns the data's length (0 for a record
+         * carrying none), else into {@link #plain} and returns 0. -1 at the end of the stream.
          */
         private int next(byte[] b, int off, int len) throws IOException {
             if (failure != null) {
@@ -335,65 +234,190 @@ public final class TlsSession implements SecureSession {
             if (eof) {
                 return -1;
             }
-            boolean direct = b != null && len >= appSize;
-            ByteBuffer dst = direct ? ByteBuffer.wrap(b, off, len) : plain.clear();
-            SSLEngineResult r;
+            int length = 0;
+            while (true) {
+                int have = end - rpos;
+                if (have >= 5) {
+                    length = (buf[rpos + 3] & 0xFF) << 8 | (buf[rpos + 4] & 0xFF);
+                    if (buf[rpos] != APPLICATION_DATA) {
+                        throw fail(new TlsException("a TLS record of type " + buf[rpos] + " from " + remotePeer
+                                + " after the handshake, where only encrypted records may come"));
+                    }
+                    if (length < TrafficKeys.TAG_LENGTH + 1 || length > MAX_CIPHERTEXT) {
+                        throw fail(new TlsException("a TLS record of " + length + " bytes from " + remotePeer
+                                + " (at most " + MAX_CIPHERTEXT + ")"));
+                    }
+                    if (have >= 5 + length) {
+                        break;
+                    }
+                }
+                if (!fill()) {
+                    if (have == 0) {
+                        eof = true; // the remote closed the connection between records, without close_notify
+                        return -1;
+                    }
+                    throw fail(new TlsException("the connection with " + remotePeer + " ended inside a TLS record ("
+                            + have + " bytes of it arrived)"));
+                }
+            }
+            int at = rpos;
+            rpos += 5 + length;
+            boolean direct = b != null && len >= length - TrafficKeys.TAG_LENGTH;
+            byte[] out = direct ? b : plain;
+            int outOff = direct ? off : 0;
+            int inner;
             try {
-                r = records.unwrap(dst);
-            } catch (SSLException e) {
-                throw fail(new TlsException("the TLS session with " + remotePeer + " failed: " + e.getMessage(), e));
-            } finally {
-                if (!direct) {
-                    plain.flip();
+                inner = keys.open(buf, at, length, out, outOff);
+            } catch (TlsException e) {
+                throw fail(new TlsException("a TLS record from " + remotePeer + " failed authentication", e));
+            }
+            // The content type is the last non-zero byte; zeros after it are padding.
+            int type = inner - 1;
+            while (type >= 0 && out[outOff + type] == 0) {
+                type--;
+            }
+            if (type < 0) {
+                throw fail(new TlsException("a TLS record from " + remotePeer + " has no content type"));
+            }
+            byte contentType = out[outOff + type];
+            if (contentType == APPLICATION_DATA) {
+                if (direct) {
+                    return type;
                 }
+                ppos = 0;
+                plimit = type;
+                return 0;
             }
-            if (r == null) {
-                if (records.bufferedIn() == 0) {
-                    eof = true; // the remote closed the connection between records, without close_notify
-                    return -1;
-                }
-                throw fail(new TlsException("the connection with " + remotePeer + " ended inside a TLS record ("
-                        + records.bufferedIn() + " bytes of it arrived)"));
-            }
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                eof = true; // close_notify
-                return -1;
-            }
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                throw fail(new TlsException("a TLS record from " + remotePeer + " holds more than "
-                        + dst.remaining() + " bytes"));
-            }
-            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                output.answer(); // a KeyUpdate that asks for one back
-            }
-            return direct ? r.bytesProduced() : 0;
+            control(contentType, out, outOff, type);
+            return eof ? -1 : 0;
         }
 
-        private IOException fail(IOException e) throws IOException {
+        /** An alert or post-handshake message. */
+        private void control(byte type, byte[] b, int off, int len) throws IOException {
+            ppos = plimit = 0;
+            if (type == ALERT) {
+                if (len != 2) {
+                    throw fail(new TlsException("a TLS alert of " + len + " bytes from " + remotePeer));
+                }
+                byte description = b[off + 1];
+                if (description == ALERT_CLOSE_NOTIFY) {
+                    eof = true;
+                } else if (description != ALERT_USER_CANCELED) {
+                    throw fail(new TlsException("the TLS session with " + remotePeer + " ended with alert "
+                            + org.bouncycastle.tls.AlertDescription.getText(description)));
+                }
+                return;
+            }
+            if (type != HANDSHAKE) {
+                throw fail(new TlsException("a TLS record of content type " + type + " from " + remotePeer
+                        + " after the handshake"));
+            }
+            if (handshake == null) {
+                handshake = new byte[Math.max(len, 64)];
+            }
+            if (handshakeLength + len > MAX_HANDSHAKE_MESSAGE + 4) {
+                throw fail(new TlsException("a post-handshake TLS message from " + remotePeer + " exceeds "
+                        + MAX_HANDSHAKE_MESSAGE + " bytes"));
+            }
+            if (handshakeLength + len > handshake.length) {
+                handshake = java.util.Arrays.copyOf(handshake, Math.min(MAX_HANDSHAKE_MESSAGE + 4,
+                        Math.max(2 * handshake.length, handshakeLength + len)));
+            }
+            System.arraycopy(b, off, handshake, handshakeLength, len);
+            handshakeLength += len;
+            int pos = 0;
+            while (handshakeLength - pos >= 4) {
+                int msgType = handshake[pos];
+                int msgLength = (handshake[pos + 1] & 0xFF) << 16 | (handshake[pos + 2] & 0xFF) << 8
+                        | (handshake[pos + 3] & 0xFF);
+                if (msgLength > MAX_HANDSHAKE_MESSAGE) {
+                    throw fail(new TlsException("a post-handshake TLS message of " + msgLength + " bytes from "
+                            + remotePeer));
+                }
+                if (handshakeLength - pos < 4 + msgLength) {
+                    break;
+                }
+                if (msgType == HANDSHAKE_KEY_UPDATE) {
+                    if (msgLength != 1 || (handshake[pos + 4] != 0 && handshake[pos + 4] != 1)) {
+                        throw fail(new TlsException("a malformed KeyUpdate from " + remotePeer));
+                    }
+                    keys.update();
+                    if (handshake[pos + 4] == 1) {
+                        output.keyUpdate(false);
+                    }
+                } else if (msgType != HANDSHAKE_NEW_SESSION_TICKET) {
+                    throw fail(new TlsException("an unexpected TLS handshake message (type " + msgType + ") from "
+                            + remotePeer + " after the handshake"));
+                }
+                pos += 4 + msgLength;
+            }
+            System.arraycopy(handshake, pos, handshake, 0, handshakeLength - pos);
+            handshakeLength -= pos;
+            if (handshakeLength == 0) {
+                handshake = null;
+            }
+        }
+
+        /** Reads more ciphertext, first moving what is buffered to the front; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            if (rawEof) {
+                return false;
+            }
+            if (rpos > 0) {
+                System.arraycopy(buf, rpos, buf, 0, end - rpos);
+                end -= rpos;
+                rpos = 0;
+            }
+            int n = in.read(buf, end, buf.length - end);
+            if (n < 0) {
+                rawEof = true;
+                return false;
+            }
+            end += n;
+            return true;
+        }
+
+        private IOException fail(IOException e) {
             if (failure == null) {
                 failure = e;
             }
             LOG.log(System.Logger.Level.DEBUG, "closing the TLS session with {0}: {1}", remotePeer, e.getMessage());
-            records.raw.close();
+            try {
+                raw.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
             return e;
         }
     }
 
-    /** Seals plaintext into records: whole records straight from the caller's array, the rest through a buffer. */
+    /**
+     * Seals plaintext into records built in place in one buffer: the plaintext of the record being built waits
+     * behind the records sealed before it; a write that completes a record seals the buffered bytes and the caller's
+     * together, so whole records are sealed straight from the caller's array.
+     */
     private final class TlsOutput extends OutputStream {
+        private final TrafficKeys keys;
+        private final OutputStream out = raw.output();
         private final ReentrantLock lock = new ReentrantLock();
-        /** Plaintext written and not yet sealed: [0, position). */
-        private final ByteBuffer plain = ByteBuffer.allocate(MAX_PLAINTEXT);
+        /** Sealed records in [0, sealed), then the record being built: its 5-byte header slot and {@code buffered} bytes. */
+        private final byte[] buf = new byte[2 * MAX_SEALED];
+        private int sealed;
+        private int buffered;
         private boolean closed;
+
+        TlsOutput(TrafficKeys keys) {
+            this.keys = keys;
+        }
 
         @Override
         public void write(int b) throws IOException {
             lock.lock();
             try {
                 ensureOpen();
-                plain.put((byte) b);
-                if (!plain.hasRemaining()) {
-                    seal();
+                buf[sealed + 5 + buffered++] = (byte) b;
+                if (buffered == MAX_PLAINTEXT) {
+                    seal(APPLICATION_DATA, buf, 0, 0);
                 }
             } finally {
                 lock.unlock();
@@ -407,19 +431,16 @@ public final class TlsSession implements SecureSession {
             try {
                 ensureOpen();
                 while (len > 0) {
-                    if (plain.position() == 0 && len >= MAX_PLAINTEXT) {
-                        SSLEngineResult r = wrap(ByteBuffer.wrap(b, off, MAX_PLAINTEXT));
-                        off += r.bytesConsumed();
-                        len -= r.bytesConsumed();
+                    if (buffered + len >= MAX_PLAINTEXT) {
+                        int n = MAX_PLAINTEXT - buffered;
+                        seal(APPLICATION_DATA, b, off, n);
+                        off += n;
+                        len -= n;
                         continue;
                     }
-                    int n = Math.min(len, plain.remaining());
-                    plain.put(b, off, n);
-                    off += n;
-                    len -= n;
-                    if (!plain.hasRemaining()) {
-                        seal();
-                    }
+                    System.arraycopy(b, off, buf, sealed + 5 + buffered, len);
+                    buffered += len;
+                    len = 0;
                 }
             } finally {
                 lock.unlock();
@@ -431,14 +452,17 @@ public final class TlsSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                seal();
-                records.flush();
+                if (buffered > 0) {
+                    seal(APPLICATION_DATA, buf, 0, 0);
+                }
+                writeSealed();
+                out.flush();
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Sends close_notify after what is buffered, then closes the raw write side. */
+        /** Sends what is buffered and close_notify, then closes the raw write side. */
         @Override
         public void close() throws IOException {
             lock.lock();
@@ -447,64 +471,66 @@ public final class TlsSession implements SecureSession {
                     return;
                 }
                 try {
-                    seal();
-                    records.engine.closeOutbound();
-                    for (int i = 0; i < MAX_PENDING_WRAPS && !records.engine.isOutboundDone(); i++) {
-                        records.wrap(EMPTY);
+                    if (buffered > 0) {
+                        seal(APPLICATION_DATA, buf, 0, 0);
                     }
-                    records.flush();
+                    seal(ALERT, new byte[] {1, ALERT_CLOSE_NOTIFY}, 0, 2);
+                    writeSealed();
+                    out.flush();
                 } finally {
                     closed = true;
-                    records.raw.closeOutput();
+                    raw.closeOutput();
                 }
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Sends what the engine asks for after a post-handshake message, unless the output is closed. */
-        void answer() throws IOException {
+        /** Sends a KeyUpdate after what is buffered, then seals under the next key; nothing once closed. */
+        void keyUpdate(boolean requestUpdate) throws IOException {
             lock.lock();
             try {
                 if (closed) {
                     return;
                 }
-                for (int i = 0; i < MAX_PENDING_WRAPS
-                        && records.engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP; i++) {
-                    records.wrap(EMPTY);
+                if (buffered > 0) {
+                    seal(APPLICATION_DATA, buf, 0, 0);
                 }
-                records.flush();
+                sealKeyUpdate(requestUpdate);
+                writeSealed();
+                out.flush();
             } finally {
                 lock.unlock();
             }
         }
 
-        private void seal() throws IOException {
-            plain.flip();
-            try {
-                while (plain.hasRemaining()) {
-                    wrap(plain);
-                }
-            } finally {
-                plain.clear();
+        private void sealKeyUpdate(boolean requestUpdate) throws IOException {
+            seal(HANDSHAKE, new byte[] {HANDSHAKE_KEY_UPDATE, 0, 0, 1, (byte) (requestUpdate ? 1 : 0)}, 0, 5);
+            keys.update();
+        }
+
+        /**
+         * Seals one record of {@code type}: the buffered plaintext followed by {@code len} bytes of {@code src}.
+         * Writes the sealed records once the buffer has no room for another whole one.
+         */
+        private void seal(byte type, byte[] src, int off, int len) throws IOException {
+            int n = keys.seal(buf, sealed, buffered, src, off, len, type);
+            sealed += 5 + n;
+            buffered = 0;
+            if (sealed + MAX_SEALED > buf.length) {
+                writeSealed();
+            }
+            if (type == APPLICATION_DATA && keys.sequence() >= KEY_UPDATE_AFTER) {
+                sealKeyUpdate(false);
             }
         }
 
-        private SSLEngineResult wrap(ByteBuffer src) throws IOException {
-            SSLEngineResult r;
-            try {
-                r = records.wrap(src);
-            } catch (SSLException e) {
-                throw new TlsException("the TLS session with " + remotePeer + " cannot seal: " + e.getMessage(), e);
+        private void writeSealed() throws IOException {
+            int n = sealed;
+            sealed = 0;
+            if (n > 0) {
+                out.write(buf, 0, n);
             }
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                closed = true;
-                throw new TlsException("the TLS session with " + remotePeer + " is closed");
-            }
-            if (r.bytesConsumed() == 0 && src.hasRemaining()) {
-                throw new TlsException("the TLS engine sealed nothing of " + src.remaining() + " bytes");
-            }
-            return r;
         }
 
         private void ensureOpen() throws IOException {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +17,12 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -76,12 +81,12 @@ class TlsCertificatesTest {
             + "850355bdcabbefb2cfbf8a3c043b203a14788a092fe8db022027c1d04a2d41fd6b57a7e8b3989e470325de4406e52e084e34"
             + "a3fd56eef0d0df";
 
-    private static X509Certificate cert(String hex) throws Exception {
-        return TlsCertificates.parse(HexFormat.of().parseHex(hex));
+    private static byte[] cert(String hex) {
+        return HexFormat.of().parseHex(hex);
     }
 
     private static PeerId verify(String hex) throws Exception {
-        return TlsCertificates.verify(new X509Certificate[] {cert(hex)}, Instant.now()).peer();
+        return TlsCertificates.verify(List.of(cert(hex)), Instant.now()).peer();
     }
 
     @Test
@@ -101,9 +106,11 @@ class TlsCertificatesTest {
     void generatedCertificatesFollowTheSpec(KeyType type) throws Exception {
         PrivateKey identity = (type == KeyType.RSA ? Keys.generateRsa(2048) : Keys.generate(type)).privateKey();
         Instant before = Instant.now();
-        X509Certificate cert = TlsCertificates.generate(identity, new SecureRandom()).certificate();
+        byte[] der = TlsCertificates.generate(identity, new SecureRandom()).der();
         assertEquals(PeerId.fromPublicKey(identity.publicKey()),
-                TlsCertificates.verify(new X509Certificate[] {cert}, Instant.now()).peer());
+                TlsCertificates.verify(List.of(der), Instant.now()).peer());
+        java.security.cert.X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(new X509CertificateHolder(der));
         // ECDSA P-256, self-signed, the libp2p extension critical, valid from an hour ago for about 100 years.
         assertEquals("EC", cert.getPublicKey().getAlgorithm());
         assertEquals(256, ((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize());
@@ -119,38 +126,67 @@ class TlsCertificatesTest {
     }
 
     @Test
-    void certificatesAreOfTheChannelNotOfTheHostKey() {
+    void certificatesAreOfTheChannelNotOfTheHostKey() throws Exception {
         PrivateKey identity = Keys.generateEd25519().privateKey();
-        X509Certificate a = new TlsSecureChannel(new TlsConfig(identity)).certificate();
-        X509Certificate b = new TlsSecureChannel(new TlsConfig(identity)).certificate();
-        assertTrue(!a.getPublicKey().equals(b.getPublicKey()));
+        X509CertificateHolder a = holder(new TlsSecureChannel(new TlsConfig(identity)).certificate());
+        X509CertificateHolder b = holder(new TlsSecureChannel(new TlsConfig(identity)).certificate());
+        assertTrue(!a.getSubjectPublicKeyInfo().equals(b.getSubjectPublicKeyInfo()));
+    }
+
+    private static X509CertificateHolder holder(byte[] der) throws Exception {
+        return new X509CertificateHolder(der);
     }
 
     @Test
-    void chainsOfOtherLengthsAreRejected() throws Exception {
-        X509Certificate c = cert(ED25519_CERT);
-        assertThrows(InvalidCertificateException.class,
-                () -> TlsCertificates.verify(new X509Certificate[0], Instant.now()));
-        assertThrows(InvalidCertificateException.class,
-                () -> TlsCertificates.verify(new X509Certificate[] {c, c}, Instant.now()));
+    void chainsOfOtherLengthsAreRejected() {
+        byte[] c = cert(ED25519_CERT);
+        assertThrows(InvalidCertificateException.class, () -> TlsCertificates.verify(List.of(), Instant.now()));
+        assertThrows(InvalidCertificateException.class, () -> TlsCertificates.verify(List.of(c, c), Instant.now()));
         assertThrows(InvalidCertificateException.class, () -> TlsCertificates.verify(null, Instant.now()));
     }
 
     @Test
-    void validityIsCheckedAgainstTheGivenTime() throws Exception {
-        X509Certificate c = cert(ED25519_CERT); // 1975 to 4096
+    void validityIsCheckedAgainstTheGivenTime() {
+        byte[] c = cert(ED25519_CERT); // 1975 to 4096
         assertThrows(CertificateValidityException.class,
-                () -> TlsCertificates.verify(new X509Certificate[] {c}, Instant.parse("1970-01-01T00:00:00Z")));
+                () -> TlsCertificates.verify(List.of(c), Instant.parse("1970-01-01T00:00:00Z")));
     }
 
     @Test
-    void aBrokenSelfSignatureIsRejected() throws Exception {
-        byte[] der = cert(ED25519_CERT).getEncoded();
+    void aBrokenSelfSignatureIsRejected() {
+        byte[] der = cert(ED25519_CERT);
         der[der.length - 3] ^= 1; // inside the signature value
-        X509Certificate broken = TlsCertificates.parse(der);
         InvalidCertificateException e = assertThrows(InvalidCertificateException.class,
-                () -> TlsCertificates.verify(new X509Certificate[] {broken}, Instant.now()));
+                () -> TlsCertificates.verify(List.of(der), Instant.now()));
         assertTrue(e.getMessage().contains("self-signature"), e.getMessage());
+    }
+
+    @Test
+    void notACertificateIsRejected() {
+        assertThrows(InvalidCertificateException.class,
+                () -> TlsCertificates.verify(List.of(new byte[] {0x30, 0x03, 1, 2, 3}), Instant.now()));
+        assertThrows(InvalidCertificateException.class,
+                () -> TlsCertificates.verify(List.of(new byte[0]), Instant.now()));
+    }
+
+    /** js-libp2p's certificates have an empty issuer and subject, which the JDK's X.509 parser refuses. */
+    @Test
+    void anEmptyIssuerAndSubjectAreAccepted() throws Exception {
+        KeyPair certKey = TlsCertificates.generateCertificateKey(new SecureRandom());
+        PrivateKey identity = Keys.generateSecp256k1().privateKey();
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]),
+                java.math.BigInteger.TEN, java.util.Date.from(now.minusSeconds(60)),
+                java.util.Date.from(now.plusSeconds(60)), new X500Name(new org.bouncycastle.asn1.x500.RDN[0]),
+                certKey.getPublic());
+        builder.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(TlsCertificates.EXTENSION_OID), true,
+                org.bouncycastle.asn1.ASN1Primitive.fromByteArray(
+                        TlsCertificates.signedKey(identity, certKey.getPublic().getEncoded())));
+        byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(certKey.getPrivate()))
+                .getEncoded();
+        assertThrows(java.security.cert.CertificateException.class, () -> java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der)));
+        assertEquals(PeerId.fromPublicKey(identity.publicKey()), TlsCertificates.verify(List.of(der), now).peer());
     }
 
     @Test
@@ -168,13 +204,12 @@ class TlsCertificatesTest {
                 }).getEncoded()); // an Ed25519 key of 3 bytes
         Instant now = Instant.now();
         for (byte[] extension : bad) {
-            X509Certificate c = TlsCertificates.build(certKey, Optional.of(extension), now.minusSeconds(60),
-                    now.plusSeconds(60), new SecureRandom()).certificate();
-            assertThrows(InvalidCertificateException.class,
-                    () -> TlsCertificates.verify(new X509Certificate[] {c}, now));
+            byte[] c = TlsCertificates.build(certKey, Optional.of(extension), now.minusSeconds(60),
+                    now.plusSeconds(60), new SecureRandom()).der();
+            assertThrows(InvalidCertificateException.class, () -> TlsCertificates.verify(List.of(c), now));
         }
-        X509Certificate ok = TlsCertificates.build(certKey, Optional.of(good), now.minusSeconds(60),
-                now.plusSeconds(60), new SecureRandom()).certificate();
-        assertNotNull(TlsCertificates.verify(new X509Certificate[] {ok}, now));
+        byte[] ok = TlsCertificates.build(certKey, Optional.of(good), now.minusSeconds(60),
+                now.plusSeconds(60), new SecureRandom()).der();
+        assertNotNull(TlsCertificates.verify(List.of(ok), now));
     }
 }
