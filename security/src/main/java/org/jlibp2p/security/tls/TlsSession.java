@@ -20,7 +20,7 @@ import org.jlibp2p.core.security.SecureSession;
  * out when it is full or on {@link OutputStream#flush()}. {@link #closeOutput()} sends close_notify and closes the raw
  * write side; as TLS 1.3 allows, the other direction goes on. The input reads ahead into a buffer of two records and
  * opens them one at a time, into the caller's array when it has room. Every buffer is fixed when the session is
- * made (about 85 KiB in all), whatever the remote sends; post-handshake messages are bounded too.
+ * made (about 80 KiB in all), whatever the remote sends; post-handshake messages are bounded too.
  *
  * <p>After the handshake the remote may send NewSessionTicket (ignored: sessions are not resumed) and KeyUpdate
  * (the read key moves on, and this side answers with its own KeyUpdate when asked); this side updates its write key
