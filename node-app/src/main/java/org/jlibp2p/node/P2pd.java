@@ -237,7 +237,7 @@ public final class P2pd {
         if (f.getBool("noise")) {
             security.add(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(List.of(muxer.protocolId()))));
         }
-        if (f.getBool("tls")) { // after Noise, the faster of the two, which a peer offering both will pick first
+        if (f.getBool("tls")) { // after Noise, whose handshake is cheaper: a peer offering both gets Noise
             security.add(new TlsSecureChannel(new TlsConfig(identity).withStreamMuxers(List.of(muxer.protocolId()))));
         }
         if (f.getBool("plaintext")) {
