@@ -88,6 +88,7 @@ public final class TlsSecureChannel implements SecureChannel {
     private final TlsCertificates.LocalCertificate certificate;
     private final AsymmetricKeyParameter certificateKey;
     private final List<String> alpn;
+    private final TlsSession.Buffers buffers = TlsSession.Buffers.create();
 
     public TlsSecureChannel(TlsConfig config) {
         this(config, TlsCertificates.generate(config.identity(), config.random()));
@@ -116,6 +117,11 @@ public final class TlsSecureChannel implements SecureChannel {
     /** This side's peer id. */
     public PeerId localPeer() {
         return localPeer;
+    }
+
+    /** The buffer pools of this channel's sessions. */
+    TlsSession.Buffers buffers() {
+        return buffers;
     }
 
     /** The certificate this channel presents, DER-encoded. */
@@ -220,7 +226,7 @@ public final class TlsSecureChannel implements SecureChannel {
         LOG.log(System.Logger.Level.DEBUG, "TLS handshake as {0} with {1} done ({2}), muxer {3}", role,
                 remote.peer(), suite.suiteName, muxer.orElse("to negotiate"));
         return new TlsSession(connection, localPeer, remote.peer(), remote.key(), muxer, suite,
-                client ? serverSecret : clientSecret, client ? clientSecret : serverSecret);
+                client ? serverSecret : clientSecret, client ? clientSecret : serverSecret, buffers);
     }
 
     /** The raw input during the handshake, noting whether it ended (BouncyCastle reports that as a failed handshake). */

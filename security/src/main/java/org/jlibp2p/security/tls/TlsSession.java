@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.io.BufferPool;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.security.SecureSession;
@@ -19,8 +20,10 @@ import org.jlibp2p.core.security.SecureSession;
  * it is full, whole records straight from the caller's array; sealed records wait in a buffer of two records and go
  * out when it is full or on {@link OutputStream#flush()}. {@link #closeOutput()} sends close_notify and closes the raw
  * write side; as TLS 1.3 allows, the other direction goes on. The input reads ahead into a buffer of two records and
- * opens them one at a time, into the caller's array when it has room. Every buffer is fixed when the session is
- * made (about 80 KiB in all), whatever the remote sends; post-handshake messages are bounded too.
+ * opens them one at a time, into the caller's array when it has room. The buffers come from the pools of the channel
+ * that made the session ({@link Buffers}) only while there are bytes to keep, so an idle session holds none (two
+ * 512-byte scratch arrays); a busy one at most about 80 KiB, whatever the remote sends. Post-handshake messages are
+ * bounded too.
  *
  * <p>After the handshake the remote may send NewSessionTicket (ignored: sessions are not resumed) and KeyUpdate
  * (the read key moves on, and this side answers with its own KeyUpdate when asked); this side updates its write key
@@ -42,10 +45,12 @@ public final class TlsSession implements SecureSession {
 
     private static final System.Logger LOG = System.getLogger(TlsSession.class.getName());
     /** The largest ciphertext of a record a peer may send (RFC 8446 5.2). */
-    private static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 256;
-    private static final int MAX_WIRE_RECORD = 5 + MAX_CIPHERTEXT;
+    static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 256;
+    static final int MAX_WIRE_RECORD = 5 + MAX_CIPHERTEXT;
     /** The largest record this side sends: a full plaintext, its content type and the tag. */
-    private static final int MAX_SEALED = 5 + MAX_PLAINTEXT + 1 + TrafficKeys.TAG_LENGTH;
+    static final int MAX_SEALED = 5 + MAX_PLAINTEXT + 1 + TrafficKeys.TAG_LENGTH;
+    /** What an input reads into, and opens small records into, while it holds no pooled buffer. */
+    private static final int SCRATCH = 512;
     /** The most bytes of post-handshake messages held while one is incomplete (a NewSessionTicket is the largest). */
     private static final int MAX_HANDSHAKE_MESSAGE = 1 << 16;
     private static final byte HANDSHAKE_NEW_SESSION_TICKET = 4;
@@ -59,12 +64,27 @@ public final class TlsSession implements SecureSession {
     private final PublicKey remotePublicKey;
     private final Optional<String> negotiatedMuxer;
     private final TrafficKeys.Suite suite;
+    /** The pools of the channel that made this session. */
+    private final Buffers buffers;
     private final TlsInput input;
     private final TlsOutput output;
 
+    /**
+     * The buffer pools of one {@link TlsSecureChannel}, shared by its sessions: read-ahead buffers of two records,
+     * output buffers of two sealed records, plaintext buffers of one record.
+     */
+    record Buffers(BufferPool read, BufferPool write, BufferPool plain) {
+        static Buffers create() {
+            return new Buffers(new BufferPool(2 * MAX_WIRE_RECORD, 32), new BufferPool(2 * MAX_SEALED, 32),
+                    new BufferPool(MAX_CIPHERTEXT, 32));
+        }
+    }
+
     TlsSession(Duplex raw, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
-            Optional<String> negotiatedMuxer, TrafficKeys.Suite suite, byte[] readSecret, byte[] writeSecret) {
+            Optional<String> negotiatedMuxer, TrafficKeys.Suite suite, byte[] readSecret, byte[] writeSecret,
+            Buffers buffers) {
         this.raw = Objects.requireNonNull(raw, "raw");
+        this.buffers = Objects.requireNonNull(buffers, "buffers");
         this.localPeer = localPeer;
         this.remotePeer = remotePeer;
         this.remotePublicKey = remotePublicKey;
@@ -146,19 +166,30 @@ public final class TlsSession implements SecureSession {
         return "TlsSession[" + localPeer + " <-> " + remotePeer + "]";
     }
 
-    /** Opens records into the caller's array, or into a plaintext buffer it is then served from. */
+    /**
+     * Opens records into the caller's array, or into a plaintext buffer it is then served from. Reads ahead as far as
+     * its buffer allows. The read-ahead and plaintext buffers come from the channel's pools when a record needs them
+     * and go back once consumed and the socket seems drained (the last read returned less than it asked for);
+     * meanwhile, and on an idle connection, small records go through two small scratch arrays.
+     */
     private final class TlsInput extends InputStream {
         private final TrafficKeys keys;
         private final InputStream in = raw.input();
         private final ReentrantLock lock = new ReentrantLock();
-        /** Ciphertext read ahead: [rpos, end). */
-        private final byte[] buf = new byte[2 * MAX_WIRE_RECORD];
+        private final byte[] scratch = new byte[SCRATCH];
+        private final byte[] plainScratch = new byte[SCRATCH];
+        /** The array records are read into: the scratch, a pooled buffer, or null; ciphertext at [rpos, end). */
+        private byte[] buf;
+        private boolean pooled;
         private int rpos;
         private int end;
-        /** Opened plaintext: the content of the current record at [ppos, plimit). */
-        private final byte[] plain = new byte[MAX_CIPHERTEXT];
+        /** The array the current record's data is in (the plain scratch or {@link #pooledPlain}): [ppos, plimit). */
+        private byte[] plain;
+        private byte[] pooledPlain;
         private int ppos;
         private int plimit;
+        /** Whether the last read from the socket filled all the room it was offered (more is likely waiting). */
+        private boolean lastReadFull;
         /** Post-handshake message bytes received and not yet handled (null when none). */
         private byte[] handshake;
         private int handshakeLength;
@@ -179,7 +210,9 @@ public final class TlsSession implements SecureSession {
                         return -1;
                     }
                 }
-                return plain[ppos++] & 0xFF;
+                int b = plain[ppos++] & 0xFF;
+                releaseIfDrained();
+                return b;
             } finally {
                 lock.unlock();
             }
@@ -202,6 +235,7 @@ public final class TlsSession implements SecureSession {
                 int n = Math.min(len, plimit - ppos);
                 System.arraycopy(plain, ppos, b, off, n);
                 ppos += n;
+                releaseIfDrained();
                 return n;
             } finally {
                 lock.unlock();
@@ -225,7 +259,7 @@ public final class TlsSession implements SecureSession {
 
         /**
          * Opens the next record: into {@code b} when it has room and returns the data's length (0 for a record
-         * carrying none), else into {@link #plain} and returns 0. -1 at the end of the stream.
+         * carrying none), else into a plaintext buffer and returns 0. -1 at the end of the stream.
          */
         private int next(byte[] b, int off, int len) throws IOException {
             if (failure != null) {
@@ -251,9 +285,11 @@ public final class TlsSession implements SecureSession {
                         break;
                     }
                 }
+                makeRoom(have >= 5 ? 5 + length : 5);
                 if (!fill()) {
                     if (have == 0) {
                         eof = true; // the remote closed the connection between records, without close_notify
+                        releaseIfDrained();
                         return -1;
                     }
                     throw fail(new TlsException("the connection with " + remotePeer + " ended inside a TLS record ("
@@ -262,9 +298,21 @@ public final class TlsSession implements SecureSession {
             }
             int at = rpos;
             rpos += 5 + length;
-            boolean direct = b != null && len >= length - TrafficKeys.TAG_LENGTH;
-            byte[] out = direct ? b : plain;
-            int outOff = direct ? off : 0;
+            int room = length - TrafficKeys.TAG_LENGTH;
+            boolean direct = b != null && len >= room;
+            byte[] out;
+            int outOff = 0;
+            if (direct) {
+                out = b;
+                outOff = off;
+            } else if (room <= SCRATCH) {
+                out = plainScratch;
+            } else {
+                if (pooledPlain == null) {
+                    pooledPlain = buffers.plain().take();
+                }
+                out = pooledPlain;
+            }
             int inner;
             try {
                 inner = keys.open(buf, at, length, out, outOff);
@@ -282,13 +330,17 @@ public final class TlsSession implements SecureSession {
             byte contentType = out[outOff + type];
             if (contentType == APPLICATION_DATA) {
                 if (direct) {
+                    releaseIfDrained();
                     return type;
                 }
+                plain = out;
                 ppos = 0;
                 plimit = type;
+                releaseIfDrained();
                 return 0;
             }
             control(contentType, out, outOff, type);
+            releaseIfDrained();
             return eof ? -1 : 0;
         }
 
@@ -358,23 +410,74 @@ public final class TlsSession implements SecureSession {
             }
         }
 
-        /** Reads more ciphertext, first moving what is buffered to the front; false at the end of the stream. */
+        /** Makes room for {@code need} bytes from {@code rpos}: moves what is buffered to the front, or to a pooled buffer. */
+        private void makeRoom(int need) {
+            int have = end - rpos;
+            if (buf == null) {
+                buf = lastReadFull ? buffers.read().take() : scratch;
+                pooled = buf != scratch;
+                rpos = end = 0;
+                return;
+            }
+            if (rpos + need <= buf.length && end < buf.length) {
+                return;
+            }
+            byte[] target = need > buf.length ? buffers.read().take() : buf;
+            System.arraycopy(buf, rpos, target, 0, have);
+            if (target != buf) {
+                if (pooled) {
+                    buffers.read().give(buf);
+                }
+                buf = target;
+                pooled = true;
+            }
+            rpos = 0;
+            end = have;
+        }
+
+        /** One read from the socket into the free end of {@link #buf}; false at the end of the stream. */
         private boolean fill() throws IOException {
             if (rawEof) {
                 return false;
             }
-            if (rpos > 0) {
-                System.arraycopy(buf, rpos, buf, 0, end - rpos);
-                end -= rpos;
-                rpos = 0;
-            }
-            int n = in.read(buf, end, buf.length - end);
+            int room = buf.length - end;
+            int n = in.read(buf, end, room);
             if (n < 0) {
                 rawEof = true;
                 return false;
             }
             end += n;
+            lastReadFull = n == room;
             return true;
+        }
+
+        /**
+         * Once the data is read, and once the read-ahead is opened, forgets the arrays; pooled ones go back unless
+         * more seems to be waiting.
+         */
+        private void releaseIfDrained() {
+            if (ppos != plimit) {
+                return;
+            }
+            ppos = plimit = 0;
+            plain = null;
+            boolean streaming = pooled && lastReadFull && !rawEof;
+            if (pooledPlain != null && !streaming) {
+                buffers.plain().give(pooledPlain);
+                pooledPlain = null;
+            }
+            if (rpos != end || buf == null) {
+                return;
+            }
+            rpos = end = 0;
+            if (streaming) {
+                return; // keep the buffer: the next read is likely to find data at once
+            }
+            if (pooled) {
+                buffers.read().give(buf);
+            }
+            buf = null;
+            pooled = false;
         }
 
         private IOException fail(IOException e) {
@@ -394,14 +497,15 @@ public final class TlsSession implements SecureSession {
     /**
      * Seals plaintext into records built in place in one buffer: the plaintext of the record being built waits
      * behind the records sealed before it; a write that completes a record seals the buffered bytes and the caller's
-     * together, so whole records are sealed straight from the caller's array.
+     * together, so whole records are sealed straight from the caller's array. The buffer comes from the channel's
+     * pool when there is something to keep and goes back once sent, so an idle connection holds none.
      */
     private final class TlsOutput extends OutputStream {
         private final TrafficKeys keys;
         private final OutputStream out = raw.output();
         private final ReentrantLock lock = new ReentrantLock();
-        /** Sealed records in [0, sealed), then the record being built: its 5-byte header slot and {@code buffered} bytes. */
-        private final byte[] buf = new byte[2 * MAX_SEALED];
+        /** Null, or sealed records in [0, sealed) followed by the record being built: its header slot and {@code buffered} bytes. */
+        private byte[] buf;
         private int sealed;
         private int buffered;
         private boolean closed;
@@ -415,6 +519,9 @@ public final class TlsSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
+                if (buf == null) {
+                    buf = buffers.write().take();
+                }
                 buf[sealed + 5 + buffered++] = (byte) b;
                 if (buffered == MAX_PLAINTEXT) {
                     seal(APPLICATION_DATA, buf, 0, 0);
@@ -431,6 +538,9 @@ public final class TlsSession implements SecureSession {
             try {
                 ensureOpen();
                 while (len > 0) {
+                    if (buf == null) {
+                        buf = buffers.write().take();
+                    }
                     if (buffered + len >= MAX_PLAINTEXT) {
                         int n = MAX_PLAINTEXT - buffered;
                         seal(APPLICATION_DATA, b, off, n);
@@ -452,10 +562,7 @@ public final class TlsSession implements SecureSession {
             lock.lock();
             try {
                 ensureOpen();
-                if (buffered > 0) {
-                    seal(APPLICATION_DATA, buf, 0, 0);
-                }
-                writeSealed();
+                sendAll();
                 out.flush();
             } finally {
                 lock.unlock();
@@ -471,12 +578,7 @@ public final class TlsSession implements SecureSession {
                     return;
                 }
                 try {
-                    if (buffered > 0) {
-                        seal(APPLICATION_DATA, buf, 0, 0);
-                    }
-                    seal(ALERT, new byte[] {1, ALERT_CLOSE_NOTIFY}, 0, 2);
-                    writeSealed();
-                    out.flush();
+                    sendControl(ALERT, new byte[] {1, ALERT_CLOSE_NOTIFY});
                 } finally {
                     closed = true;
                     raw.closeOutput();
@@ -490,23 +592,30 @@ public final class TlsSession implements SecureSession {
         void keyUpdate(boolean requestUpdate) throws IOException {
             lock.lock();
             try {
-                if (closed) {
-                    return;
+                if (!closed) {
+                    sendControl(HANDSHAKE, keyUpdateMessage(requestUpdate));
+                    keys.update();
                 }
-                if (buffered > 0) {
-                    seal(APPLICATION_DATA, buf, 0, 0);
-                }
-                sealKeyUpdate(requestUpdate);
-                writeSealed();
-                out.flush();
             } finally {
                 lock.unlock();
             }
         }
 
-        private void sealKeyUpdate(boolean requestUpdate) throws IOException {
-            seal(HANDSHAKE, new byte[] {HANDSHAKE_KEY_UPDATE, 0, 0, 1, (byte) (requestUpdate ? 1 : 0)}, 0, 5);
-            keys.update();
+        /** Seals what is buffered and one record of {@code type} carrying {@code body}, sends all and flushes. */
+        private void sendControl(byte type, byte[] body) throws IOException {
+            if (buf == null) {
+                buf = buffers.write().take();
+            }
+            if (buffered > 0) {
+                seal(APPLICATION_DATA, buf, 0, 0);
+            }
+            seal(type, body, 0, body.length);
+            sendAll();
+            out.flush();
+        }
+
+        private byte[] keyUpdateMessage(boolean requestUpdate) {
+            return new byte[] {HANDSHAKE_KEY_UPDATE, 0, 0, 1, (byte) (requestUpdate ? 1 : 0)};
         }
 
         /**
@@ -521,8 +630,23 @@ public final class TlsSession implements SecureSession {
                 writeSealed();
             }
             if (type == APPLICATION_DATA && keys.sequence() >= KEY_UPDATE_AFTER) {
-                sealKeyUpdate(false);
+                byte[] message = keyUpdateMessage(false);
+                seal(HANDSHAKE, message, 0, message.length);
+                keys.update();
             }
+        }
+
+        /** Seals the record being built, if any, writes every sealed record, and gives the buffer back. */
+        private void sendAll() throws IOException {
+            if (buf == null) {
+                return;
+            }
+            if (buffered > 0) {
+                seal(APPLICATION_DATA, buf, 0, 0);
+            }
+            writeSealed();
+            buffers.write().give(buf);
+            buf = null;
         }
 
         private void writeSealed() throws IOException {

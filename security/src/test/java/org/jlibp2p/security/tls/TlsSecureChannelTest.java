@@ -301,6 +301,26 @@ class TlsSecureChannelTest {
     }
 
     @Test
+    void idleSessionsGiveTheirBuffersBack() throws Exception {
+        TlsSecureChannel client = channel(ALICE);
+        TlsSecureChannel server = channel(BOB);
+        Sessions s = connect(client, server);
+        Future<byte[]> up = executor.submit(() -> pump(s.client().output(), 3 << 20, 3));
+        byte[] received = drain(s.server().input(), 3 << 20);
+        assertArrayEquals(await(up), received);
+        // Everything sent and read: the output gave its buffer back at the flush, the input once drained.
+        assertEquals(1, client.buffers().write().pooled());
+        assertEquals(1, server.buffers().read().pooled());
+        // A small exchange afterwards goes through the scratch arrays and leaves the pools as they were.
+        s.client().output().write(new byte[100]);
+        s.client().output().flush();
+        assertEquals(100, s.server().input().readNBytes(100).length);
+        assertEquals(1, client.buffers().write().pooled());
+        assertEquals(1, server.buffers().read().pooled());
+        assertEquals(1, server.buffers().plain().pooled());
+    }
+
+    @Test
     void smallWritesAreSealedIntoOneRecordAtFlush() throws Exception {
         MemoryPipe.Pair p = MemoryPipe.create();
         RecordingDuplex recording = new RecordingDuplex(p.a());
