@@ -450,6 +450,81 @@ class TlsSecureChannelTest {
         }
     }
 
+    /** A plain TLS client (BouncyCastle's) offering what the test says, trusting any certificate. */
+    private static org.bouncycastle.tls.DefaultTlsClient plainClient(org.bouncycastle.tls.ProtocolVersion[] versions,
+            String... alpn) {
+        return new org.bouncycastle.tls.DefaultTlsClient(
+                new org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto(new SecureRandom())) {
+            @Override
+            protected org.bouncycastle.tls.ProtocolVersion[] getSupportedVersions() {
+                return versions;
+            }
+
+            @Override
+            protected java.util.Vector<org.bouncycastle.tls.ProtocolName> getProtocolNames() {
+                java.util.Vector<org.bouncycastle.tls.ProtocolName> names = new java.util.Vector<>();
+                for (String p : alpn) {
+                    names.add(org.bouncycastle.tls.ProtocolName.asUtf8Encoding(p));
+                }
+                return names;
+            }
+
+            @Override
+            public org.bouncycastle.tls.TlsAuthentication getAuthentication() {
+                return new org.bouncycastle.tls.TlsAuthentication() {
+                    @Override
+                    public void notifyServerCertificate(org.bouncycastle.tls.TlsServerCertificate c) {}
+
+                    @Override
+                    public org.bouncycastle.tls.TlsCredentials getClientCredentials(
+                            org.bouncycastle.tls.CertificateRequest r) {
+                        return null;
+                    }
+                };
+            }
+        };
+    }
+
+    private void assertServerRefuses(org.bouncycastle.tls.DefaultTlsClient client, short alert, String reason)
+            throws Exception {
+        MemoryPipe.Pair p = MemoryPipe.create();
+        Future<TlsSession> inbound = executor.submit(() -> channel(BOB, YAMUX).secureInbound(p.b()));
+        org.bouncycastle.tls.TlsFatalAlertReceived received = assertThrows(
+                org.bouncycastle.tls.TlsFatalAlertReceived.class,
+                () -> new org.bouncycastle.tls.TlsClientProtocol(p.a().input(), p.a().output()).connect(client));
+        assertEquals(alert, received.getAlertDescription());
+        TlsHandshakeException e = assertInstanceOf(TlsHandshakeException.class,
+                assertThrows(HandshakeException.class, () -> await(inbound)));
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void aClientOfferingOnlyUnknownApplicationProtocolsIsRefused() throws Exception {
+        assertServerRefuses(plainClient(org.bouncycastle.tls.ProtocolVersion.TLSv13.only(), "/spdy/3.1.0"),
+                org.bouncycastle.tls.AlertDescription.no_application_protocol, "no_application_protocol");
+    }
+
+    @Test
+    void tls12IsRefused() throws Exception {
+        assertServerRefuses(plainClient(org.bouncycastle.tls.ProtocolVersion.TLSv12.only(), "libp2p"),
+                org.bouncycastle.tls.AlertDescription.protocol_version, "protocol_version");
+    }
+
+    /** The client's handshake completes before the server has seen it has no certificate; the alert follows. */
+    @Test
+    void aClientWithoutACertificateIsRefused() throws Exception {
+        MemoryPipe.Pair p = MemoryPipe.create();
+        Future<TlsSession> inbound = executor.submit(() -> channel(BOB).secureInbound(p.b()));
+        org.bouncycastle.tls.TlsClientProtocol client = new org.bouncycastle.tls.TlsClientProtocol(p.a().input(),
+                p.a().output());
+        client.connect(plainClient(org.bouncycastle.tls.ProtocolVersion.TLSv13.only(), "libp2p"));
+        InvalidCertificateException e = assertThrows(InvalidCertificateException.class, () -> await(inbound));
+        assertTrue(e.getMessage().contains("no certificate"), e.getMessage());
+        org.bouncycastle.tls.TlsFatalAlertReceived received = assertThrows(
+                org.bouncycastle.tls.TlsFatalAlertReceived.class, () -> client.getInputStream().read());
+        assertEquals(org.bouncycastle.tls.AlertDescription.certificate_required, received.getAlertDescription());
+    }
+
     @Test
     void configRejectsLibp2pAsAMuxer() {
         assertThrows(IllegalArgumentException.class, () -> channel(ALICE, "libp2p"));
