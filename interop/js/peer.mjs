@@ -1,5 +1,5 @@
 // A js-libp2p peer driven by JSON lines on stdin, for the interop tests of the Java stack.
-// Usage: node peer.mjs [--muxer yamux|mplex] [--key ed25519|secp256k1|rsa] [--security noise|plaintext]
+// Usage: node peer.mjs [--muxer yamux|mplex] [--key ed25519|secp256k1|rsa] [--security noise|tls|plaintext]
 //                      [--listen <maddr>]
 // Prints {"event":"ready","peerId":..,"addrs":[..]} once listening, then answers one JSON line per command:
 //   {"cmd":"dial","addr":..}                -> {"ok":true,"peer":..}
@@ -7,11 +7,13 @@
 //   {"cmd":"identify","peer":..}            -> what js's peer store learnt of the peer from identify
 //   {"cmd":"echo","peer":..,"size":n}       -> one /echo/1.0.0 stream carrying n bytes: sha256 sent and received
 //   {"cmd":"streams","peer":..,"count":c,"size":n} -> c concurrent echo streams of n bytes each
+//   {"cmd":"connections"}                   -> {"ok":true,"connections":[{"peer","encryption","muxer","direction"}]}
 //   {"cmd":"stop"}
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { plaintext } from '@libp2p/plaintext'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -42,7 +44,7 @@ const node = await createLibp2p({
   privateKey,
   addresses: { listen: [arg('listen', '/ip4/127.0.0.1/tcp/0')] },
   transports: [tcp()],
-  connectionEncrypters: [arg('security', 'noise') === 'plaintext' ? plaintext() : noise()],
+  connectionEncrypters: [{ plaintext, tls, noise }[arg('security', 'noise')]()],
   streamMuxers: [muxer],
   connectionManager: { maxConnections: 1000 },
   services: { identify: identify(), ping: ping() }
@@ -147,6 +149,13 @@ async function run (msg) {
       const good = results.filter(r => r.sentSha === r.recvSha && r.received === msg.size).length
       return { ok: true, good }
     }
+    case 'connections':
+      return {
+        ok: true,
+        connections: node.getConnections().map(c => ({
+          peer: c.remotePeer.toString(), encryption: c.encryption, muxer: c.multiplexer, direction: c.direction
+        }))
+      }
     case 'stop':
       await node.stop()
       out({ ok: true })

@@ -13,8 +13,9 @@ import java.util.Set;
  * on standard error.
  *
  * <pre>
- * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: all, in this order; the
- *                       throughput cases among them are warmed up, then run in interleaved rounds)
+ * --cases java-java,raw-tcp,js-js,setup,idle-memory   which cases to run (default: these, in this order; the
+ *                       throughput cases among them are warmed up, then run in interleaved rounds); also
+ *                       java-java-tls, java-java over TLS 1.3 instead of Noise, not run by default
  * --runs N              runs of each throughput case, and of the setup case; the median counts (default 5)
  * --warmup-rounds N     uncounted interleaved rounds of the throughput cases before the counted ones (default 2),
  *                       after each case's first uncounted exchange of the full size each way
@@ -27,7 +28,7 @@ import java.util.Set;
  * </pre>
  */
 public final class Bench {
-    private static final Set<String> THROUGHPUT_CASES = Set.of("java-java", "raw-tcp", "js-js");
+    private static final Set<String> THROUGHPUT_CASES = Set.of("java-java", "java-java-tls", "raw-tcp", "js-js");
 
     private Bench() {}
 
@@ -70,6 +71,7 @@ public final class Bench {
             i++;
         }
         Throughput.Result javaJava = null;
+        Throughput.Result javaJavaTls = null;
         Throughput.Result raw = null;
         Throughput.Result js = null;
         List<String> throughputCases = cases.stream().filter(THROUGHPUT_CASES::contains).toList();
@@ -84,6 +86,7 @@ public final class Bench {
                     for (String t : throughputCases) {
                         set.add(switch (t) {
                             case "java-java" -> new Throughput.JavaJava(size);
+                            case "java-java-tls" -> new Throughput.JavaJava(size, true);
                             case "raw-tcp" -> new Throughput.RawTcp(size);
                             default -> new Throughput.JsJs(size, jsDir != null ? jsDir : findJsDir(),
                                     warmupRounds + runs);
@@ -99,6 +102,7 @@ public final class Bench {
                     emit(r.json());
                     switch (r.name()) {
                         case "java-java" -> javaJava = r;
+                        case "java-java-tls" -> javaJavaTls = r;
                         case "raw-tcp" -> raw = r;
                         default -> js = r;
                     }
@@ -114,6 +118,9 @@ public final class Bench {
         }
         if (javaJava != null && js != null) {
             emit(ratio("java-java/js-js", javaJava, js));
+        }
+        if (javaJavaTls != null && javaJava != null) {
+            emit(ratio("java-java-tls/java-java", javaJavaTls, javaJava));
         }
         if (javaJava != null && raw != null) {
             emit(ratio("java-java/raw-tcp", javaJava, raw));

@@ -106,23 +106,31 @@ final class Throughput {
 
     // ------------------------------------------------------------------------------------------ java-java
 
-    /** Two of our nodes in this JVM. */
+    /** Two of our nodes in this JVM, over Noise, or over TLS 1.3 (the java-java-tls case). */
     static final class JavaJava implements Case {
         private final long size;
-        private final Stack.Node server = Stack.node(64);
-        private final Stack.Node client = Stack.node(64);
+        private final boolean tls;
+        private final Stack.Node server;
+        private final Stack.Node client;
         private final Multiaddr address;
         private final PeerId peer;
 
         JavaJava(long size) throws Exception {
+            this(size, false);
+        }
+
+        JavaJava(long size, boolean tls) throws Exception {
             this.size = size;
+            this.tls = tls;
+            server = Stack.node(64, tls);
+            client = Stack.node(64, tls);
             address = server.listenLoopback();
             peer = server.swarm().localPeer();
         }
 
         @Override
         public String name() {
-            return "java-java";
+            return tls ? "java-java-tls" : "java-java";
         }
 
         @Override

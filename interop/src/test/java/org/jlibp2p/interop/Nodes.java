@@ -27,7 +27,7 @@ import org.jlibp2p.node.Stacks;
 import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
 import org.jlibp2p.transport.tcp.TcpTransport;
 
-/** Java nodes as the interop tests assemble them: TCP, Noise, one muxer, identify, ping and echo. */
+/** Java nodes as the interop tests assemble them: TCP, Noise (or TLS, or plaintext), one muxer, identify, ping and echo. */
 final class Nodes {
     static final String AGENT = "jlibp2p-interop/0.1.0";
 
@@ -48,6 +48,15 @@ final class Nodes {
         PrivateKey key = Keys.generate(keyType).privateKey();
         StreamMuxer m = muxer.equals("mplex") ? new Mplex() : new Yamux();
         Swarm swarm = Stacks.tcpNoise(key, AGENT, limits, m);
+        swarm.addBehaviour(new EchoBehaviour());
+        return new Node(swarm, swarm.behaviour(PingBehaviour.class).orElseThrow());
+    }
+
+    /** A node secured with TLS 1.3 only, the muxer agreed by ALPN. */
+    static Node startTls(KeyType keyType, String muxer) {
+        PrivateKey key = Keys.generate(keyType).privateKey();
+        StreamMuxer m = muxer.equals("mplex") ? new Mplex() : new Yamux();
+        Swarm swarm = Stacks.tcpTls(key, AGENT, m);
         swarm.addBehaviour(new EchoBehaviour());
         return new Node(swarm, swarm.behaviour(PingBehaviour.class).orElseThrow());
     }

@@ -32,6 +32,8 @@ import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.security.noise.NoiseConfig;
 import org.jlibp2p.security.noise.NoiseSecureChannel;
 import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
+import org.jlibp2p.security.tls.TlsConfig;
+import org.jlibp2p.security.tls.TlsSecureChannel;
 import org.jlibp2p.transport.tcp.TcpTransport;
 
 /**
@@ -265,8 +267,8 @@ public final class P2pd {
         if (f.getBool("noise")) {
             security.add(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(List.of(muxer.protocolId()))));
         }
-        if (f.getBool("tls") && f.isSet("tls")) {
-            err.println("p2pd: -tls: TLS 1.3 is not built yet; offering the other security protocols");
+        if (f.getBool("tls")) { // after Noise, whose handshake is cheaper: a peer offering both gets Noise
+            security.add(new TlsSecureChannel(new TlsConfig(identity).withStreamMuxers(List.of(muxer.protocolId()))));
         }
         if (f.getBool("plaintext")) {
             err.println("p2pd: -plaintext: /plaintext/2.0.0 proves no identity and encrypts nothing; any peer can"
@@ -275,7 +277,7 @@ public final class P2pd {
         }
         if (security.isEmpty()) {
             throw new IllegalArgumentException("at least one channel security protocol must be enabled"
-                    + " (-noise or -plaintext; TLS is not built yet)");
+                    + " (-noise, -tls or -plaintext)");
         }
         Limits limits = Limits.defaults();
         if (!f.getString("limits").isEmpty()) {

@@ -13,6 +13,8 @@ import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.security.noise.NoiseConfig;
 import org.jlibp2p.security.noise.NoiseSecureChannel;
+import org.jlibp2p.security.tls.TlsConfig;
+import org.jlibp2p.security.tls.TlsSecureChannel;
 import org.jlibp2p.transport.tcp.TcpTransport;
 
 /** Ready-made nodes: the stack most libp2p networks speak, for applications that need nothing unusual. */
@@ -35,6 +37,21 @@ public final class Stacks {
         Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()),
                 List.of(new NoiseSecureChannel(new NoiseConfig(identity).withStreamMuxers(ids))), ms)
                 .withLimits(limits));
+        swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(agentVersion)));
+        swarm.addBehaviour(new PingBehaviour());
+        return swarm;
+    }
+
+    /**
+     * A node over TCP, secured with TLS 1.3 ({@code /tls/1.0.0}) only, the muxer agreed by ALPN among {@code muxers}
+     * (in order of preference; Yamux when none are given), with identify and ping running.
+     */
+    public static Swarm tcpTls(PrivateKey identity, String agentVersion, StreamMuxer... muxers) {
+        List<StreamMuxer> ms = muxers.length == 0 ? List.of(new Yamux()) : List.of(muxers);
+        List<String> ids = new ArrayList<>();
+        ms.forEach(m -> ids.add(m.protocolId()));
+        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()),
+                List.of(new TlsSecureChannel(new TlsConfig(identity).withStreamMuxers(ids))), ms));
         swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(agentVersion)));
         swarm.addBehaviour(new PingBehaviour());
         return swarm;

@@ -26,6 +26,7 @@ import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.multistream.NoCommonProtocolException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Connection;
+import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.proto.plaintext.PlaintextProtos;
 import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
@@ -130,16 +131,47 @@ class P2pdTest {
         }
     }
 
+    /** TLS is on by default, offered after Noise; a daemon without Noise still accepts TLS connections. */
+    @Test
+    void tlsIsOfferedByDefaultAndAloneWithoutNoise() throws Exception {
+        try (P2pd.Daemon tlsOnly = start("-listen", sock("t.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0",
+                "-noise=false");
+                P2pd.Daemon both = start("-listen", sock("u.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0");
+                Swarm tlsClient = Stacks.tcpTls(Keys.generateEd25519().privateKey(), "test");
+                Swarm noiseClient = Stacks.tcpNoise(Keys.generateEd25519().privateKey())) {
+            Connection c = tlsClient.dial(tlsOnly.swarm().listenAddresses().getFirst()
+                    .withPeerId(tlsOnly.swarm().localPeer().multihash()));
+            assertEquals("/tls/1.0.0", c.security());
+            assertEquals("/yamux/1.0.0", c.muxer());
+            assertEquals(tlsOnly.swarm().localPeer(), c.remotePeer());
+            assertThrows(IOException.class, () -> noiseClient.dial(tlsOnly.swarm().listenAddresses().getFirst()
+                    .withPeerId(tlsOnly.swarm().localPeer().multihash())), "the daemon was told not to speak Noise");
+
+            Connection t = tlsClient.dial(both.swarm().listenAddresses().getFirst()
+                    .withPeerId(both.swarm().localPeer().multihash()));
+            assertEquals("/tls/1.0.0", t.security());
+            Connection n = tlsOnly.swarm().dial(both.swarm().listenAddresses().getFirst()
+                    .withPeerId(both.swarm().localPeer().multihash()));
+            assertEquals("/tls/1.0.0", n.security(), "a daemon without Noise dials with TLS");
+            // Between two default daemons, Noise comes first.
+            try (P2pd.Daemon third = start("-listen", sock("v.sock"), "-noListenAddrs")) {
+                Connection d = third.swarm().dial(both.swarm().listenAddresses().getFirst()
+                        .withPeerId(both.swarm().localPeer().multihash()));
+                assertEquals("/noise", d.security());
+            }
+        }
+    }
+
     @Test
     void muxerAndSecurityFlags() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> start("-listen", sock("x.sock"), "-muxer", "spdy"));
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> start("-listen", sock("x.sock"), "-noise=false", "-plaintext=false"));
+                () -> start("-listen", sock("x.sock"), "-noise=false", "-tls=false", "-plaintext=false"));
         assertTrue(none.getMessage().contains("security"), none.getMessage());
         try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex",
                 "-plaintext");
                 P2pd.Daemon b = start("-listen", sock("b.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-muxer=mplex",
-                        "-noise=false", "-plaintext")) {
+                        "-noise=false", "-tls=false", "-plaintext")) {
             Connection c = a.swarm().dial(b.swarm().listenAddresses().getFirst()
                     .withPeerId(b.swarm().localPeer().multihash()));
             assertEquals("/mplex/6.7.0", c.muxer());
@@ -196,11 +228,11 @@ class P2pdTest {
                 "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
             for (String s : List.of("-dht: the Kademlia DHT is not built yet", "-pubsub: pubsub is not built yet",
-                    "-natPortMap:", "-autonat:", "-tls: TLS 1.3 is not built yet",
-                    "-relay: circuit relay", "-metricsAddr:")) {
+                    "-natPortMap:", "-autonat:", "-relay: circuit relay", "-metricsAddr:")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }
             assertFalse(out.contains("-connManager"), "the connection manager is built:\n" + out);
+            assertFalse(out.contains("-tls"), "TLS is built: -tls is no feature to excuse\n" + out);
         }
     }
 
