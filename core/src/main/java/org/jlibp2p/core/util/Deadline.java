@@ -30,6 +30,14 @@ public final class Deadline {
 
     /** Waits for {@code thread} to end until the deadline; returns whether it ended. */
     public boolean join(Thread thread) throws InterruptedException {
+        // A thread made and not started yet (its starter is between the two steps) cannot be joined: wait for the
+        // start, within the same deadline.
+        while (thread.getState() == Thread.State.NEW) {
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
             return !thread.isAlive();
