@@ -517,12 +517,22 @@ class TlsSecureChannelTest {
         Future<TlsSession> inbound = executor.submit(() -> channel(BOB).secureInbound(p.b()));
         org.bouncycastle.tls.TlsClientProtocol client = new org.bouncycastle.tls.TlsClientProtocol(p.a().input(),
                 p.a().output());
-        client.connect(plainClient(org.bouncycastle.tls.ProtocolVersion.TLSv13.only(), "libp2p"));
+        // The client's last handshake flight and the server's refusal cross: the client may see the alert when it
+        // reads, or its own last write may find the connection already closed.
+        IOException clientSaw;
+        try {
+            client.connect(plainClient(org.bouncycastle.tls.ProtocolVersion.TLSv13.only(), "libp2p"));
+            clientSaw = assertThrows(IOException.class, () -> client.getInputStream().read());
+        } catch (IOException refusedDuringConnect) {
+            clientSaw = refusedDuringConnect;
+        }
         InvalidCertificateException e = assertThrows(InvalidCertificateException.class, () -> await(inbound));
         assertTrue(e.getMessage().contains("no certificate"), e.getMessage());
-        org.bouncycastle.tls.TlsFatalAlertReceived received = assertThrows(
-                org.bouncycastle.tls.TlsFatalAlertReceived.class, () -> client.getInputStream().read());
-        assertEquals(org.bouncycastle.tls.AlertDescription.certificate_required, received.getAlertDescription());
+        if (clientSaw instanceof org.bouncycastle.tls.TlsFatalAlertReceived received) {
+            assertEquals(org.bouncycastle.tls.AlertDescription.certificate_required, received.getAlertDescription());
+        } else {
+            assertTrue(String.valueOf(clientSaw.getMessage()).contains("closed"), String.valueOf(clientSaw));
+        }
     }
 
     @Test
