@@ -16,7 +16,7 @@ class CidFuzzTest {
     @FuzzTest
     void parse(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<Cid> binary = Checks.expect(() -> Cid.fromBytes(input), CidException.class);
             if (binary.isPresent()) {
                 Cid c = binary.get();

@@ -26,7 +26,7 @@ class EnvelopeFuzzTest {
 
     @FuzzTest
     void open(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 512 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 4 * 1024 * 1024, 1024), () -> {
             Optional<Envelope> envelope = Checks.expect(() -> Envelope.open(input, PeerRecord.DOMAIN),
                     EnvelopeException.class, InvalidSignatureException.class);
             envelope.ifPresent(e -> assertEquals(e, reopen(e.marshal())));

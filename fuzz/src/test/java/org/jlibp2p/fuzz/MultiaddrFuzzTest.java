@@ -20,7 +20,7 @@ class MultiaddrFuzzTest {
     @FuzzTest
     void parse(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<Multiaddr> binary = Checks.expect(() -> Multiaddr.fromBytes(input), MultiaddrException.class);
             if (binary.isPresent()) {
                 Multiaddr m = binary.get();

@@ -17,7 +17,7 @@ class MultibaseFuzzTest {
     @FuzzTest
     void decode(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<byte[]> decoded = Checks.expect(() -> Multibase.decode(text), MultibaseException.class);
             if (decoded.isPresent()) {
                 Multibase.Encoding encoding = Multibase.encodingOf(text);

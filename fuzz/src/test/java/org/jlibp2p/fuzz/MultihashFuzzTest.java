@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class MultihashFuzzTest {
     @FuzzTest
     void decode(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 8), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<Multihash> whole = Checks.expect(() -> Multihash.fromBytes(input), MultihashException.class);
             Optional<Multihash.Decoded> prefix = Checks.expect(() -> Multihash.decode(input, 0, input.length),
                     MultihashException.class);

@@ -23,7 +23,7 @@ class MultistreamListenerFuzzTest {
     @FuzzTest
     void accept(byte[] input) throws Exception {
         ScriptedRemote[] last = new ScriptedRemote[1];
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             ScriptedRemote remote = new ScriptedRemote(input);
             last[0] = remote;
             Optional<String> agreed = Checks.expect(() -> Multistream.accept(remote, SUPPORTED),

@@ -21,7 +21,7 @@ class PeerIdFuzzTest {
     @FuzzTest
     void parse(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
-        Checks.allocatesAtMost(Checks.bound(input.length, 256 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<PeerId> binary = Checks.expect(() -> PeerId.fromBytes(input), PeerIdException.class);
             binary.ifPresent(PeerIdFuzzTest::roundTrips);
             Optional<PeerId> textual = Checks.expect(() -> PeerId.parse(text), PeerIdException.class);

@@ -26,7 +26,7 @@ class PublicKeyFuzzTest {
     void unmarshal(FuzzedDataProvider data) throws Exception {
         byte[] signature = data.consumeBytes(data.consumeInt(0, 1024));
         byte[] input = data.consumeRemainingAsBytes();
-        Checks.allocatesAtMost(Checks.bound(input.length + signature.length, 1024 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length + signature.length, 4 * 1024 * 1024, 1024), () -> {
             Optional<PublicKey> key = Checks.expect(() -> Keys.unmarshalPublicKey(input), KeyFormatException.class);
             if (key.isPresent()) {
                 PublicKey k = key.get();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 class VarintFuzzTest {
     @FuzzTest
     void decode(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 64 * 1024, 0), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 1024 * 1024, 1024), () -> {
             Optional<Varint.Decoded> fromArray = Checks.expect(() -> Varint.decode(input), VarintException.class);
             ByteBuffer buffer = ByteBuffer.wrap(input);
             Optional<Long> fromBuffer = Checks.expect(() -> Varint.decode(buffer), VarintException.class);

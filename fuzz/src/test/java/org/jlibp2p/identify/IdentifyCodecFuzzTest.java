@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class IdentifyCodecFuzzTest {
     @FuzzTest
     void decode(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 512 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 4 * 1024 * 1024, 1024), () -> {
             Optional<IdentifyInfo> info = Checks.expect(() -> IdentifyCodec.decode(input), FormatException.class);
             if (info.isPresent()) {
                 IdentifyInfo i = info.get();

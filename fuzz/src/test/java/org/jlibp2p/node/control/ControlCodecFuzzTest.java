@@ -28,7 +28,7 @@ class ControlCodecFuzzTest {
 
     @FuzzTest
     void decode(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 512 * 1024, 64), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 4 * 1024 * 1024, 1024), () -> {
             Optional<ControlRequest> request = Checks.expect(() -> ControlCodec.decodeRequest(input),
                     BadRequestException.class, FormatException.class);
             if (request.isPresent() && !(request.get() instanceof ControlRequest.Unsupported)) {

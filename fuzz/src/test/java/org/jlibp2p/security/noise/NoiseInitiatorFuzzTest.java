@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class NoiseInitiatorFuzzTest {
     @FuzzTest
     void secureOutbound(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 2 * 1024 * 1024, 16), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 2 * 1024 * 1024, 1024), () -> {
             ScriptedRemote remote = new ScriptedRemote(input);
             Optional<NoiseSession> session = Checks.expect(() -> NoiseFuzzing.CHANNEL.secureOutbound(remote),
                     NoiseFuzzing.HANDSHAKE_FAILURES);

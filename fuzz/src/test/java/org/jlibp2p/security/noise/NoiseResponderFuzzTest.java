@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class NoiseResponderFuzzTest {
     @FuzzTest
     void secureInbound(byte[] input) throws Exception {
-        Checks.allocatesAtMost(Checks.bound(input.length, 2 * 1024 * 1024, 16), () -> {
+        Checks.allocatesAtMost(Checks.bound(input.length, 2 * 1024 * 1024, 1024), () -> {
             ScriptedRemote remote = new ScriptedRemote(input);
             Optional<NoiseSession> session = Checks.expect(() -> NoiseFuzzing.CHANNEL.secureInbound(remote),
                     NoiseFuzzing.HANDSHAKE_FAILURES);

@@ -52,7 +52,7 @@ class NoiseTransportFuzzTest {
         sealed.write(garbage);
         byte[] wire = sealed.toByteArray();
 
-        Checks.allocatesAtMost(Checks.bound(wire.length, 2 * 1024 * 1024, 16), () -> {
+        Checks.allocatesAtMost(Checks.bound(wire.length, 2 * 1024 * 1024, 1024), () -> {
             NoiseSession receiver = session(new ScriptedRemote(wire));
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             byte[] expected = plaintext.toByteArray();
