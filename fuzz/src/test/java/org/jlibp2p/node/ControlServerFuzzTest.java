@@ -70,7 +70,8 @@ class ControlServerFuzzTest {
         });
         try {
             Path dir = Files.createTempDirectory("fuzz-control");
-            SERVER = ControlServer.start(NODE, Multiaddr.parse("/unix" + dir.resolve("p2pd.sock")), WITHIN);
+            SERVER = ControlServer.start(NODE, Multiaddr.parse("/unix" + dir.resolve("p2pd.sock")), WITHIN,
+                    java.util.Optional.empty());
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
