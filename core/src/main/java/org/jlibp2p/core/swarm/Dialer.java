@@ -57,9 +57,21 @@ final class Dialer {
             return existing.get();
         }
         CompletableFuture<Connection> mine = new CompletableFuture<>();
-        CompletableFuture<Connection> other = pending.putIfAbsent(peer, mine);
-        if (other != null) {
-            return await(other);
+        // Join the dial under way, if any; one that its own caller abandoned (interrupted) is not this caller's
+        // failure: then dial anew (a few times at most, should callers keep abandoning theirs).
+        for (int attempt = 0; ; attempt++) {
+            CompletableFuture<Connection> other = pending.putIfAbsent(peer, mine);
+            if (other == null) {
+                break;
+            }
+            try {
+                return await(other);
+            } catch (DialException e) {
+                if (!(e.getCause() instanceof InterruptedIOException) || attempt >= 3) {
+                    throw e;
+                }
+                pending.remove(peer, other);
+            }
         }
         try {
             // A dial that finished between the first look and putIfAbsent left its connection behind.
