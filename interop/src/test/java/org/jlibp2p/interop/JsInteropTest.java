@@ -64,6 +64,16 @@ class JsInteropTest {
         return muxer.equals("mplex") ? "/mplex/6.7.0" : "/yamux/1.0.0";
     }
 
+    /** The build runs these tests once per ChaCha20-Poly1305 implementation (interop/pom.xml): check it is so. */
+    @org.junit.jupiter.api.Test
+    void noiseUsesTheCipherAskedFor() {
+        String wanted = System.getProperty("jlibp2p.noise.cipher", "");
+        org.junit.jupiter.api.Assumptions.assumeTrue(wanted.equals("jdk") || wanted.equals("conscrypt"),
+                "no implementation asked for");
+        assertEquals(wanted.equals("jdk") ? "JDK" : "Conscrypt (BoringSSL)",
+                org.jlibp2p.security.noise.NoiseSecureChannel.cipherImplementation());
+    }
+
     @ParameterizedTest(name = "java dials js: {0}, {1}")
     @MethodSource("stacks")
     void javaDialsJs(String muxer, String key) throws Exception {

@@ -51,6 +51,14 @@ public final class NoiseSecureChannel implements SecureChannel {
     static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
 
     private static final System.Logger LOG = System.getLogger(NoiseSecureChannel.class.getName());
+
+    /**
+     * The ChaCha20-Poly1305 implementation Noise sessions of this JVM use, e.g. {@code "JDK"} or
+     * {@code "Conscrypt (BoringSSL)"}: chosen by measurement at start, or by {@code -Djlibp2p.noise.cipher=jdk|conscrypt}.
+     */
+    public static String cipherImplementation() {
+        return ChaChaPolyProvider.choice().name();
+    }
     private static final byte[] EMPTY = new byte[0];
 
     private final NoiseConfig config;
