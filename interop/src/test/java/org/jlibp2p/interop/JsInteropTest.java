@@ -227,9 +227,11 @@ class JsInteropTest {
     @ParameterizedTest(name = "500 concurrent streams on one connection: {0}")
     @MethodSource("muxers")
     void fiveHundredConcurrentStreams(String muxer) throws Exception {
-        // By default a peer may have 256 inbound streams open at once, and a connection's handlers may reserve 16 MiB
-        // (each echo stream holds 64 KiB): raised here, to carry 500.
-        Limits roomy = Limits.defaults().with(ResourceLimits.Kind.PEER, l -> l.withStreams(1024).withMemory(64L << 20))
+        // By default a peer may have 256 inbound streams open at once, the node 128 + 64 per GiB of heap in protocol
+        // negotiation, and a connection's handlers may reserve 16 MiB (each echo stream holds 64 KiB): raised here, to
+        // carry 500 opened at once.
+        Limits roomy = Limits.defaults().with(ResourceLimits.Kind.PENDING, l -> l.withStreams(1024))
+                .with(ResourceLimits.Kind.PEER, l -> l.withStreams(1024).withMemory(64L << 20))
                 .with(ResourceLimits.Kind.CONNECTION, l -> l.withStreams(1024).withMemory(64L << 20))
                 .with(ResourceLimits.Kind.PROTOCOL, l -> l.withMemory(64L << 20));
         try (JsPeer js = JsPeer.start("--muxer", muxer); Nodes.Node java = Nodes.start(KeyType.ED25519, muxer, roomy)) {
