@@ -72,7 +72,11 @@ final class LimitsFile {
                     v6 = list;
                 }
             } else if (name.equals("Allowlist")) {
-                out = out.withAllowlist(strings(e.getValue(), name));
+                try {
+                    out = out.withAllowlist(strings(e.getValue(), name));
+                } catch (IllegalArgumentException ex) {
+                    throw new FormatException(name + ": " + ex.getMessage());
+                }
             } else {
                 throw new FormatException("unknown limits entry \"" + name + "\" (known: " + SCOPES.keySet()
                         + ", IPv4, IPv6, Allowlist)");
@@ -158,12 +162,6 @@ final class LimitsFile {
                 throw new FormatException(name + " must be a list of strings");
             }
             out.add(p.getAsString());
-        }
-        try {
-            new ResourceLimits(ScopeLimit.NONE, ScopeLimit.NONE, ScopeLimit.NONE, ScopeLimit.NONE, ScopeLimit.NONE,
-                    ScopeLimit.NONE, List.of(), List.of(), out);
-        } catch (IllegalArgumentException ex) {
-            throw new FormatException(name + ": " + ex.getMessage());
         }
         return out;
     }

@@ -1,7 +1,9 @@
 package org.jlibp2p.core.resource;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Direction;
@@ -20,6 +22,7 @@ public final class ConnectionScope implements AutoCloseable {
     final ResourceManager.Scope own;
     ResourceManager.Scope peerScope; // guarded by manager
     PeerId peer; // guarded by manager
+    final Set<StreamScope> openStreams = new HashSet<>(); // guarded by manager
     private boolean closed; // guarded by manager
 
     ConnectionScope(ResourceManager manager, Direction direction, Multiaddr remote, boolean fd,
@@ -73,13 +76,6 @@ public final class ConnectionScope implements AutoCloseable {
         }
     }
 
-    /** Streams open now, by direction: {@code [inbound, outbound]}. */
-    public int[] streams() {
-        synchronized (manager) {
-            return new int[] {own.streamsInbound, own.streamsOutbound};
-        }
-    }
-
     /** Gives back the connection and what its streams still hold. Idempotent. */
     @Override
     public void close() {
@@ -95,15 +91,7 @@ public final class ConnectionScope implements AutoCloseable {
         }
     }
 
-    final java.util.Set<StreamScope> openStreams = new java.util.HashSet<>(); // guarded by manager
-
     String who(PeerId p) {
         return (p == null ? "" : "peer " + p + " ") + (direction == Direction.INBOUND ? "from " : "at ") + remote;
-    }
-
-    boolean isClosed() {
-        synchronized (manager) {
-            return closed;
-        }
     }
 }

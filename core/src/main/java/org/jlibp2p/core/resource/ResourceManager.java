@@ -75,17 +75,17 @@ public final class ResourceManager {
         }
 
         /** Null if one more connection fits, else the resource that is full. */
-        String connectionRefusal(Direction d, boolean fd) {
+        Refusal connectionRefusal(Direction d, boolean fd) {
             if (d == Direction.INBOUND ? connectionsInbound >= limit.connectionsInbound()
                     : connectionsOutbound >= limit.connectionsOutbound()) {
-                return d == Direction.INBOUND ? "inbound connections (" + limit.connectionsInbound() + ")"
-                        : "outbound connections (" + limit.connectionsOutbound() + ")";
+                return d == Direction.INBOUND ? new Refusal("inbound connections", limit.connectionsInbound())
+                        : new Refusal("outbound connections", limit.connectionsOutbound());
             }
             if (connectionsInbound + connectionsOutbound >= limit.connections()) {
-                return "connections (" + limit.connections() + ")";
+                return new Refusal("connections", limit.connections());
             }
             if (fd && fileDescriptors >= limit.fileDescriptors()) {
-                return "file descriptors (" + limit.fileDescriptors() + ")";
+                return new Refusal("file descriptors", limit.fileDescriptors());
             }
             return null;
         }
@@ -101,14 +101,14 @@ public final class ResourceManager {
             }
         }
 
-        String streamRefusal(Direction d) {
+        Refusal streamRefusal(Direction d) {
             if (d == Direction.INBOUND ? streamsInbound >= limit.streamsInbound()
                     : streamsOutbound >= limit.streamsOutbound()) {
-                return d == Direction.INBOUND ? "inbound streams (" + limit.streamsInbound() + ")"
-                        : "outbound streams (" + limit.streamsOutbound() + ")";
+                return d == Direction.INBOUND ? new Refusal("inbound streams", limit.streamsInbound())
+                        : new Refusal("outbound streams", limit.streamsOutbound());
             }
             if (streamsInbound + streamsOutbound >= limit.streams()) {
-                return "streams (" + limit.streams() + ")";
+                return new Refusal("streams", limit.streams());
             }
             return null;
         }
@@ -121,8 +121,9 @@ public final class ResourceManager {
             }
         }
 
-        String memoryRefusal(long n) {
-            return n > limit.memory() - memory ? "memory (" + limit.memory() + " bytes, " + memory + " held)" : null;
+        Refusal memoryRefusal(long n) {
+            return n > limit.memory() - memory
+                    ? new Refusal("memory", limit.memory() + " bytes, " + memory + " held") : null;
         }
 
         boolean isEmpty() {
@@ -133,6 +134,13 @@ public final class ResourceManager {
         ScopeUsage usage() {
             return new ScopeUsage(connectionsInbound, connectionsOutbound, streamsInbound, streamsOutbound, memory,
                     fileDescriptors);
+        }
+    }
+
+    /** A full resource of a scope: its name (e.g. "inbound streams") and its limit, for the message. */
+    record Refusal(String resource, String limit) {
+        Refusal(String resource, long limit) {
+            this(resource, String.valueOf(limit));
         }
     }
 
@@ -193,9 +201,9 @@ public final class ResourceManager {
                 }
             }
             for (Scope s : List.of(pending, system)) {
-                String r = s.connectionRefusal(direction, fd);
+                Refusal r = s.connectionRefusal(direction, fd);
                 if (r != null) {
-                    throw refuse(s.kind, r, (direction == Direction.INBOUND ? "from " : "to ") + remote);
+                    throw refuse(s.kind, r, "", (direction == Direction.INBOUND ? "from " : "to ") + remote);
                 }
             }
             keys.forEach(k -> subnets.merge(k, 1, Integer::sum));
@@ -212,9 +220,9 @@ public final class ResourceManager {
         if (ps == null) {
             ps = new Scope(Kind.PEER, "peer " + peer, limits.peer());
         }
-        String r = ps.connectionRefusal(c.direction, false);
+        Refusal r = ps.connectionRefusal(c.direction, false);
         if (r != null) {
-            throw refuse(Kind.PEER, r, c.who(peer));
+            throw refuse(Kind.PEER, r, "", c.who(peer));
         }
         peers.putIfAbsent(peer, ps);
         ps.addConnection(c.direction, false, 1);
@@ -243,9 +251,9 @@ public final class ResourceManager {
             throw new IllegalStateException("a connection gets streams once its peer is known");
         }
         for (Scope s : List.of(c.own, c.peerScope, pending, system)) {
-            String r = s.streamRefusal(d);
+            Refusal r = s.streamRefusal(d);
             if (r != null) {
-                throw refuse(s.kind, r, c.who(c.peer));
+                throw refuse(s.kind, r, "", c.who(c.peer));
             }
         }
         for (Scope s : List.of(c.own, c.peerScope, pending, system)) {
@@ -272,12 +280,12 @@ public final class ResourceManager {
         }
         for (Scope scope : ss == null ? List.of(ps) : List.of(ps, ss)) {
             // what the stream reserved before its protocol was known moves along with it
-            String r = scope.streamRefusal(s.direction);
+            Refusal r = scope.streamRefusal(s.direction);
             if (r == null) {
                 r = scope.memoryRefusal(s.memory);
             }
             if (r != null) {
-                throw refuse(scope.kind, r + " of " + (scope == ps ? protocol : service),
+                throw refuse(scope.kind, r, " of " + (scope == ps ? protocol : service),
                         s.connection.who(s.connection.peer));
             }
         }
@@ -328,16 +336,22 @@ public final class ResourceManager {
 
     // ---------------------------------------------------------------- memory
 
+    /** The scopes a stream's memory counts in: those of the stream, and the system. */
+    private List<Scope> memoryScopes(StreamScope s) {
+        List<Scope> out = streamScopes(s);
+        out.add(system);
+        return out;
+    }
+
     synchronized void reserveMemory(StreamScope s, long n) throws LimitExceededException {
         if (n < 0) {
             throw new IllegalArgumentException("negative reservation");
         }
-        List<Scope> chain = streamScopes(s);
-        chain.add(system);
+        List<Scope> chain = memoryScopes(s);
         for (Scope scope : chain) {
-            String r = scope.memoryRefusal(n);
+            Refusal r = scope.memoryRefusal(n);
             if (r != null) {
-                throw refuse(scope.kind, r, s.connection.who(s.connection.peer) + " for "
+                throw refuse(scope.kind, r, "", s.connection.who(s.connection.peer) + " for "
                         + (s.protocolScope == null ? "a stream" : s.protocolScope.name));
             }
         }
@@ -352,9 +366,7 @@ public final class ResourceManager {
         if (r <= 0) {
             return;
         }
-        List<Scope> chain = streamScopes(s);
-        chain.add(system);
-        for (Scope scope : chain) {
+        for (Scope scope : memoryScopes(s)) {
             scope.memory -= r;
         }
         s.memory -= r;
@@ -374,10 +386,11 @@ public final class ResourceManager {
         }
     }
 
-    private LimitExceededException refuse(Kind kind, String resource, String who) {
+    /** {@code qualifier} follows the limit in the message, e.g. " of /echo/1.0.0". */
+    private LimitExceededException refuse(Kind kind, Refusal r, String qualifier, String who) {
         String scope = kind.name().toLowerCase(java.util.Locale.ROOT);
-        return refuse(scope + " " + resource.replaceAll(" \\(.*", ""), who, "the " + scope + " limit of " + resource
-                + " is reached");
+        return refuse(scope + " " + r.resource(), who, "the " + scope + " limit of " + r.resource() + " ("
+                + r.limit() + ")" + qualifier + " is reached");
     }
 
     private LimitExceededException refuse(String reason, String who, String detail) {
