@@ -524,6 +524,7 @@ public final class YamuxSession implements MuxedSession {
         long last = keepAlivePing;
         Runnable work;
         if (last >= 0 && pings.remove(last) != null) {
+            keepAlive.cancel(); // now, so that no keep-alive is pending once the session reports itself closed
             work = () -> terminate(new SessionClosedException("keep-alive ping unanswered for "
                     + config.keepAliveInterval()), -1, true);
         } else {
