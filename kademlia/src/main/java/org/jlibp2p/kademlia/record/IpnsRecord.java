@@ -16,6 +16,7 @@ import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.peer.PeerIdException;
 import org.jlibp2p.proto.ipns.IpnsProtos.IpnsEntry;
 
 /**
@@ -220,7 +221,7 @@ public record IpnsRecord(byte[] value, Instant validity, long sequence, Duration
         }
         try {
             return PeerId.fromBytes(Arrays.copyOfRange(key, KEY_PREFIX.length, key.length));
-        } catch (org.jlibp2p.core.peer.PeerIdException e) {
+        } catch (PeerIdException e) {
             throw new InvalidRecordException("IPNS key does not name a peer id: " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package org.jlibp2p.kademlia.record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ public final class NamespacedValidator implements Validator {
         this.validators = validators;
     }
 
-    /** The validators of the public DHT: {@code pk} ({@link PublicKeyValidator}) and {@code ipns} ({@link IpnsValidator}). */
+    /**
+     * The validators of the public DHT: {@code pk} ({@link PublicKeyValidator}) and {@code ipns}
+     * ({@link IpnsValidator}).
+     */
     public static NamespacedValidator defaults() {
         return new NamespacedValidator(Map.of())
                 .with(PublicKeyValidator.NAMESPACE, new PublicKeyValidator())
@@ -40,11 +44,12 @@ public final class NamespacedValidator implements Validator {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(validator, "validator");
         if (namespace.isEmpty() || namespace.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("a namespace is a non-empty name without '/', not \"" + namespace + "\"");
+            throw new IllegalArgumentException("a namespace is a non-empty name without '/', not \"" + namespace
+                    + "\"");
         }
         Map<String, Validator> copy = new LinkedHashMap<>(validators);
         copy.put(namespace, validator);
-        return new NamespacedValidator(java.util.Collections.unmodifiableMap(copy));
+        return new NamespacedValidator(Collections.unmodifiableMap(copy));
     }
 
     /** The namespaces this validator accepts, in the order they were added. */

@@ -50,7 +50,8 @@ class IpnsRecordTest {
         byte[] signed = concat("ipns-signature:".getBytes(StandardCharsets.US_ASCII), record.data());
         assertTrue(key.publicKey().verify(signed, entry.getSignatureV2().toByteArray()), "signatureV2");
         byte[] v1 = concat(VALUE, entry.getValidity().toByteArray(), "EOL".getBytes(StandardCharsets.US_ASCII));
-        assertTrue(key.publicKey().verify(v1, entry.getSignatureV1().toByteArray()), "signatureV1 as go and js make it");
+        assertTrue(key.publicKey().verify(v1, entry.getSignatureV1().toByteArray()),
+                "signatureV1 as go and js make it");
     }
 
     @Test

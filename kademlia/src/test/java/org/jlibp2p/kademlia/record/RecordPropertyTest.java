@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.Size;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 
-/** Properties of the record codecs and stores, over generated inputs (jqwik; each property a bounded number of tries). */
+/** Properties of the record codecs and stores over generated inputs (jqwik; each a bounded number of tries). */
 class RecordPropertyTest {
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range RFC 3339 can write. */
     private static final long FIRST_SECOND = -62167219200L;
