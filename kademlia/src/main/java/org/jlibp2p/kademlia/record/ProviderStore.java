@@ -22,9 +22,10 @@ import org.jlibp2p.core.peer.PeerId;
  * has {@code maxPerKey} live ones is refused: the ones already there keep their place until they expire, so a
  * flood of new providers cannot push out the honest ones that republish. A provider's size is its peer id's and
  * addresses' bytes plus {@value #PROVIDER_OVERHEAD} bytes, and {@value #ADDRESS_OVERHEAD} per address; a key's is
- * its length plus {@value #KEY_OVERHEAD}. An add that would pass the byte limit first drops the expired records
- * added earliest, then is refused if it still would (with a rate-limited INFO line saying why). Only the first
- * {@value #MAX_ADDRESSES} addresses of a provider are kept.
+ * its length plus {@value #KEY_OVERHEAD}: about what the JVM spends on them, so that the byte limit bounds the heap
+ * the store takes. An add that would pass the byte limit first drops the expired records added earliest, then is
+ * refused if it still would (with a rate-limited INFO line saying why). Only the first {@value #MAX_ADDRESSES}
+ * addresses of a provider are kept.
  *
  * <p>Time comes in as {@code now}; the store reads no clock, and assumes {@code now} never goes backwards. Not
  * thread-safe.
@@ -34,28 +35,32 @@ public final class ProviderStore {
     public static final Duration DEFAULT_EXPIRY = Duration.ofHours(48);
 
     /**
-     * Providers kept a key by {@link #defaults()}: 20, the DHT's k, as rust-libp2p's memory store keeps. A GET_PROVIDERS
-     * answer needs no more to find the content, and a key cannot grow without bound.
+     * Providers kept a key by {@link #defaults()}: 20, the DHT's k, as rust-libp2p's memory store keeps. A
+     * GET_PROVIDERS answer needs no more to find the content, and a key cannot grow without bound.
      */
     public static final int DEFAULT_MAX_PER_KEY = 20;
 
     /**
-     * Bytes kept at most by {@link #defaults()}: 64 MiB, about 200,000 provider records with a few addresses each. go
-     * keeps provider records on disk; this store keeps them in memory, so the bound is a small share of a heap.
+     * Bytes kept at most by {@link #defaults()}: 64 MiB, about 75,000 provider records of two addresses each. go
+     * keeps provider records on disk; this store keeps them in memory, so the bound is a small share of a heap. A
+     * busy server of the public DHT needs a larger one.
      */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
     /** Addresses kept of one provider; the rest are dropped. */
     public static final int MAX_ADDRESSES = 32;
 
-    /** Bytes counted for each key on top of its length. */
-    public static final int KEY_OVERHEAD = 128;
+    /** Bytes counted for each key on top of its length: its map entries and provider map (64-bit HotSpot). */
+    public static final int KEY_OVERHEAD = 176;
 
-    /** Bytes counted for each provider record on top of its peer id's and addresses' bytes. */
-    public static final int PROVIDER_OVERHEAD = 192;
+    /**
+     * Bytes counted for each provider record on top of its peer id's and addresses' bytes: the record, its map
+     * entries and its {@link PeerId} object (64-bit HotSpot).
+     */
+    public static final int PROVIDER_OVERHEAD = 368;
 
-    /** Bytes counted for each address on top of its length. */
-    public static final int ADDRESS_OVERHEAD = 64;
+    /** Bytes counted for each address on top of its length: its {@link Multiaddr} object (64-bit HotSpot). */
+    public static final int ADDRESS_OVERHEAD = 200;
 
     private final int maxPerKey;
     private final long maxBytes;
@@ -80,7 +85,10 @@ public final class ProviderStore {
         this.expiry = expiry;
     }
 
-    /** {@value #DEFAULT_MAX_PER_KEY} providers a key, {@link #DEFAULT_MAX_BYTES} bytes, kept {@link #DEFAULT_EXPIRY}. */
+    /**
+     * {@value #DEFAULT_MAX_PER_KEY} providers a key, {@link #DEFAULT_MAX_BYTES} bytes, each kept
+     * {@link #DEFAULT_EXPIRY}.
+     */
     public static ProviderStore defaults() {
         return new ProviderStore(DEFAULT_MAX_PER_KEY, DEFAULT_MAX_BYTES, DEFAULT_EXPIRY);
     }
