@@ -5,20 +5,38 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.peer.PeerId;
 
 /**
  * The {@code /ipns/} namespace: records under {@code "/ipns/"} followed by a peer id (the name) must be IPNS records
  * signed by that peer id's key, verified as the spec's "Record Verification" says. The key is the one the record
- * carries, which must be the name's, or else the one the name inlines (Ed25519, secp256k1); a record of a hashed
- * name (RSA, ECDSA) without its key is refused. Then {@code signatureV2} must verify over {@code "ipns-signature:"}
+ * carries, which must be the name's, or else the one the name inlines (Ed25519, secp256k1), or else one the node
+ * already knows for that peer (as go's validator asks its key book); a record of a hashed name (RSA, ECDSA) with no
+ * key from any of these is refused. Then {@code signatureV2} must verify over {@code "ipns-signature:"}
  * and {@code data}, and {@code now} must not be after the record's validity.
  *
  * <p>The best of several records has the highest sequence number, then the latest validity; between records equal
  * in both, the one whose encoding is bytewise greatest, as go (boxo) breaks the tie, so that all nodes agree.
  */
 public final class IpnsValidator implements Validator {
+    private final Function<PeerId, Optional<PublicKey>> knownKeys;
+
+    /** A validator that knows no keys beyond those in records and names. */
+    public IpnsValidator() {
+        this(peer -> Optional.empty());
+    }
+
+    /**
+     * A validator that, for a record of a hashed name that carries no key, asks {@code knownKeys} (e.g. the
+     * peerstore) for the name's key. A key it returns is used only if its peer id is the name.
+     */
+    public IpnsValidator(Function<PeerId, Optional<PublicKey>> knownKeys) {
+        this.knownKeys = Objects.requireNonNull(knownKeys, "knownKeys");
+    }
+
     @Override
     public void validate(byte[] key, byte[] value, Instant now) throws InvalidRecordException {
         Objects.requireNonNull(now, "now");
@@ -32,8 +50,10 @@ public final class IpnsValidator implements Validator {
                         + PeerId.fromPublicKey(publicKey));
             }
         } else {
-            publicKey = name.extractPublicKey().orElseThrow(() -> new InvalidRecordException(
-                    "IPNS record for " + name + " carries no public key and the name does not inline one"));
+            publicKey = name.extractPublicKey()
+                    .or(() -> knownKeys.apply(name).filter(name::matches))
+                    .orElseThrow(() -> new InvalidRecordException("IPNS record for " + name
+                            + " carries no public key, and the name neither inlines one nor is a known peer"));
         }
         if (!publicKey.verify(record.signatureV2Payload(), record.signatureV2())) {
             throw new InvalidRecordException("IPNS record for " + name + " has a signatureV2 that does not verify");

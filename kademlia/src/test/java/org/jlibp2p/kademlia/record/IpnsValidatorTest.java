@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.proto.ipns.IpnsProtos.IpnsEntry;
@@ -103,11 +104,21 @@ class IpnsValidatorTest {
     }
 
     @Test
-    void refusesAHashedNameWhoseRecordCarriesNoKey() throws Exception {
+    void aHashedNameWhoseRecordCarriesNoKeyNeedsAKnownKey() throws Exception {
         IpnsEntry entry = IpnsEntry.parseFrom(
                 IpnsRecord.create(TestKeys.RSA, VALUE, 1, NOW.plusSeconds(60), TTL).encode());
         byte[] record = entry.toBuilder().clearPubKey().build().toByteArray();
         assertRefused(keyOf(TestKeys.RSA), record, "carries no public key");
+
+        // unless the node knows the name's key, as go's validator asks its key book
+        PeerId name = PeerId.fromPublicKey(TestKeys.RSA.publicKey());
+        new IpnsValidator(peer -> peer.equals(name) ? Optional.of(TestKeys.RSA.publicKey()) : Optional.empty())
+                .validate(keyOf(TestKeys.RSA), record, NOW);
+        // and a key it knows that is not the name's is no use
+        IpnsValidator confused = new IpnsValidator(peer -> Optional.of(TestKeys.OTHER_RSA.publicKey()));
+        InvalidRecordException e = assertThrows(InvalidRecordException.class,
+                () -> confused.validate(keyOf(TestKeys.RSA), record, NOW));
+        assertTrue(e.getMessage().contains("carries no public key"), e.getMessage());
     }
 
     @Test
