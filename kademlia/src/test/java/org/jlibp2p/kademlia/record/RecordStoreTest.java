@@ -9,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -122,6 +127,39 @@ class RecordStoreTest {
         assertFalse(store.get(key("old"), later).isPresent());
         assertTrue(store.get(key("new"), later).isPresent());
         assertFalse(store.put(key("fourth"), bytes("v"), later), "nothing expired to drop");
+    }
+
+    @Test
+    void saysWhyItRefusesAtMostOnceAMinute() {
+        Logger logger = Logger.getLogger(RecordStore.class.getName());
+        List<String> lines = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(handler);
+        try {
+            RecordStore store = new RecordStore(1, 1 << 20, Duration.ofHours(1));
+            store.put(key("a"), bytes("v"), T0);
+            for (int i = 0; i < 3; i++) {
+                assertFalse(store.put(key("b" + i), bytes("v"), T0.plusSeconds(i)));
+            }
+            assertEquals(List.of("INFO record store refused a put: it holds the most records it may, 1"), lines);
+            assertFalse(store.put(key("c"), bytes("v"), T0.plus(Refusals.INTERVAL)));
+            assertEquals(2, lines.size(), lines.toString());
+            assertEquals("INFO record store refused a put: it holds the most records it may, 1; 2 more refused since"
+                    + " the last line, 4 in all", lines.get(1));
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test
