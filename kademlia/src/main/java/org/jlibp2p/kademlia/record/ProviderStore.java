@@ -3,6 +3,7 @@ package org.jlibp2p.kademlia.record;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -155,7 +156,7 @@ public final class ProviderStore {
         return null;
     }
 
-    /** The live providers of {@code key}, oldest first; expired ones are dropped. */
+    /** The live providers of {@code key}, oldest first (an unmodifiable list); expired ones are dropped. */
     public List<ProviderRecord> get(byte[] key, Instant now) {
         ByteKey k = new ByteKey(key);
         LinkedHashMap<PeerId, Held> providers = byKey.get(k);
@@ -167,7 +168,7 @@ public final class ProviderStore {
         for (Held h : providers.values()) {
             out.add(h.record());
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     /** Drops the expired providers of {@code k}, and {@code k} if none is left. */
