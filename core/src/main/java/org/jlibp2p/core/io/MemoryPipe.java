@@ -21,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class MemoryPipe {
+    /** The buffer a direction starts with; it grows to the capacity as data waits unread. */
+    private static final int INITIAL_BUFFER = 1024;
     /** The default capacity of each direction. */
     public static final int DEFAULT_CAPACITY = 64 * 1024;
 
@@ -34,12 +36,12 @@ public final class MemoryPipe {
 
     private MemoryPipe() {}
 
-    /** A pipe with {@link #DEFAULT_CAPACITY} bytes of buffer in each direction. */
+    /** A pipe holding up to {@link #DEFAULT_CAPACITY} unread bytes in each direction. */
     public static Pair create() {
         return create(DEFAULT_CAPACITY);
     }
 
-    /** A pipe with {@code capacity} bytes of buffer in each direction. */
+    /** A pipe holding up to {@code capacity} unread bytes in each direction (the buffer grows to it as needed). */
     public static Pair create(int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
@@ -54,14 +56,34 @@ public final class MemoryPipe {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition notEmpty = lock.newCondition();
         private final Condition notFull = lock.newCondition();
-        private final byte[] buf;
+        /** The bound of the buffer, which starts small and grows to it as data waits unread. */
+        private final int capacity;
+        private byte[] buf;
         private int head;
         private int count;
         private boolean writerClosed;
         private boolean readerClosed;
 
         Channel(int capacity) {
-            buf = new byte[capacity];
+            this.capacity = capacity;
+            buf = new byte[Math.min(capacity, INITIAL_BUFFER)];
+        }
+
+        /** Grows the buffer (doubling, up to the capacity) so that {@code wanted} more bytes fit, if they may. */
+        private void grow(int wanted) {
+            if (buf.length == capacity || count + wanted <= buf.length) {
+                return;
+            }
+            int size = buf.length;
+            while (size < count + wanted && size < capacity) {
+                size = Math.min(capacity, size * 2);
+            }
+            byte[] bigger = new byte[size];
+            int first = Math.min(count, buf.length - head);
+            System.arraycopy(buf, head, bigger, 0, first);
+            System.arraycopy(buf, 0, bigger, first, count - first);
+            buf = bigger;
+            head = 0;
         }
 
         void write(byte[] b, int off, int len) throws IOException {
@@ -69,6 +91,7 @@ public final class MemoryPipe {
             lock.lock();
             try {
                 while (len > 0) {
+                    grow(len);
                     while (count == buf.length && !writerClosed && !readerClosed) {
                         await(notFull);
                     }

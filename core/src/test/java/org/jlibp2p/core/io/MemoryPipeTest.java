@@ -19,6 +19,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class MemoryPipeTest {
     @Test
+    void aBufferGrowingWhileItsDataWrapsAroundKeepsTheBytesInOrder() throws IOException {
+        MemoryPipe.Pair pipe = MemoryPipe.create(64 * 1024);
+        Random random = new Random(4);
+        byte[] data = new byte[64 * 1024 + 1700];
+        random.nextBytes(data);
+        byte[] got = new byte[data.length];
+        // 700 in, 500 out (the unread part now starts mid-buffer), then enough to force growth twice over.
+        pipe.a().output().write(data, 0, 700);
+        assertEquals(500, pipe.b().input().readNBytes(got, 0, 500));
+        pipe.a().output().write(data, 700, 1000);
+        pipe.a().output().write(data, 1700, 64 * 1024 - 1200);
+        int read = 500;
+        read += pipe.b().input().readNBytes(got, read, 64 * 1024 - 700);
+        pipe.a().output().write(data, 64 * 1024 + 500, data.length - 64 * 1024 - 500);
+        pipe.a().closeOutput();
+        read += pipe.b().input().readNBytes(got, read, data.length - read);
+        assertEquals(data.length, read);
+        assertArrayEquals(data, got);
+        assertEquals(-1, pipe.b().input().read());
+    }
+
+    @Test
     void bytesFlowBothWays() throws Exception {
         MemoryPipe.Pair p = MemoryPipe.create(16);
         p.a().output().write("hello".getBytes());
