@@ -93,7 +93,7 @@ public final class YamuxSession implements MuxedSession {
     private final ReentrantLock writeLock = new ReentrantLock();
     // Guarded by writeLock.
     private final byte[] header = new byte[Header.SIZE];
-    /** Header and payload together, for an output that does not buffer (allocated on first use); guarded by writeLock. */
+    /** Header and payload together, for an output that does not buffer (grown as frames need); guarded by writeLock. */
     private byte[] joinBuffer;
     private final boolean outputBuffered;
     private final int maxDataFrame;
@@ -412,8 +412,11 @@ public final class YamuxSession implements MuxedSession {
                     out.write(payload, off, len);
                 }
             } else {
-                if (joinBuffer == null) {
-                    joinBuffer = new byte[Header.SIZE + maxDataFrame];
+                if (joinBuffer == null || joinBuffer.length < Header.SIZE + len) {
+                    // Sized to the largest frame sent so far (a power of two), so that sessions carrying only small
+                    // messages keep a small buffer.
+                    joinBuffer = new byte[Math.min(Header.SIZE + maxDataFrame,
+                            Math.max(256, Integer.highestOneBit(Header.SIZE + len - 1) << 1))];
                 }
                 Header.encode(joinBuffer, type, flags, streamId, length);
                 System.arraycopy(payload, off, joinBuffer, Header.SIZE, len);
