@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -51,6 +52,9 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
     private final Map<String, List<Subscription>> subscriptions = new LinkedHashMap<>();
     private final List<Consumer<GossipsubEvent>> listeners = new CopyOnWriteArrayList<>();
     private long droppedRpcs;
+    private final AtomicLong rpcsSent = new AtomicLong();
+    private final AtomicLong rpcsReceived = new AtomicLong();
+    private final AtomicLong heartbeats = new AtomicLong();
 
     public GossipsubBehaviour(GossipsubConfig config) {
         this.config = config;
@@ -73,9 +77,14 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
             context.serve(p);
         }
         heartbeat = context.schedule(config.heartbeatInitialDelay(), () -> {
-            router.heartbeat();
-            heartbeat = context.every(config.heartbeatInterval(), router::heartbeat);
+            heartbeat();
+            heartbeat = context.every(config.heartbeatInterval(), this::heartbeat);
         });
+    }
+
+    private void heartbeat() {
+        router.heartbeat();
+        heartbeats.incrementAndGet();
     }
 
     @Override
@@ -153,11 +162,14 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
     }
 
     void received(PubsubHandler h, PeerId peer, String protocol, Rpc rpc) {
-        if (byConnection.get(h.context().connection().id()) != h) {
-            return;
+        try {
+            if (byConnection.get(h.context().connection().id()) == h) {
+                addPeer(h, protocol); // the peer's stream may come before ours is negotiated
+                router.handleRpc(peer, rpc);
+            }
+        } finally {
+            rpcsReceived.incrementAndGet();
         }
-        addPeer(h, protocol); // the peer's stream may come before ours is negotiated
-        router.handleRpc(peer, rpc);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -169,7 +181,9 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
         if (list == null || list.isEmpty()) {
             return;
         }
-        if (!list.getFirst().send(RpcCodec.encode(rpc))) {
+        if (list.getFirst().send(RpcCodec.encode(rpc))) {
+            rpcsSent.incrementAndGet();
+        } else {
             droppedRpcs++;
         }
     }
@@ -342,6 +356,25 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
             return new Stats(c.published(), c.delivered(), c.duplicates(), c.rejected(), c.ignored(),
                     c.validationsDropped(), droppedRpcs, router.seenCount(), router.cachedMessages());
         });
+    }
+
+    /**
+     * RPCs queued for peers so far (any thread, without waiting). With {@link #rpcsReceived()} summed over a
+     * network, it tells a simulation when nothing is in flight: every RPC queued has been handled, along with what
+     * handling it sent.
+     */
+    public long rpcsSent() {
+        return rpcsSent.get();
+    }
+
+    /** RPCs received from peers and handled by the router so far (any thread, without waiting). */
+    public long rpcsReceived() {
+        return rpcsReceived.get();
+    }
+
+    /** Heartbeats run so far (any thread, without waiting). */
+    public long heartbeats() {
+        return heartbeats.get();
     }
 
     /** What a node counted: messages by fate, RPCs dropped on full send queues, and its caches' sizes. */
