@@ -292,9 +292,10 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
 
     /** Publishes {@code data} to {@code topic}; returns the message's id. */
     public MessageId publish(String topic, byte[] data) throws InterruptedException {
-        if (data.length > config.limits().maxMessageSize()) {
+        int max = Math.min(config.limits().maxMessageSize(), config.limits().maxRpcSize() - 4096);
+        if (data.length > max) {
             throw new IllegalArgumentException("a message of " + data.length + " bytes is larger than the limit of "
-                    + config.limits().maxMessageSize());
+                    + max + " (the message size limit, and room for the rest of an RPC under the RPC size limit)");
         }
         byte[] copy = data.clone();
         return context.call(() -> router.publish(topic, copy));

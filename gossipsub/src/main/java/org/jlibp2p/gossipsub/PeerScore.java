@@ -51,6 +51,9 @@ final class PeerScore {
         }
     }
 
+    /** Delivery records kept at most (the oldest go first): as many as the default seen cache holds. */
+    static final int MAX_DELIVERY_RECORDS = 250_000;
+
     private final PeerScoreParams params;
     private final Map<PeerId, PeerStats> peers = new HashMap<>();
     private final Map<String, Set<PeerId>> peersByIp = new HashMap<>();
@@ -163,6 +166,11 @@ final class PeerScore {
         if (r == null) {
             r = new DeliveryRecord(now, deliveryTtl);
             deliveries.put(id, r);
+            if (deliveries.size() > MAX_DELIVERY_RECORDS) {
+                Iterator<MessageId> oldest = deliveries.keySet().iterator();
+                oldest.next();
+                oldest.remove();
+            }
         }
         return r;
     }

@@ -774,8 +774,7 @@ public final class PubsubRouter {
             String topic = g.topic();
             Set<PeerId> m = mesh.get(topic);
             if (m == null) {
-                prunes.add(makePrune(from, topic, false, false)); // unknown topic: no PX, our peers stay ours
-                continue;
+                continue; // a topic we are not in: ignored, so that GRAFTs for made-up topics cost us nothing
             }
             if (m.contains(from)) {
                 continue;
@@ -814,7 +813,10 @@ public final class PubsubRouter {
         for (Rpc.Prune p : prunes) {
             String topic = p.topic();
             Set<PeerId> m = mesh.get(topic);
-            if (m != null && m.remove(from)) {
+            if (m == null) {
+                continue; // a topic we are not in: nothing to leave, and no backoff to remember
+            }
+            if (m.remove(from)) {
                 pruneLocally(from, topic);
             }
             OptionalLong secs = p.backoffSeconds();
@@ -1120,8 +1122,38 @@ public final class PubsubRouter {
                 b.idontwant.clear();
             }
             if (!b.isEmpty()) {
-                out.send(e.getKey(), b.build());
+                sendSplit(e.getKey(), b);
             }
+        }
+    }
+
+    /**
+     * Sends what {@code b} holds in as many RPCs as it takes to keep each under the peer's RPC size limit (assumed
+     * to be ours): messages beyond the first RPC's share go in RPCs of their own.
+     */
+    private void sendSplit(PeerId peer, Rpc.Builder b) {
+        int budget = config.limits().maxRpcSize() - 64 * 1024; // room for subscriptions and control
+        if (b.messages.isEmpty()) {
+            out.send(peer, b.build());
+            return;
+        }
+        List<Message> all = new ArrayList<>(b.messages);
+        b.messages.clear();
+        int i = 0;
+        long size = 0;
+        while (i < all.size() && (b.messages.isEmpty() || size + all.get(i).size() <= budget)) {
+            size += all.get(i).size();
+            b.messages.add(all.get(i++));
+        }
+        out.send(peer, b.build());
+        while (i < all.size()) {
+            List<Message> chunk = new ArrayList<>();
+            size = 0;
+            while (i < all.size() && (chunk.isEmpty() || size + all.get(i).size() <= budget)) {
+                size += all.get(i).size();
+                chunk.add(all.get(i++));
+            }
+            out.send(peer, Rpc.ofMessages(chunk));
         }
     }
 

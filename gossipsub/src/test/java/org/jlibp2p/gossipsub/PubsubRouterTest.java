@@ -245,13 +245,36 @@ class PubsubRouterTest {
     }
 
     @Test
-    void aGraftForATopicWeAreNotInIsPrunedWithoutPeerExchange() {
+    void graftsAndPrunesForTopicsWeAreNotInAreIgnored() {
         RouterHarness h = new RouterHarness(config().doPX(true).build());
         RouterHarness.Remote p = h.peer(MESHSUB_V11, true, T);
         peers(h, 3, MESHSUB_V11, true);
-        h.router.handleRpc(p.id(), RouterHarness.graft(T));
-        Rpc.Prune prune = h.prunesTo(p.id()).getFirst();
-        assertTrue(prune.peers().isEmpty());
+        for (int i = 0; i < 100; i++) {
+            h.router.handleRpc(p.id(), RouterHarness.graft("made-up-" + i));
+            h.router.handleRpc(p.id(), RouterHarness.prune("made-up-" + i, List.of(), 60));
+        }
+        assertTrue(h.sentTo(p.id()).isEmpty(), "no answer");
+        assertFalse(h.router.inBackoff(p.id(), "made-up-1"));
+        assertTrue(h.router.mesh("made-up-1").isEmpty());
+    }
+
+    @Test
+    void outgoingMessagesAreSplitToFitTheRpcSizeLimit() {
+        RouterHarness h = new RouterHarness(config().limits(RpcLimits.defaults().withMaxRpcSize(200 * 1024)).build());
+        List<RouterHarness.Remote> ps = peers(h, 2, MESHSUB_V11, true);
+        h.router.subscribe(T);
+        List<Message> big = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            big.add(ps.get(0).message(T, new byte[50 * 1024], i + 1));
+        }
+        h.clearSent();
+        h.router.handleRpc(ps.get(0).id(), Rpc.ofMessages(big));
+        List<Rpc> sent = h.sentTo(ps.get(1).id());
+        assertEquals(5, h.messagesTo(ps.get(1).id()).size());
+        assertTrue(sent.size() >= 2, "split into " + sent.size());
+        for (Rpc r : sent) {
+            assertTrue(RpcCodec.encode(r).length <= 200 * 1024, "each RPC fits");
+        }
     }
 
     @Test
