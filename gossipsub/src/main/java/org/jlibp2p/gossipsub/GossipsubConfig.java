@@ -90,9 +90,9 @@ public record GossipsubConfig(
         boolean emitMessages,
         long seed) {
     public GossipsubConfig {
-        if (d < 1 || dLo < 1 || dLo > d || dHi < d || dScore < 0 || dScore > dHi || dOut < 0 || dOut >= dLo
+        if (d < 1 || dLo < 1 || dLo > d || dHi < d || dScore < 0 || dScore > d || dOut < 0 || dOut >= dLo
                 || dOut > d / 2 || dLazy < 0) {
-            throw new IllegalArgumentException("mesh degrees need 1 <= D_lo <= D <= D_hi, D_score <= D_hi, "
+            throw new IllegalArgumentException("mesh degrees need 1 <= D_lo <= D <= D_hi, D_score <= D, "
                     + "D_out < D_lo and D_out <= D/2");
         }
         if (historyGossip < 1 || historyGossip > historyLength || gossipRetransmission < 1 || gossipFactor < 0
