@@ -55,9 +55,30 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
     private final AtomicLong rpcsSent = new AtomicLong();
     private final AtomicLong rpcsReceived = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
+    /** Bytes of RPCs read from peers and not yet handled, over all connections. */
+    private final java.util.concurrent.Semaphore inboundBudget;
+
+    /** RPC bytes read and not yet handled that the node holds at most: 64 RPCs of the largest size allowed. */
+    static int inboundBudget(GossipsubConfig config) {
+        return (int) Math.min(Integer.MAX_VALUE, 64L * config.limits().maxRpcSize());
+    }
 
     public GossipsubBehaviour(GossipsubConfig config) {
         this.config = config;
+        this.inboundBudget = new java.util.concurrent.Semaphore(inboundBudget(config));
+    }
+
+    void reserveInbound(int bytes) throws InterruptedException {
+        inboundBudget.acquire(bytes);
+    }
+
+    void releaseInbound(int bytes) {
+        inboundBudget.release(bytes);
+    }
+
+    /** Bytes of the inbound RPC budget free now (for tests). */
+    int inboundBudgetAvailable() {
+        return inboundBudget.availablePermits();
     }
 
     public GossipsubBehaviour() {

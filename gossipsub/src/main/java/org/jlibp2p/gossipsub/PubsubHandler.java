@@ -134,12 +134,13 @@ final class PubsubHandler implements ConnectionHandler {
         String protocol = stream.protocol();
         Set<String> topics = new HashSet<>();
         while (true) {
-            Rpc rpc;
+            byte[] frame;
             try {
-                rpc = RpcCodec.read(stream.input(), limits);
+                frame = RpcCodec.readFrame(stream.input(), limits);
             } catch (EOFException e) {
                 return; // the peer closed its stream between RPCs
             }
+            Rpc rpc = RpcCodec.decode(frame, limits);
             for (Rpc.SubOpts s : rpc.subscriptions()) {
                 if (s.subscribe()) {
                     topics.add(s.topic());
@@ -150,7 +151,22 @@ final class PubsubHandler implements ConnectionHandler {
             if (topics.size() > limits.maxTopicsPerPeer()) {
                 throw new RpcLimitException("topics per peer", topics.size(), limits.maxTopicsPerPeer());
             }
-            context.toBehaviour(() -> behaviour.received(this, peer, protocol, rpc));
+            // RPCs read and not yet handled hold at most the behaviour's budget: past it, reading waits (and the
+            // muxer's flow control slows the peer down)
+            int cost = Math.max(frame.length, 64);
+            try {
+                behaviour.reserveInbound(cost);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for the RPC budget");
+            }
+            context.toBehaviour(() -> {
+                try {
+                    behaviour.received(this, peer, protocol, rpc);
+                } finally {
+                    behaviour.releaseInbound(cost);
+                }
+            });
         }
     }
 

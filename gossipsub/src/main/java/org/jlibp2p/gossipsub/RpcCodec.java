@@ -103,13 +103,16 @@ public final class RpcCodec {
      * @throws PubsubFormatException if it is malformed
      */
     public static Rpc read(InputStream in, RpcLimits limits) throws IOException {
-        byte[] frame;
+        return decode(readFrame(in, limits), limits);
+    }
+
+    /** Reads the bytes of one RPC, refusing a length prefix above the limit before allocating. */
+    static byte[] readFrame(InputStream in, RpcLimits limits) throws IOException {
         try {
-            frame = LengthPrefixed.read(in, limits.maxRpcSize());
+            return LengthPrefixed.read(in, limits.maxRpcSize());
         } catch (FrameTooLargeException e) {
             throw new RpcLimitException("RPC size", e.claimed(), limits.maxRpcSize());
         }
-        return decode(frame, limits);
     }
 
     /** Decodes one RPC, checking {@code limits}. */

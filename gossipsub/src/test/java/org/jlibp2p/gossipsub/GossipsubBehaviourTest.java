@@ -54,6 +54,8 @@ class GossipsubBehaviourTest {
         assertArrayEquals(new byte[] {4, 2}, r.message().data());
         assertEquals(remoteId, r.source());
         assertEquals(1, context.emitted(GossipsubEvent.Received.class).size());
+        assertEquals(GossipsubBehaviour.inboundBudget(b.config()), b.inboundBudgetAvailable(),
+                "what was read and handled is given back to the inbound budget");
         assertEquals(Set.of("a"), b.topics());
         sub.close();
         assertEquals(Set.of(), b.topics(), "the last subscription closed leaves the topic");
