@@ -3,6 +3,7 @@ package org.jlibp2p.gossipsub;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,13 +71,14 @@ public final class RpcCodec {
         return b.build().toByteArray();
     }
 
+    /** A message's protobuf; its arrays are wrapped, not copied (a message's arrays are never written). */
     static PubsubProtos.Message toProto(Message m) {
         PubsubProtos.Message.Builder b = PubsubProtos.Message.newBuilder()
-                .setTopic(m.topic()).setData(ByteString.copyFrom(m.data()));
+                .setTopic(m.topic()).setData(UnsafeByteOperations.unsafeWrap(m.data()));
         m.from().ifPresent(f -> b.setFrom(ByteString.copyFrom(f.bytes())));
-        m.seqno().ifPresent(s -> b.setSeqno(ByteString.copyFrom(s)));
-        m.signature().ifPresent(s -> b.setSignature(ByteString.copyFrom(s)));
-        m.key().ifPresent(k -> b.setKey(ByteString.copyFrom(k)));
+        m.seqno().ifPresent(s -> b.setSeqno(UnsafeByteOperations.unsafeWrap(s)));
+        m.signature().ifPresent(s -> b.setSignature(UnsafeByteOperations.unsafeWrap(s)));
+        m.key().ifPresent(k -> b.setKey(UnsafeByteOperations.unsafeWrap(k)));
         return b.build();
     }
 
@@ -84,8 +86,8 @@ public final class RpcCodec {
     static byte[] encodeUnsigned(Message m) {
         PubsubProtos.Message.Builder b = PubsubProtos.Message.newBuilder();
         m.from().ifPresent(f -> b.setFrom(ByteString.copyFrom(f.bytes())));
-        b.setData(ByteString.copyFrom(m.data()));
-        m.seqno().ifPresent(s -> b.setSeqno(ByteString.copyFrom(s)));
+        b.setData(UnsafeByteOperations.unsafeWrap(m.data()));
+        m.seqno().ifPresent(s -> b.setSeqno(UnsafeByteOperations.unsafeWrap(s)));
         b.setTopic(m.topic());
         return b.build().toByteArray();
     }
