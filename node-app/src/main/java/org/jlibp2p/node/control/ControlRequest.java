@@ -117,7 +117,28 @@ public sealed interface ControlRequest {
     record PubsubPublish(String topic, byte[] data) implements PubsubRequest {
         public PubsubPublish {
             Objects.requireNonNull(topic, "topic");
-            Objects.requireNonNull(data, "data");
+            data = data.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        /** Equal when the topic and the data's bytes are. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PubsubPublish p && topic.equals(p.topic) && java.util.Arrays.equals(data, p.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * topic.hashCode() + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "PubsubPublish[topic=" + topic + ", " + data.length + " bytes]";
         }
     }
 
