@@ -142,6 +142,7 @@ public final class SeedCorpus {
                 List.of(Multiaddr.parse("/ip4/1.2.3.4/tcp/1"), Multiaddr.parse("/ip6/::1/udp/2/quic-v1"))).marshal());
 
         identifySeeds(peer);
+        pubsubSeeds(peer);
         controlSeeds(peer);
         multistreamSeeds();
         noiseSeeds();
@@ -162,6 +163,47 @@ public final class SeedCorpus {
         add("org.jlibp2p.identify.IdentifyCodecFuzzTest#decode", b.build().toByteArray());
         add("org.jlibp2p.identify.IdentifyCodecFuzzTest#decode", IdentifyProtos.Identify.newBuilder()
                 .addProtocols("/ipfs/id/push/1.0.0").build().toByteArray());
+    }
+
+    private void pubsubSeeds(PeerId peer) {
+        byte[] seqno = {0, 0, 0, 0, 0, 0, 0, 1};
+        org.jlibp2p.gossipsub.Message unsigned = new org.jlibp2p.gossipsub.Message("t", sampleData(),
+                java.util.Optional.of(peer), java.util.Optional.of(seqno), java.util.Optional.empty(),
+                java.util.Optional.empty());
+        // signed as the spec says: "libp2p-pubsub:" and the message marshalled without signature and key
+        byte[] signed = ed.privateKey().sign(concat("libp2p-pubsub:".getBytes(StandardCharsets.US_ASCII),
+                org.jlibp2p.proto.pubsub.PubsubProtos.Message.newBuilder()
+                        .setFrom(ByteString.copyFrom(peer.bytes())).setData(ByteString.copyFrom(unsigned.data()))
+                        .setSeqno(ByteString.copyFrom(seqno)).setTopic("t").build().toByteArray()));
+        org.jlibp2p.gossipsub.Message m = new org.jlibp2p.gossipsub.Message("t", sampleData(),
+                java.util.Optional.of(peer), java.util.Optional.of(seqno), java.util.Optional.of(signed),
+                java.util.Optional.empty());
+        org.jlibp2p.gossipsub.MessageId id = org.jlibp2p.gossipsub.MessageId.of(new byte[] {1, 2, 3});
+        List<org.jlibp2p.gossipsub.Rpc> rpcs = List.of(
+                org.jlibp2p.gossipsub.Rpc.ofSubscriptions(List.of(new org.jlibp2p.gossipsub.Rpc.SubOpts(true, "t"),
+                        new org.jlibp2p.gossipsub.Rpc.SubOpts(false, "u"))),
+                org.jlibp2p.gossipsub.Rpc.ofMessages(List.of(m, org.jlibp2p.gossipsub.Message.anonymous("t",
+                        sampleData()))),
+                org.jlibp2p.gossipsub.Rpc.ofControl(new org.jlibp2p.gossipsub.Rpc.Control(
+                        List.of(new org.jlibp2p.gossipsub.Rpc.IHave("t", List.of(id))),
+                        List.of(new org.jlibp2p.gossipsub.Rpc.IWant(List.of(id))),
+                        List.of(new org.jlibp2p.gossipsub.Rpc.Graft("t")),
+                        List.of(new org.jlibp2p.gossipsub.Rpc.Prune("t", List.of(
+                                new org.jlibp2p.gossipsub.Rpc.PeerExchange(peer, java.util.Optional.empty())),
+                                java.util.OptionalLong.of(60))),
+                        List.of(new org.jlibp2p.gossipsub.Rpc.IDontWant(List.of(id))))));
+        byte[] script = new byte[0];
+        int control = 0;
+        for (org.jlibp2p.gossipsub.Rpc r : rpcs) {
+            byte[] body = org.jlibp2p.gossipsub.RpcCodec.encode(r);
+            add("org.jlibp2p.gossipsub.RpcCodecFuzzTest#decode", body);
+            script = concat(script, concat(new byte[] {(byte) control++}, concat(Varint.encode(body.length), body)));
+        }
+        add("org.jlibp2p.gossipsub.PubsubRouterFuzzTest#rpcs", script);
+    }
+
+    private static byte[] sampleData() {
+        return "hello, pubsub".getBytes(StandardCharsets.UTF_8);
     }
 
     private void controlSeeds(PeerId peer) throws IOException {

@@ -91,7 +91,7 @@ final class ControlServer implements Closeable {
     private final StreamControl streams;
     private final PeerstoreControl peerstore;
     private final DhtControl dht = new DhtControl();
-    private final PubsubControl pubsub = new PubsubControl();
+    private final PubsubControl pubsub;
     private final ConnManagerControl connManager;
     private final ResourcesControl resources;
 
@@ -107,6 +107,7 @@ final class ControlServer implements Closeable {
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
+        this.pubsub = new PubsubControl(swarm, open);
         this.connManager = new ConnManagerControl(connManager);
     }
 
@@ -278,6 +279,10 @@ final class ControlServer implements Closeable {
                 case StreamHandler sh -> response = streams.register(sh);
                 case PeerstoreQuery q -> response = peerstore.query(q);
                 case ConnManagerRequest cm -> response = connManager.handle(cm);
+                case ControlRequest.PubsubSubscribe sub -> {
+                    return pubsub.subscribe(sub, client);
+                }
+                case ControlRequest.PubsubRequest pr -> response = pubsub.handle(pr);
                 case Unsupported u -> response = switch (u.area()) {
                     case DHT -> dht.handle(u);
                     case PUBSUB -> pubsub.handle(u);
@@ -286,6 +291,9 @@ final class ControlServer implements Closeable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> req + " failed: " + e);
+            response = failure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             response = failure(e);
         }
         respond(client, response);

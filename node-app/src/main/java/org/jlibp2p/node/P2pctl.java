@@ -51,13 +51,19 @@ public final class P2pctl {
               tag <peer> <tag> <weight>        set a connection manager tag of a peer (p2pd -connManager)
               untag <peer> <tag>               remove a connection manager tag of a peer
               trim                             trim connections now, down to the low water mark (-connLo)
+              pubsub topics                    the topics the daemon is subscribed to (p2pd -pubsub), one a line
+              pubsub peers [<topic>]           the peers subscribed to a topic (without one: every pubsub peer)
+              pubsub pub <topic> <data>        publish <data> to a topic ("-" publishes what stdin holds)
+              pubsub sub [-n <count>] <topic>  subscribe and print each message as it comes: <from> <data>;
+                                               stops after <count> messages (0: never)
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
             -json (or --json; before or right after the command) prints what identify, peers, protocols, peerinfo
             and resources answer as one JSON object: {"id":<peer>,"addrs":[<maddr>...]} for identify and peerinfo,
             {"peers":[{"id":<peer>,"addrs":[<maddr>]}...]} for peers, {"id":<peer>,"protocols":[<id>...]} for
             protocols, {"scopes":[{"scope":..,"connsInbound":..,...,"limit":{..}}...],"refusals":{<reason>:<n>}}
-            for resources.
+            for resources; {"topics":[..]} for pubsub topics, {"peers":[<peer>..]} for pubsub peers, and one
+            {"from":<peer>,"topics":[..],"seqno":<hex>,"data":<base64>} a line for pubsub sub.
             """;
 
     /** A command line that does not say what to do. */
@@ -231,9 +237,100 @@ public final class P2pctl {
                 client.call(new ControlRequest.Trim(), Ok.class);
                 out.println("trimmed");
             }
+            case "pubsub" -> {
+                return pubsub(client, a, f.getBool("json"), stdin, out);
+            }
             default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
         return 0;
+    }
+
+    private static int pubsub(ControlClient client, List<String> a, boolean json, InputStream stdin, PrintStream out)
+            throws IOException, UsageException {
+        need(a, 1, "pubsub topics|peers|pub|sub ...");
+        String sub = a.get(0);
+        List<String> rest = a.subList(1, a.size());
+        switch (sub) {
+            case "topics" -> {
+                Query q = query("pubsub topics", rest, json, 0, "pubsub topics");
+                List<String> topics = client.call(new ControlRequest.PubsubGetTopics(),
+                        ControlResponse.PubsubTopics.class).topics();
+                if (q.json()) {
+                    out.println(Json.object("topics", Json.strings(topics)));
+                } else {
+                    topics.forEach(out::println);
+                }
+            }
+            case "peers" -> {
+                GoFlags qf = new GoFlags().bool("json", json, "print JSON");
+                try {
+                    qf.parse(rest.toArray(String[]::new));
+                } catch (GoFlags.FlagException e) {
+                    throw new UsageException("pubsub peers: " + e.getMessage());
+                }
+                if (qf.rest().size() > 1) {
+                    throw new UsageException("usage: p2pctl pubsub peers [<topic>]");
+                }
+                String topic = qf.rest().isEmpty() ? "" : qf.rest().getFirst();
+                List<PeerId> peers = client.call(new ControlRequest.PubsubListPeers(topic),
+                        ControlResponse.PubsubPeers.class).peers();
+                if (qf.getBool("json")) {
+                    out.println(Json.object("peers", Json.strings(peers)));
+                } else {
+                    peers.forEach(out::println);
+                }
+            }
+            case "pub" -> {
+                exactly(rest, 2, "pubsub pub <topic> <data>");
+                byte[] data = rest.get(1).equals("-") ? stdin.readNBytes(ControlServer.MAX_REQUEST - 1024)
+                        : rest.get(1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                client.call(new ControlRequest.PubsubPublish(rest.get(0), data), Ok.class);
+                out.println("published " + data.length + " bytes to " + rest.get(0));
+            }
+            case "sub" -> {
+                GoFlags sf = new GoFlags().integer("n", 0, "messages to print before exiting; 0 for no limit")
+                        .bool("json", json, "print JSON");
+                try {
+                    sf.parse(rest.toArray(String[]::new));
+                } catch (GoFlags.FlagException e) {
+                    throw new UsageException("pubsub sub: " + e.getMessage());
+                }
+                exactly(sf.rest(), 1, "pubsub sub [-n <count>] <topic>");
+                int limit = sf.getInt("n");
+                if (limit < 0) {
+                    throw new UsageException("pubsub sub: -n must not be negative");
+                }
+                try (ChannelDuplex conn = client.open()) {
+                    ControlClient.send(conn, new ControlRequest.PubsubSubscribe(sf.rest().getFirst()), Ok.class);
+                    out.flush();
+                    for (int n = 0; limit == 0 || n < limit; n++) {
+                        byte[] frame;
+                        try {
+                            frame = org.jlibp2p.core.io.LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE);
+                        } catch (java.io.EOFException e) {
+                            break; // the daemon stopped
+                        }
+                        printMessage(out, ControlCodec.decodePubsubMessage(frame), sf.getBool("json"));
+                        out.flush();
+                    }
+                }
+            }
+            default -> throw new UsageException("unknown pubsub command \"" + sub + "\" (topics, peers, pub or sub)");
+        }
+        return 0;
+    }
+
+    private static void printMessage(PrintStream out, org.jlibp2p.node.control.PubsubMessage m, boolean json) {
+        String from = m.from().map(PeerId::toString).orElse("-");
+        if (json) {
+            out.println(Json.object("from", m.from().isPresent() ? Json.string(from) : "null",
+                    "topics", Json.strings(m.topics()),
+                    "seqno", m.seqno().isPresent() ? Json.string(java.util.HexFormat.of().formatHex(m.seqno().get()))
+                            : "null",
+                    "data", Json.string(java.util.Base64.getEncoder().encodeToString(m.data()))));
+        } else {
+            out.println(from + " " + new String(m.data(), java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** The arguments of a command that prints an answer, and whether to print it as JSON. */

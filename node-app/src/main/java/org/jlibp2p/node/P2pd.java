@@ -25,6 +25,10 @@ import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.core.util.Deadline;
+import org.jlibp2p.gossipsub.GossipsubBehaviour;
+import org.jlibp2p.gossipsub.GossipsubConfig;
+import org.jlibp2p.gossipsub.RouterMode;
+import org.jlibp2p.gossipsub.SignaturePolicy;
 import org.jlibp2p.identify.IdentifyBehaviour;
 import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
@@ -106,7 +110,6 @@ public final class P2pd {
             new String[] {"dht", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
             new String[] {"dhtClient", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
             new String[] {"dhtServer", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
-            new String[] {"pubsub", "pubsub is not built yet; PUBSUB requests are answered with an error"},
             new String[] {"natPortMap", "NAT port mapping is not built yet"},
             new String[] {"relayActive", "circuit relay is not built yet"},
             new String[] {"relayHop", "circuit relay is not built yet"},
@@ -251,6 +254,7 @@ public final class P2pd {
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new IllegalArgumentException("-requestTimeout must be positive");
         }
+        Optional<GossipsubConfig> pubsub = f.getBool("pubsub") ? Optional.of(pubsubConfig(f)) : Optional.empty();
         Optional<ConnManager> connManager = f.getBool("connManager")
                 ? Optional.of(new ConnManager(connManagerConfig(f))) : Optional.empty();
         PrivateKey identity;
@@ -301,6 +305,9 @@ public final class P2pd {
             if (connManager.isPresent()) {
                 swarm.addBehaviour(connManager.get());
             }
+            if (pubsub.isPresent()) {
+                swarm.addBehaviour(new GossipsubBehaviour(pubsub.get()));
+            }
             if (!f.getBool("noListenAddrs")) {
                 listen(swarm, hostAddrs, err);
             }
@@ -310,6 +317,44 @@ public final class P2pd {
             swarm.close();
             throw e;
         }
+    }
+
+    /**
+     * Pubsub as {@code -pubsubRouter}, {@code -pubsubSign}, {@code -pubsubSignStrict} and the gossipsub heartbeat
+     * flags say (zero durations keep go-libp2p-pubsub's defaults). Signing and strict checking go together or not at
+     * all: go's lax policies (signing without requiring signatures, or neither) are not offered.
+     */
+    static GossipsubConfig pubsubConfig(GoFlags f) {
+        GossipsubConfig.Builder b = GossipsubConfig.builder();
+        switch (f.getString("pubsubRouter")) {
+            case "gossipsub" -> b.mode(RouterMode.GOSSIPSUB);
+            case "floodsub" -> b.mode(RouterMode.FLOODSUB);
+            default -> throw new IllegalArgumentException("-pubsubRouter: unknown router \""
+                    + f.getString("pubsubRouter") + "\" (use gossipsub or floodsub)");
+        }
+        boolean sign = f.getBool("pubsubSign");
+        boolean strict = f.getBool("pubsubSignStrict");
+        if (sign && strict) {
+            b.signaturePolicy(SignaturePolicy.STRICT_SIGN);
+        } else if (!sign && strict) {
+            b.signaturePolicy(SignaturePolicy.STRICT_NO_SIGN);
+        } else {
+            throw new IllegalArgumentException("-pubsubSignStrict=false: lax signature checking is not supported;"
+                    + " use -pubsubSign and -pubsubSignStrict (signed), or -pubsubSign=false (unsigned, strict)");
+        }
+        Duration interval = f.getDuration("gossipsubHeartbeatInterval");
+        Duration initial = f.getDuration("gossipsubHeartbeatInitialDelay");
+        if (interval.isNegative() || initial.isNegative()) {
+            throw new IllegalArgumentException("-gossipsubHeartbeatInterval and -gossipsubHeartbeatInitialDelay"
+                    + " must not be negative");
+        }
+        if (!interval.isZero()) {
+            b.heartbeatInterval(interval);
+        }
+        if (!initial.isZero()) {
+            b.heartbeatInitialDelay(initial);
+        }
+        return b.build();
     }
 
     /**

@@ -98,7 +98,7 @@ public final class ControlCodec {
             }
             case PEERSTORE -> peerstore(req);
             case DHT -> new Unsupported(Area.DHT, req.hasDht() ? req.getDht().getType().name() : "");
-            case PUBSUB -> new Unsupported(Area.PUBSUB, req.hasPubsub() ? req.getPubsub().getType().name() : "");
+            case PUBSUB -> pubsub(req);
             case CONNMANAGER -> connManager(req);
         };
     }
@@ -124,6 +124,27 @@ public final class ControlCodec {
                     + String.join(", ", req.findInitializationErrors()));
         }
         return req;
+    }
+
+    private static ControlRequest pubsub(Request req) throws BadRequestException, FormatException {
+        require(req.hasPubsub(), "malformed PUBSUB request: missing pubsub");
+        P2pdProtos.PSRequest ps = req.getPubsub();
+        return switch (ps.getType()) {
+            case GET_TOPICS -> new ControlRequest.PubsubGetTopics();
+            case LIST_PEERS -> new ControlRequest.PubsubListPeers(ps.getTopic());
+            case PUBLISH -> {
+                if (!ps.hasTopic() || ps.getTopic().isEmpty()) {
+                    throw new FormatException("PUBSUB PUBLISH names no topic");
+                }
+                yield new ControlRequest.PubsubPublish(ps.getTopic(), ps.getData().toByteArray());
+            }
+            case SUBSCRIBE -> {
+                if (!ps.hasTopic() || ps.getTopic().isEmpty()) {
+                    throw new FormatException("PUBSUB SUBSCRIBE names no topic");
+                }
+                yield new ControlRequest.PubsubSubscribe(ps.getTopic());
+            }
+        };
     }
 
     private static ControlRequest peerstore(Request req) throws BadRequestException, FormatException {
@@ -233,6 +254,17 @@ public final class ControlCodec {
                     P2pdProtos.ConnManagerRequest.Type.UNTAG_PEER).setPeer(bytes(u.peer())).setTag(u.tag()));
             case Trim _ -> b.setType(Request.Type.CONNMANAGER).setConnManager(connManager(
                     P2pdProtos.ConnManagerRequest.Type.TRIM));
+            case ControlRequest.PubsubGetTopics _ -> b.setType(Request.Type.PUBSUB).setPubsub(
+                    P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.GET_TOPICS));
+            case ControlRequest.PubsubListPeers lp -> b.setType(Request.Type.PUBSUB).setPubsub(
+                    P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.LIST_PEERS)
+                            .setTopic(lp.topic()));
+            case ControlRequest.PubsubPublish p -> b.setType(Request.Type.PUBSUB).setPubsub(
+                    P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.PUBLISH)
+                            .setTopic(p.topic()).setData(ByteString.copyFrom(p.data())));
+            case ControlRequest.PubsubSubscribe sub -> b.setType(Request.Type.PUBSUB).setPubsub(
+                    P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.SUBSCRIBE)
+                            .setTopic(sub.topic()));
             case Unsupported u -> throw new IllegalArgumentException("not a request a client can send: " + u);
         }
         return b.build().toByteArray();
@@ -267,6 +299,10 @@ public final class ControlCodec {
             case StreamOpened so -> b.setStreamInfo(streamInfo(so.stream()));
             case Protocols p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().addAllProtos(p.protocols()));
             case Peer p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().setPeer(peerInfo(p.peer())));
+            case ControlResponse.PubsubTopics t -> b.setPubsub(P2pdProtos.PSResponse.newBuilder()
+                    .addAllTopics(t.topics()));
+            case ControlResponse.PubsubPeers p -> b.setPubsub(P2pdProtos.PSResponse.newBuilder()
+                    .addAllPeerIDs(p.peers().stream().map(ControlCodec::bytes).toList()));
             case ControlResponse.Error e -> b.setType(Response.Type.ERROR)
                     .setError(P2pdProtos.ErrorResponse.newBuilder().setMsg(e.message()));
         }
@@ -317,8 +353,16 @@ public final class ControlCodec {
                 expect(r.getPeerStore().hasPeer(), "peerStore.peer");
                 yield new Peer(peerInfo(r.getPeerStore().getPeer()));
             }
-            case Connect _, Disconnect _, StreamHandler _, TagPeer _, UntagPeer _, Trim _, Unsupported _ ->
-                    new Ok();
+            case ControlRequest.PubsubGetTopics _ -> new ControlResponse.PubsubTopics(r.getPubsub().getTopicsList());
+            case ControlRequest.PubsubListPeers _ -> {
+                List<PeerId> peers = new ArrayList<>();
+                for (ByteString b : r.getPubsub().getPeerIDsList()) {
+                    peers.add(peer(b));
+                }
+                yield new ControlResponse.PubsubPeers(peers);
+            }
+            case Connect _, Disconnect _, StreamHandler _, TagPeer _, UntagPeer _, Trim _, Unsupported _,
+                    ControlRequest.PubsubPublish _, ControlRequest.PubsubSubscribe _ -> new Ok();
         };
     }
 
@@ -341,6 +385,35 @@ public final class ControlCodec {
         if (!present) {
             throw new FormatException("malformed response from the daemon: an OK without " + field);
         }
+    }
+
+    // ---------------------------------------------------------------- pubsub messages
+
+    /** Writes one message of a PUBSUB SUBSCRIBE stream ({@code PSMessage}). */
+    public static byte[] encodePubsubMessage(PubsubMessage m) {
+        P2pdProtos.PSMessage.Builder b = P2pdProtos.PSMessage.newBuilder().setData(ByteString.copyFrom(m.data()))
+                .addAllTopicIDs(m.topics());
+        m.from().ifPresent(p -> b.setFrom(bytes(p)));
+        m.seqno().ifPresent(s -> b.setSeqno(ByteString.copyFrom(s)));
+        m.signature().ifPresent(s -> b.setSignature(ByteString.copyFrom(s)));
+        m.key().ifPresent(k -> b.setKey(ByteString.copyFrom(k)));
+        return b.build().toByteArray();
+    }
+
+    /** Reads one message of a PUBSUB SUBSCRIBE stream, for a client. */
+    public static PubsubMessage decodePubsubMessage(byte[] frame) throws FormatException {
+        P2pdProtos.PSMessage m;
+        try {
+            m = P2pdProtos.PSMessage.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new FormatException("malformed pubsub message from the daemon: " + e.getMessage());
+        }
+        return new PubsubMessage(m.hasFrom() ? java.util.Optional.of(peer(m.getFrom())) : java.util.Optional.empty(),
+                m.getData().toByteArray(),
+                m.hasSeqno() ? java.util.Optional.of(m.getSeqno().toByteArray()) : java.util.Optional.empty(),
+                m.getTopicIDsList(),
+                m.hasSignature() ? java.util.Optional.of(m.getSignature().toByteArray()) : java.util.Optional.empty(),
+                m.hasKey() ? java.util.Optional.of(m.getKey().toByteArray()) : java.util.Optional.empty());
     }
 
     // ---------------------------------------------------------------- stream info

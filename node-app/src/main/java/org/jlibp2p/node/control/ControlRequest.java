@@ -100,6 +100,58 @@ public sealed interface ControlRequest {
     /** CONNMANAGER TRIM: trims the connections now. */
     record Trim() implements ConnManagerRequest {}
 
+    /** The PUBSUB requests (served when the daemon runs with {@code -pubsub}). */
+    sealed interface PubsubRequest extends ControlRequest {}
+
+    /** PUBSUB GET_TOPICS: the topics the daemon is subscribed to. */
+    record PubsubGetTopics() implements PubsubRequest {}
+
+    /** PUBSUB LIST_PEERS: the peers subscribed to {@code topic}, or every pubsub peer when it is empty. */
+    record PubsubListPeers(String topic) implements PubsubRequest {
+        public PubsubListPeers {
+            Objects.requireNonNull(topic, "topic");
+        }
+    }
+
+    /** PUBSUB PUBLISH: publishes {@code data} to {@code topic}. */
+    record PubsubPublish(String topic, byte[] data) implements PubsubRequest {
+        public PubsubPublish {
+            Objects.requireNonNull(topic, "topic");
+            data = data.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        /** Equal when the topic and the data's bytes are. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PubsubPublish p && topic.equals(p.topic) && java.util.Arrays.equals(data, p.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * topic.hashCode() + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "PubsubPublish[topic=" + topic + ", " + data.length + " bytes]";
+        }
+    }
+
+    /**
+     * PUBSUB SUBSCRIBE: subscribes to {@code topic}; after the answer the control connection carries the topic's
+     * messages ({@link PubsubMessage}s) until the client closes it.
+     */
+    record PubsubSubscribe(String topic) implements PubsubRequest {
+        public PubsubSubscribe {
+            Objects.requireNonNull(topic, "topic");
+        }
+    }
+
     /** The areas of the protocol that have requests this daemon does not serve (yet). */
     enum Area { DHT, PUBSUB, PEERSTORE }
 

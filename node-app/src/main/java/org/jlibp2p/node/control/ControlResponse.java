@@ -64,6 +64,20 @@ public sealed interface ControlResponse {
         }
     }
 
+    /** OK to PUBSUB GET_TOPICS. */
+    record PubsubTopics(List<String> topics) implements ControlResponse {
+        public PubsubTopics {
+            topics = List.copyOf(topics);
+        }
+    }
+
+    /** OK to PUBSUB LIST_PEERS. */
+    record PubsubPeers(List<PeerId> peers) implements ControlResponse {
+        public PubsubPeers {
+            peers = List.copyOf(peers);
+        }
+    }
+
     /** ERROR, with a message for people. */
     record Error(String message) implements ControlResponse {
         public Error {

@@ -1,5 +1,6 @@
 package org.jlibp2p.node.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,12 +109,45 @@ class ControlCodecTest {
     void requestsOfAreasNotServedDecodeAsUnsupportedNamingTheOperation() throws Exception {
         assertEquals(new ControlRequest.Unsupported(Area.DHT, "FIND_PEER"), decode(request(Request.Type.DHT)
                 .setDht(P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER))));
-        assertEquals(new ControlRequest.Unsupported(Area.PUBSUB, "PUBLISH"), decode(request(Request.Type.PUBSUB)
-                .setPubsub(P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.PUBLISH))));
         assertEquals(new ControlRequest.Unsupported(Area.DHT, ""), decode(request(Request.Type.DHT)));
         assertEquals(new ControlRequest.Unsupported(Area.PEERSTORE, "UNSPECIFIED"),
                 decode(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
                         .setId(bytes(PEER.bytes())))));
+    }
+
+    @Test
+    void pubsubRequestsAndMessagesRoundTrip() throws Exception {
+        for (ControlRequest r : List.of(new ControlRequest.PubsubGetTopics(), new ControlRequest.PubsubListPeers("t"),
+                new ControlRequest.PubsubListPeers(""), new ControlRequest.PubsubSubscribe("t"))) {
+            assertEquals(r, ControlCodec.decodeRequest(ControlCodec.encodeRequest(r)));
+        }
+        ControlRequest.PubsubPublish pub = new ControlRequest.PubsubPublish("t", new byte[] {1, 2});
+        assertEquals(pub, ControlCodec.decodeRequest(ControlCodec.encodeRequest(pub)), "equal by content");
+        assertArrayEquals(new byte[] {1, 2}, pub.data());
+        assertThrows(FormatException.class, () -> decode(request(Request.Type.PUBSUB)
+                .setPubsub(P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.PUBLISH))),
+                "PUBLISH without a topic");
+        assertThrows(FormatException.class, () -> decode(request(Request.Type.PUBSUB)
+                .setPubsub(P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.SUBSCRIBE))));
+        assertThrows(BadRequestException.class, () -> decode(request(Request.Type.PUBSUB)));
+
+        ControlResponse.PubsubPeers peers = new ControlResponse.PubsubPeers(List.of(PEER));
+        assertEquals(peers, ControlCodec.decodeResponse(new ControlRequest.PubsubListPeers(""),
+                ControlCodec.encodeResponse(peers)));
+        ControlResponse.PubsubTopics topics = new ControlResponse.PubsubTopics(List.of("a", "b"));
+        assertEquals(topics, ControlCodec.decodeResponse(new ControlRequest.PubsubGetTopics(),
+                ControlCodec.encodeResponse(topics)));
+
+        PubsubMessage m = new PubsubMessage(java.util.Optional.of(PEER), new byte[] {7},
+                java.util.Optional.of(new byte[] {0, 1}), List.of("t"), java.util.Optional.of(new byte[] {9}),
+                java.util.Optional.empty());
+        PubsubMessage back = ControlCodec.decodePubsubMessage(ControlCodec.encodePubsubMessage(m));
+        assertEquals(m.from(), back.from());
+        assertArrayEquals(m.data(), back.data());
+        assertArrayEquals(m.seqno().get(), back.seqno().get());
+        assertEquals(List.of("t"), back.topics());
+        assertArrayEquals(new byte[] {9}, back.signature().get());
+        assertTrue(back.key().isEmpty());
     }
 
     @Test

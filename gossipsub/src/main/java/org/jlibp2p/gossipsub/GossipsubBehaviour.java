@@ -1,0 +1,405 @@
+package org.jlibp2p.gossipsub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jlibp2p.core.FormatException;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.record.PeerRecord;
+import org.jlibp2p.core.swarm.Behaviour;
+import org.jlibp2p.core.swarm.BehaviourContext;
+import org.jlibp2p.core.swarm.ConnectionHandler;
+import org.jlibp2p.core.swarm.HandlerContext;
+import org.jlibp2p.core.swarm.SwarmEvent;
+import org.jlibp2p.core.time.Cancellable;
+
+/**
+ * Gossipsub (or floodsub, {@link GossipsubConfig#floodsub()}) as a behaviour. The {@link PubsubRouter} lives on the
+ * behaviour's thread; each connection's {@link PubsubHandler} keeps one outbound RPC stream with a bounded queue
+ * and reads the peer's. A peer speaks pubsub once a stream of one of the router's protocols is negotiated with it, in
+ * either direction.
+ *
+ * <p>The application's methods may be called from any thread but another behaviour's: they run on the behaviour's
+ * thread and return its answer.
+ *
+ * <pre>{@code
+ * GossipsubBehaviour pubsub = new GossipsubBehaviour(GossipsubConfig.defaults());
+ * swarm.addBehaviour(pubsub);
+ * try (Subscription sub = pubsub.subscribe("chat")) {
+ *     pubsub.publish("chat", "hello".getBytes(UTF_8));
+ *     sub.next(Duration.ofSeconds(5)).ifPresent(m -> System.out.println(new String(m.message().data(), UTF_8)));
+ * }
+ * }</pre>
+ */
+public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output {
+    private final GossipsubConfig config;
+    private BehaviourContext context;
+    private PubsubRouter router;
+    private Cancellable heartbeat = Cancellable.NONE;
+    // Confined to the behaviour's thread.
+    private final Map<PeerId, List<PubsubHandler>> handlers = new HashMap<>();
+    private final Map<Long, PubsubHandler> byConnection = new HashMap<>();
+    private final Map<String, List<Subscription>> subscriptions = new LinkedHashMap<>();
+    private final List<Consumer<GossipsubEvent>> listeners = new CopyOnWriteArrayList<>();
+    private long droppedRpcs;
+    private final AtomicLong rpcsSent = new AtomicLong();
+    private final AtomicLong rpcsReceived = new AtomicLong();
+    private final AtomicLong heartbeats = new AtomicLong();
+    /** Bytes of RPCs read from peers and not yet handled, over all connections. */
+    private final java.util.concurrent.Semaphore inboundBudget;
+
+    /** RPC bytes read and not yet handled that the node holds at most: 64 RPCs of the largest size allowed. */
+    static int inboundBudget(GossipsubConfig config) {
+        return (int) Math.min(Integer.MAX_VALUE, 64L * config.limits().maxRpcSize());
+    }
+
+    public GossipsubBehaviour(GossipsubConfig config) {
+        this.config = config;
+        this.inboundBudget = new java.util.concurrent.Semaphore(inboundBudget(config));
+    }
+
+    void reserveInbound(int bytes) throws InterruptedException {
+        inboundBudget.acquire(bytes);
+    }
+
+    void releaseInbound(int bytes) {
+        inboundBudget.release(bytes);
+    }
+
+    /** Bytes of the inbound RPC budget free now (for tests). */
+    int inboundBudgetAvailable() {
+        return inboundBudget.availablePermits();
+    }
+
+    public GossipsubBehaviour() {
+        this(GossipsubConfig.defaults());
+    }
+
+    public GossipsubConfig config() {
+        return config;
+    }
+
+    @Override
+    public void start(BehaviourContext context) {
+        this.context = context;
+        this.router = new PubsubRouter(config, context.localPeer(), context.identity(), context.scheduler()::now,
+                this);
+        for (String p : router.protocols()) {
+            context.serve(p);
+        }
+        heartbeat = context.schedule(config.heartbeatInitialDelay(), () -> {
+            heartbeat();
+            heartbeat = context.every(config.heartbeatInterval(), this::heartbeat);
+        });
+    }
+
+    private void heartbeat() {
+        router.heartbeat();
+        heartbeats.incrementAndGet();
+    }
+
+    @Override
+    public ConnectionHandler newHandler(HandlerContext hc) {
+        PubsubHandler h = new PubsubHandler(hc, this, router.protocols(), config.limits(),
+                config.sendQueueCapacity());
+        handlers.computeIfAbsent(hc.remotePeer(), k -> new ArrayList<>()).add(h);
+        byConnection.put(hc.connection().id(), h);
+        return h;
+    }
+
+    @Override
+    public void onEvent(SwarmEvent event) {
+        if (event instanceof SwarmEvent.ConnectionClosed closed) {
+            PubsubHandler h = byConnection.remove(closed.connection().id());
+            if (h != null) {
+                h.close();
+                dropHandler(h);
+            }
+        }
+    }
+
+    private void dropHandler(PubsubHandler h) {
+        List<PubsubHandler> list = handlers.get(h.peer());
+        if (list == null) {
+            return;
+        }
+        list.remove(h);
+        if (list.isEmpty()) {
+            handlers.remove(h.peer());
+            router.removePeer(h.peer());
+        }
+    }
+
+    @Override
+    public void stop() {
+        heartbeat.cancel();
+        for (List<Subscription> subs : subscriptions.values()) {
+            subs.forEach(Subscription::closeQuietly);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // From the handlers (on the behaviour's thread)
+
+    void negotiated(PubsubHandler h, String protocol) {
+        if (byConnection.get(h.context().connection().id()) != h) {
+            return; // its connection closed meanwhile
+        }
+        addPeer(h, protocol);
+    }
+
+    private void addPeer(PubsubHandler h, String protocol) {
+        if (!router.hasPeer(h.peer())) {
+            router.addPeer(h.peer(), protocol, h.context().connection().direction()
+                    == org.jlibp2p.core.swarm.Direction.OUTBOUND, ips(h.peer()));
+        }
+    }
+
+    private Set<String> ips(PeerId peer) {
+        Set<String> out = new java.util.HashSet<>();
+        for (PubsubHandler h : handlers.getOrDefault(peer, List.of())) {
+            Multiaddr a = h.context().connection().remoteAddress();
+            a.valueOf(Protocol.IP4).ifPresent(out::add);
+            a.valueOf(Protocol.IP6).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    void outboundFailed(PubsubHandler h) {
+        if (byConnection.get(h.context().connection().id()) == h) {
+            byConnection.remove(h.context().connection().id());
+            dropHandler(h);
+        }
+    }
+
+    void received(PubsubHandler h, PeerId peer, String protocol, Rpc rpc) {
+        try {
+            if (byConnection.get(h.context().connection().id()) == h) {
+                addPeer(h, protocol); // the peer's stream may come before ours is negotiated
+                router.handleRpc(peer, rpc);
+            }
+        } finally {
+            rpcsReceived.incrementAndGet();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The router's output (on the behaviour's thread)
+
+    @Override
+    public void send(PeerId peer, Rpc rpc) {
+        List<PubsubHandler> list = handlers.get(peer);
+        if (list == null || list.isEmpty()) {
+            return;
+        }
+        if (list.getFirst().send(RpcCodec.encode(rpc))) {
+            rpcsSent.incrementAndGet();
+        } else {
+            droppedRpcs++;
+        }
+    }
+
+    @Override
+    public void deliver(GossipsubEvent.Received message) {
+        for (Subscription s : subscriptions.getOrDefault(message.message().topic(), List.of())) {
+            s.offer(message);
+        }
+        if (config.emitMessages()) {
+            context.emit(message);
+        }
+        for (Consumer<GossipsubEvent> l : listeners) {
+            l.accept(message);
+        }
+    }
+
+    @Override
+    public void event(GossipsubEvent event) {
+        context.emit(event);
+        for (Consumer<GossipsubEvent> l : listeners) {
+            l.accept(event);
+        }
+    }
+
+    @Override
+    public void connect(PeerId peer, Optional<byte[]> signedPeerRecord) {
+        List<Multiaddr> addrs = List.of();
+        if (signedPeerRecord.isPresent()) {
+            try {
+                PeerRecord r = PeerRecord.consume(signedPeerRecord.get());
+                if (r.peerId().equals(peer)) {
+                    addrs = r.addresses();
+                }
+            } catch (FormatException e) {
+                addrs = List.of(); // an offer we cannot check: dial what the peerstore knows, if anything
+            }
+        }
+        if (!addrs.isEmpty() || !context.peerstore().addresses(peer).isEmpty()) {
+            context.dial(peer, addrs);
+        }
+    }
+
+    @Override
+    public void runOnRouter(Runnable task) {
+        context.execute(task);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The application's API (any thread but another behaviour's)
+
+    /**
+     * Subscribes to {@code topic}: messages arrive in the returned subscription's buffer (of
+     * {@link GossipsubConfig#subscriptionBuffer()} messages).
+     *
+     * @throws IllegalArgumentException if the subscription filter refuses the topic
+     */
+    public Subscription subscribe(String topic) throws InterruptedException {
+        if (!config.subscriptionFilter().allows(topic)) {
+            throw new IllegalArgumentException("the subscription filter refuses topic " + topic);
+        }
+        Subscription[] holder = new Subscription[1];
+        Subscription sub = new Subscription(topic, config.subscriptionBuffer(),
+                () -> {
+                    try {
+                        context.execute(() -> unsubscribed(holder[0]));
+                    } catch (IllegalStateException closing) {
+                        // the node is closing: nothing left to leave
+                    }
+                });
+        holder[0] = sub;
+        context.call(() -> {
+            subscriptions.computeIfAbsent(topic, k -> new ArrayList<>()).add(sub);
+            router.subscribe(topic);
+            return null;
+        });
+        return sub;
+    }
+
+    /**
+     * Subscribes to {@code topic} with a handler run for each message on a thread of the subscription's own (so it
+     * may block); closing the returned subscription stops it.
+     */
+    public Subscription subscribe(String topic, Consumer<GossipsubEvent.Received> handler)
+            throws InterruptedException {
+        Subscription sub = subscribe(topic);
+        context.spawn("pubsub-subscriber-" + topic, () -> {
+            try {
+                while (!sub.isClosed()) {
+                    sub.next(Duration.ofSeconds(1)).ifPresent(handler);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return sub;
+    }
+
+    private void unsubscribed(Subscription sub) {
+        List<Subscription> subs = subscriptions.get(sub.topic());
+        if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+            subscriptions.remove(sub.topic());
+            router.unsubscribe(sub.topic());
+        }
+    }
+
+    /** Publishes {@code data} to {@code topic}; returns the message's id. */
+    public MessageId publish(String topic, byte[] data) throws InterruptedException {
+        int max = Math.min(config.limits().maxMessageSize(), config.limits().maxRpcSize() - 4096);
+        if (data.length > max) {
+            throw new IllegalArgumentException("a message of " + data.length + " bytes is larger than the limit of "
+                    + max + " (the message size limit, and room for the rest of an RPC under the RPC size limit)");
+        }
+        byte[] copy = data.clone();
+        return context.call(() -> router.publish(topic, copy));
+    }
+
+    /** The topics this node is subscribed to. */
+    public Set<String> topics() throws InterruptedException {
+        return context.call(router::topics);
+    }
+
+    /** The peers subscribed to {@code topic}. */
+    public Set<PeerId> peers(String topic) throws InterruptedException {
+        return context.call(() -> router.peers(topic));
+    }
+
+    /** Every peer speaking pubsub with this node. */
+    public Set<PeerId> peers() throws InterruptedException {
+        return context.call(router::peers);
+    }
+
+    /** This node's mesh of {@code topic}. */
+    public Set<PeerId> mesh(String topic) throws InterruptedException {
+        return context.call(() -> router.mesh(topic));
+    }
+
+    /** {@code peer}'s score. */
+    public double score(PeerId peer) throws InterruptedException {
+        return context.call(() -> router.score(peer));
+    }
+
+    /** The parts of {@code peer}'s score. */
+    public ScoreExplanation explain(PeerId peer) throws InterruptedException {
+        return context.call(() -> router.explain(peer));
+    }
+
+    public void addValidator(String topic, Validator validator) throws InterruptedException {
+        context.call(() -> {
+            router.addValidator(topic, validator);
+            return null;
+        });
+    }
+
+    public void addAsyncValidator(String topic, AsyncValidator validator) throws InterruptedException {
+        context.call(() -> {
+            router.addAsyncValidator(topic, validator);
+            return null;
+        });
+    }
+
+    /** Calls {@code listener} on the behaviour's thread for every event and delivered message; it must not block. */
+    public void addListener(Consumer<GossipsubEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** The router's counters, read on the behaviour's thread. */
+    public Stats stats() throws InterruptedException {
+        return context.call(() -> {
+            PubsubRouter.Counters c = router.counters();
+            return new Stats(c.published(), c.delivered(), c.duplicates(), c.rejected(), c.ignored(),
+                    c.validationsDropped(), droppedRpcs, router.seenCount(), router.cachedMessages());
+        });
+    }
+
+    /**
+     * RPCs queued for peers so far (any thread, without waiting). With {@link #rpcsReceived()} summed over a
+     * network, it tells a simulation when nothing is in flight: every RPC queued has been handled, along with what
+     * handling it sent.
+     */
+    public long rpcsSent() {
+        return rpcsSent.get();
+    }
+
+    /** RPCs received from peers and handled by the router so far (any thread, without waiting). */
+    public long rpcsReceived() {
+        return rpcsReceived.get();
+    }
+
+    /** Heartbeats run so far (any thread, without waiting). */
+    public long heartbeats() {
+        return heartbeats.get();
+    }
+
+    /** What a node counted: messages by fate, RPCs dropped on full send queues, and its caches' sizes. */
+    public record Stats(long published, long delivered, long duplicates, long rejected, long ignored,
+            long validationsDropped, long rpcsDropped, int seen, int cached) {}
+}
