@@ -224,10 +224,10 @@ class P2pdTest {
 
     @Test
     void flagsOfFeaturesNotBuiltAreAcceptedWithAClearMessage() throws Exception {
-        try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-dht", "-pubsub",
+        try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-pubsub",
                 "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
-            for (String s : List.of("-dht: the Kademlia DHT is not built yet", "-pubsub: pubsub is not built yet",
+            for (String s : List.of("-pubsub: pubsub is not built yet",
                     "-natPortMap:", "-autonat:", "-relay: circuit relay", "-metricsAddr:")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }

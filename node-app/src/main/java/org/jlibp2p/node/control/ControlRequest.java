@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiformats.Cid;
 import org.jlibp2p.core.peer.PeerId;
 
 /**
@@ -99,6 +100,111 @@ public sealed interface ControlRequest {
 
     /** CONNMANAGER TRIM: trims the connections now. */
     record Trim() implements ConnManagerRequest {}
+
+    // ---------------------------------------------------------------- DHT
+
+    /**
+     * The DHT requests (go-libp2p-daemon's {@code dht.go}): each carries the timeout of its lookup (the request's
+     * {@code timeout} seconds, else {@link ControlCodec#DEFAULT_OPERATION_TIMEOUT}). Keys and values are copied.
+     */
+    sealed interface DhtRequest extends ControlRequest {
+        Duration timeout();
+    }
+
+    /** DHT FIND_PEER: the addresses of {@code peer}; one VALUE carrying a peer. */
+    record FindPeer(PeerId peer, Duration timeout) implements DhtRequest {
+        public FindPeer {
+            Objects.requireNonNull(peer, "peer");
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT FIND_PROVIDERS: up to {@code count} providers of the CID's multihash, streamed. */
+    record FindProviders(Cid cid, int count, Duration timeout) implements DhtRequest {
+        public FindProviders {
+            Objects.requireNonNull(cid, "cid");
+            if (count < 1) {
+                throw new IllegalArgumentException("count must be positive: " + count);
+            }
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT GET_CLOSEST_PEERS: the peer ids closest to {@code key}, streamed. */
+    record GetClosestPeers(byte[] key, Duration timeout) implements DhtRequest {
+        public GetClosestPeers {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /** DHT GET_PUBLIC_KEY: {@code peer}'s public key, marshalled; one VALUE. */
+    record GetPublicKey(PeerId peer, Duration timeout) implements DhtRequest {
+        public GetPublicKey {
+            Objects.requireNonNull(peer, "peer");
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT GET_VALUE: the best value stored under {@code key}; one VALUE. */
+    record GetValue(byte[] key, Duration timeout) implements DhtRequest {
+        public GetValue {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /** DHT SEARCH_VALUE: every better value found under {@code key}, streamed as they arrive. */
+    record SearchValue(byte[] key, Duration timeout) implements DhtRequest {
+        public SearchValue {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /** DHT PUT_VALUE: stores {@code value} under {@code key}; a plain OK. */
+    record PutValue(byte[] key, byte[] value, Duration timeout) implements DhtRequest {
+        public PutValue {
+            key = key.clone();
+            value = value.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
+    }
+
+    /** DHT PROVIDE: announces the node as a provider of the CID's multihash; a plain OK. */
+    record Provide(Cid cid, Duration timeout) implements DhtRequest {
+        public Provide {
+            Objects.requireNonNull(cid, "cid");
+            requirePositive(timeout);
+        }
+    }
+
+    // ---------------------------------------------------------------- end of DHT
 
     /** The areas of the protocol that have requests this daemon does not serve (yet). */
     enum Area { DHT, PUBSUB, PEERSTORE }
