@@ -3,10 +3,14 @@ package org.jlibp2p.node;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
+import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.kademlia.KademliaBehaviour;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest.DhtRequest;
@@ -64,7 +68,7 @@ final class DhtControl {
                 case GetValue r -> ControlServer.respond(client, single(DhtMessage.of(
                         kad.getValue(r.key(), r.timeout()).orElseThrow(DhtControl::notFound))));
                 case GetPublicKey r -> ControlServer.respond(client, single(DhtMessage.of(
-                        kad.getPublicKey(r.peer()).orElseThrow(DhtControl::notFound).marshal())));
+                        publicKey(kad, r.peer(), r.timeout()).marshal())));
                 case PutValue r -> {
                     requirePeers(kad);
                     kad.putValue(r.key(), r.value(), r.timeout());
@@ -132,6 +136,24 @@ final class DhtControl {
         if (kad.routingTableSize() == 0) {
             throw new IOException(NO_PEERS);
         }
+    }
+
+    /**
+     * The key inlined in the peer id, else the {@code /pk/} record under the request's timeout (the DHT answers it
+     * from the node's peerstore when identify has told it the key), checked against the id.
+     */
+    private static PublicKey publicKey(KademliaBehaviour kad, PeerId peer, Duration timeout)
+            throws IOException, InterruptedException {
+        Optional<PublicKey> inlined = peer.extractPublicKey();
+        if (inlined.isPresent()) {
+            return inlined.get();
+        }
+        byte[] record = kad.getValue(KademliaBehaviour.pkKey(peer), timeout).orElseThrow(DhtControl::notFound);
+        PublicKey key = Keys.unmarshalPublicKey(record);
+        if (!PeerId.fromPublicKey(key).equals(peer)) {
+            throw new IOException("the /pk/ record found is not the key of " + peer);
+        }
+        return key;
     }
 
     private static IOException notFound() {

@@ -313,6 +313,8 @@ class DhtControlTest {
                             .setValue(ByteString.copyFromUtf8("v"))), "nope"},
                     new Object[] {dht(req(DHTRequest.Type.GET_VALUE).setKey(ByteString.copyFromUtf8("/pk/none"))),
                             DhtControl.NOT_FOUND},
+                    new Object[] {dht(req(DHTRequest.Type.GET_PUBLIC_KEY).setPeer(bytes(PeerId.fromPublicKey(
+                            Keys.generateRsa(2048).publicKey()).bytes()))), DhtControl.NOT_FOUND},
                     new Object[] {dht(req(DHTRequest.Type.FIND_PEERS_CONNECTED_TO_PEER).setPeer(bytes(id(b).bytes()))),
                             "not supported"},
                     new Object[] {dht(req(DHTRequest.Type.FIND_PEER).setPeer(bytes(
