@@ -1,6 +1,8 @@
 package org.jlibp2p.node.control;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.jlibp2p.core.multiaddr.Multiaddr;
@@ -141,6 +143,21 @@ public sealed interface ControlRequest {
         public byte[] key() {
             return key.clone();
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetClosestPeers r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "GetClosestPeers[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
+        }
     }
 
     /** DHT GET_PUBLIC_KEY: {@code peer}'s public key, marshalled; one VALUE. */
@@ -162,6 +179,21 @@ public sealed interface ControlRequest {
         public byte[] key() {
             return key.clone();
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetValue r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "GetValue[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
+        }
     }
 
     /** DHT SEARCH_VALUE: every better value found under {@code key}, streamed as they arrive. */
@@ -174,6 +206,21 @@ public sealed interface ControlRequest {
         @Override
         public byte[] key() {
             return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SearchValue r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "SearchValue[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
         }
     }
 
@@ -188,6 +235,23 @@ public sealed interface ControlRequest {
         @Override
         public byte[] key() {
             return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PutValue p && Arrays.equals(key, p.key) && Arrays.equals(value, p.value)
+                    && timeout.equals(p.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), Arrays.hashCode(value), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "PutValue[key=" + HexFormat.of().formatHex(key) + ", value=" + value.length + " bytes, timeout="
+                    + timeout + "]";
         }
 
         @Override

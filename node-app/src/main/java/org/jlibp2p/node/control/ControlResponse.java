@@ -111,6 +111,24 @@ public sealed interface ControlResponse {
         public Optional<byte[]> value() {
             return value.map(byte[]::clone);
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DhtMessage m && kind == m.kind && peer.equals(m.peer)
+                    && value.isPresent() == m.value.isPresent()
+                    && (value.isEmpty() || java.util.Arrays.equals(value.get(), m.value.get()));
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, peer, value.map(java.util.Arrays::hashCode).orElse(0));
+        }
+
+        @Override
+        public String toString() {
+            return "DhtMessage[" + kind + peer.map(p -> ", peer=" + p).orElse("")
+                    + value.map(v -> ", value=" + java.util.HexFormat.of().formatHex(v)).orElse("") + "]";
+        }
     }
 
     // ---------------------------------------------------------------- end of DHT
