@@ -2,7 +2,7 @@
 // @libp2p/daemon-client for the Java daemons, driven by JSON lines on stdin, for the DHT interop tests.
 // Usage: node dht.mjs [--nodes n]
 // Prints {"event":"ready","nodes":[{"peerId":..,"addrs":[..]}..]}, then answers one JSON line per command; every
-// answer carries "ms", the time the operation took. Keys and values are base64, CIDs strings.
+// answer carries "ms", the time the operation took, and "ok" (with "error" when false). Keys and values are base64, CIDs strings.
 //   {"cmd":"dial","node":i,"addr":..}                 node i dials addr (with /p2p/<id>)
 //   {"cmd":"waitTable","node":i,"peer":..,"ms":n}     until peer is in node i's routing table
 //   {"cmd":"connected","node":i,"peer":..}            {"connected":bool}
@@ -186,12 +186,11 @@ out({ event: 'ready', nodes: nodes.map(n => ({ peerId: n.peerId.toString(), addr
 let chain = Promise.resolve()
 createInterface({ input: process.stdin }).on('line', (line) => {
   chain = chain.then(async () => {
-    let msg
+    const t0 = Date.now()
     try {
-      msg = JSON.parse(line)
-      out(await run(msg))
+      out(await run(JSON.parse(line)))
     } catch (err) {
-      out({ ok: false, error: String(err?.stack ?? err) })
+      out({ ok: false, ms: Date.now() - t0, error: String(err?.message ?? err) })
     }
   })
 }).on('close', async () => {
