@@ -273,15 +273,16 @@ final class ControlServer implements Closeable {
      * answered with an ERROR and the connection stays open, as go-libp2p-daemon does.
      */
     private boolean handle(ControlRequest req, ChannelDuplex client) throws IOException {
+        if (req instanceof DhtRequest d) {
+            // answers itself, a streamed answer in several messages; only a broken connection escapes
+            dht.handle(d, client);
+            return false;
+        }
         ControlResponse response;
         try {
             switch (req) {
                 case StreamOpen so -> {
                     return streams.open(so, client);
-                }
-                case DhtRequest d -> {
-                    dht.handle(d, client);
-                    return false;
                 }
                 case Identify _ -> response = connections.identify();
                 case Connect c -> response = connections.connect(c);
@@ -291,6 +292,7 @@ final class ControlServer implements Closeable {
                 case StreamHandler sh -> response = streams.register(sh);
                 case PeerstoreQuery q -> response = peerstore.query(q);
                 case ConnManagerRequest cm -> response = connManager.handle(cm);
+                case DhtRequest _ -> throw new IllegalStateException("answered above");
                 case Unsupported u -> response = switch (u.area()) {
                     case DHT -> dht.unsupported(u);
                     case PUBSUB -> pubsub.handle(u);
