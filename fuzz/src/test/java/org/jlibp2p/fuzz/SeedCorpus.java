@@ -215,6 +215,8 @@ public final class SeedCorpus {
                 new ControlRequest.StreamOpen(peer, List.of("/echo/1.0.0"), Duration.ofSeconds(5)),
                 new ControlRequest.StreamHandler(Multiaddr.parse("/unix/tmp/handler.sock"), List.of("/chat/1.0.0")),
                 new ControlRequest.GetProtocols(peer), new ControlRequest.GetPeerInfo(peer));
+        requests = new ArrayList<>(requests);
+        requests.addAll(dhtRequests(peer));
         for (ControlRequest r : requests) {
             byte[] request = ControlCodec.encodeRequest(r);
             add(target, request);
@@ -226,11 +228,25 @@ public final class SeedCorpus {
                 new ControlResponse.Protocols(List.of("/ipfs/id/1.0.0")),
                 new ControlResponse.Peer(new PeerInfo(peer, List.of(addr))),
                 new ControlResponse.StreamOpened(new StreamInfo(peer, addr, "/echo/1.0.0")),
-                new ControlResponse.Error("no such peer"));
+                new ControlResponse.Error("no such peer"),
+                new ControlResponse.Dht(ControlResponse.DhtMessage.of(new PeerInfo(peer, List.of(addr)))),
+                new ControlResponse.Dht(ControlResponse.DhtMessage.of(new byte[] {1, 2, 3})),
+                new ControlResponse.Dht(ControlResponse.DhtMessage.begin()));
         for (ControlResponse r : responses) {
             add(target, ControlCodec.encodeResponse(r));
         }
         add(target, ControlCodec.encodeStreamInfo(new StreamInfo(peer, addr, "/echo/1.0.0")));
+    }
+
+    /** One of each DHT request, as a daemon client sends them. */
+    static List<ControlRequest> dhtRequests(PeerId peer) {
+        Cid cid = Cid.v1(Multicodec.RAW, Multihash.sha256("seed".getBytes(StandardCharsets.UTF_8)));
+        Duration t = Duration.ofSeconds(5);
+        byte[] key = ("/pk/" + peer).getBytes(StandardCharsets.UTF_8);
+        return List.of(new ControlRequest.FindPeer(peer, t), new ControlRequest.FindProviders(cid, 20, t),
+                new ControlRequest.GetClosestPeers(key, t), new ControlRequest.GetPublicKey(peer, t),
+                new ControlRequest.GetValue(key, t), new ControlRequest.SearchValue(key, t),
+                new ControlRequest.PutValue(key, new byte[] {8, 1, 18, 32}, t), new ControlRequest.Provide(cid, t));
     }
 
     /** What each side of a real negotiation (or handshake) read from the other: the dialer's bytes, the listener's. */

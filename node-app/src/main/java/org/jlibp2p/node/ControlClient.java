@@ -3,6 +3,7 @@ package org.jlibp2p.node;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.Duplex;
@@ -57,6 +58,35 @@ final class ControlClient {
             throw new FormatException("unexpected response from the daemon: " + r);
         }
         return answer.cast(r);
+    }
+
+    /** Items of one streamed DHT answer a client reads at most. */
+    static final int MAX_DHT_ITEMS = 100_000;
+
+    /**
+     * Sends a streaming DHT request (FIND_PROVIDERS, GET_CLOSEST_PEERS, SEARCH_VALUE) and hands each VALUE to
+     * {@code each} as it arrives, until the daemon's END; throws with the daemon's error message.
+     */
+    void dhtStream(ControlRequest request, Consumer<ControlResponse.DhtMessage> each) throws IOException {
+        try (ChannelDuplex conn = open()) {
+            ControlResponse.Dht first = send(conn, request, ControlResponse.Dht.class);
+            if (first.message().kind() != ControlResponse.DhtMessage.Kind.BEGIN) {
+                throw new FormatException("the daemon answered a streaming DHT request with " + first.message().kind()
+                        + " instead of BEGIN");
+            }
+            for (int i = 0; i <= MAX_DHT_ITEMS; i++) {
+                ControlResponse.DhtMessage m = ControlCodec.decodeDhtMessage(
+                        LengthPrefixed.read(conn.input(), MAX_RESPONSE));
+                switch (m.kind()) {
+                    case END -> {
+                        return;
+                    }
+                    case VALUE -> each.accept(m);
+                    case BEGIN -> throw new FormatException("a second BEGIN inside a DHT answer");
+                }
+            }
+            throw new FormatException("more than " + MAX_DHT_ITEMS + " items in one DHT answer");
+        }
     }
 
     /** Opens a control connection, for a request whose connection outlives the response (STREAM_OPEN). */

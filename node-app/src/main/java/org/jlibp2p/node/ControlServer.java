@@ -27,11 +27,13 @@ import org.jlibp2p.core.multiformats.Varint;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.time.Scheduler;
+import org.jlibp2p.kademlia.KademliaBehaviour;
 import org.jlibp2p.node.control.BadRequestException;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
 import org.jlibp2p.node.control.ControlRequest.ConnManagerRequest;
 import org.jlibp2p.node.control.ControlRequest.Connect;
+import org.jlibp2p.node.control.ControlRequest.DhtRequest;
 import org.jlibp2p.node.control.ControlRequest.Disconnect;
 import org.jlibp2p.node.control.ControlRequest.Identify;
 import org.jlibp2p.node.control.ControlRequest.ListPeers;
@@ -90,13 +92,13 @@ final class ControlServer implements Closeable {
     private final ConnectionControl connections;
     private final StreamControl streams;
     private final PeerstoreControl peerstore;
-    private final DhtControl dht = new DhtControl();
+    private final DhtControl dht;
     private final PubsubControl pubsub;
     private final ConnManagerControl connManager;
     private final ResourcesControl resources;
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
-            Duration requestTimeout, Optional<ConnManager> connManager) {
+            Duration requestTimeout, Optional<ConnManager> connManager, Optional<KademliaBehaviour> dht) {
         this.address = address;
         this.server = server;
         this.socketFile = socketFile;
@@ -109,6 +111,7 @@ final class ControlServer implements Closeable {
         this.peerstore = new PeerstoreControl(swarm);
         this.pubsub = new PubsubControl(swarm, open);
         this.connManager = new ConnManagerControl(connManager);
+        this.dht = new DhtControl(dht);
     }
 
     /**
@@ -118,12 +121,18 @@ final class ControlServer implements Closeable {
      */
     static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout,
             Optional<ConnManager> connManager) throws IOException {
+        return start(swarm, listen, requestTimeout, connManager, Optional.empty());
+    }
+
+    /** As above; DHT requests go to {@code dht} (when empty they are answered "DHT not enabled", as go's are). */
+    static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout,
+            Optional<ConnManager> connManager, Optional<KademliaBehaviour> dht) throws IOException {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("the request timeout must be positive");
         }
         ControlSocket.Bound bound = ControlSocket.bind(listen);
         ControlServer cs = new ControlServer(swarm, bound.address(), bound.server(), bound.file().orElse(null),
-                requestTimeout, connManager);
+                requestTimeout, connManager, dht);
         Thread.ofVirtual().name("control-accept").start(cs::acceptLoop);
         return cs;
     }
@@ -265,6 +274,11 @@ final class ControlServer implements Closeable {
      * answered with an ERROR and the connection stays open, as go-libp2p-daemon does.
      */
     private boolean handle(ControlRequest req, ChannelDuplex client) throws IOException {
+        if (req instanceof DhtRequest d) {
+            // answers itself, a streamed answer in several messages; only a broken connection escapes
+            dht.handle(d, client);
+            return false;
+        }
         ControlResponse response;
         try {
             switch (req) {
@@ -283,8 +297,9 @@ final class ControlServer implements Closeable {
                     return pubsub.subscribe(sub, client);
                 }
                 case ControlRequest.PubsubRequest pr -> response = pubsub.handle(pr);
+                case DhtRequest _ -> throw new IllegalStateException("answered above");
                 case Unsupported u -> response = switch (u.area()) {
-                    case DHT -> dht.handle(u);
+                    case DHT -> dht.unsupported(u);
                     case PUBSUB -> pubsub.handle(u);
                     case PEERSTORE -> peerstore.unsupported(u);
                 };

@@ -11,12 +11,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.io.Duplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiformats.Cid;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.node.control.ControlCodec;
 import org.jlibp2p.node.control.ControlRequest;
@@ -56,6 +58,16 @@ public final class P2pctl {
               pubsub pub <topic> <data>        publish <data> to a topic ("-" publishes what stdin holds)
               pubsub sub [-n <count>] <topic>  subscribe and print each message as it comes: <from> <data>;
                                                stops after <count> messages (0: never)
+              dht [-timeout <d>] <command> ...  the DHT of a daemon run with -dht, -dhtServer or -dhtClient:
+                find-peer <peer>                 the peer's addresses
+                find-providers [-n <count>] <cid>  providers of a CID (20 by default), one a line as found
+                closest <key>                    the peer ids closest to a key, one a line
+                get-public-key <peer>            the peer's public key (protobuf, base64)
+                get <key>                        the best value stored under a key (base64)
+                search <key>                     every better value found under a key, one a line (base64)
+                put <key>                        stores the bytes of stdin under a key
+                provide <cid>                    announces the daemon as a provider of a CID
+                                               a key is text; /pk/<peer> and /ipns/<peer> take the peer id's bytes
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
             -json (or --json; before or right after the command) prints what identify, peers, protocols, peerinfo
@@ -63,7 +75,10 @@ public final class P2pctl {
             {"peers":[{"id":<peer>,"addrs":[<maddr>]}...]} for peers, {"id":<peer>,"protocols":[<id>...]} for
             protocols, {"scopes":[{"scope":..,"connsInbound":..,...,"limit":{..}}...],"refusals":{<reason>:<n>}}
             for resources; {"topics":[..]} for pubsub topics, {"peers":[<peer>..]} for pubsub peers, and one
-            {"from":<peer>,"topics":[..],"seqno":<hex>,"data":<base64>} a line for pubsub sub.
+            {"from":<peer>,"topics":[..],"seqno":<hex>,"data":<base64>} a line for pubsub sub; for dht,
+            {"id":..,"addrs":[..]} (find-peer), {"providers":[{"id":..,"addrs":[..]}..]}, {"peers":[<peer>..]}
+            (closest), {"id":..,"publicKey":<base64>}, {"key":..,"value":<base64>} (get),
+            {"key":..,"values":[<base64>..]} (search), {"ok":true} (put, provide).
             """;
 
     /** A command line that does not say what to do. */
@@ -240,6 +255,9 @@ public final class P2pctl {
             case "pubsub" -> {
                 return pubsub(client, a, f.getBool("json"), stdin, out);
             }
+            case "dht" -> {
+                return dht(client, a, f.getBool("json"), stdin, out);
+            }
             default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
         return 0;
@@ -331,6 +349,172 @@ public final class P2pctl {
         } else {
             out.println(from + " " + new String(m.data(), java.nio.charset.StandardCharsets.UTF_8));
         }
+    }
+
+    // ---------------------------------------------------------------- dht
+
+    /** Values of {@code dht put} read from stdin at most (the daemon takes requests of up to 4 MiB). */
+    private static final int MAX_PUT_VALUE = 1 << 20;
+
+    private static int dht(ControlClient client, List<String> args, boolean jsonDefault, InputStream stdin,
+            PrintStream out) throws IOException, UsageException {
+        GoFlags df = new GoFlags().bool("json", jsonDefault, "print JSON")
+                .duration("timeout", ControlCodec.DEFAULT_OPERATION_TIMEOUT, "how long the lookup may take");
+        try {
+            df.parse(args.toArray(String[]::new));
+        } catch (GoFlags.FlagException e) {
+            throw new UsageException("dht: " + e.getMessage());
+        }
+        if (df.rest().isEmpty()) {
+            throw new UsageException("usage: p2pctl dht <find-peer|find-providers|closest|get-public-key|get|search"
+                    + "|put|provide> ...");
+        }
+        Duration timeout = df.getDuration("timeout");
+        if (!timeout.isPositive()) {
+            throw new UsageException("dht: -timeout must be positive");
+        }
+        String sub = df.rest().get(0);
+        List<String> rest = df.rest().subList(1, df.rest().size());
+        switch (sub) {
+            case "find-peer" -> {
+                Query q = query("dht find-peer", rest, df.getBool("json"), 1, "dht find-peer <peer>");
+                PeerInfo p = dhtPeer(client.call(new ControlRequest.FindPeer(peerArg(q.args().get(0)), timeout),
+                        ControlResponse.Dht.class));
+                if (q.json()) {
+                    out.println(peerJson(p));
+                } else {
+                    printPeer(out, p);
+                }
+            }
+            case "find-providers" -> {
+                GoFlags nf = new GoFlags().bool("json", df.getBool("json"), "print JSON")
+                        .integer("n", ControlCodec.DEFAULT_PROVIDER_COUNT, "providers to find at most");
+                try {
+                    nf.parse(rest.toArray(String[]::new));
+                } catch (GoFlags.FlagException e) {
+                    throw new UsageException("dht find-providers: " + e.getMessage());
+                }
+                exactly(nf.rest(), 1, "dht find-providers [-n <count>] <cid>");
+                if (nf.getInt("n") < 1) {
+                    throw new UsageException("dht find-providers: -n must be positive");
+                }
+                Cid cid = argument("CID " + nf.rest().get(0), () -> Cid.parse(nf.rest().get(0)));
+                List<String> json = new java.util.ArrayList<>();
+                client.dhtStream(new ControlRequest.FindProviders(cid, nf.getInt("n"), timeout), m -> {
+                    PeerInfo p = m.peer().orElse(null);
+                    if (p == null) {
+                        return;
+                    }
+                    if (nf.getBool("json")) {
+                        json.add(peerJson(p));
+                    } else {
+                        StringBuilder sb = new StringBuilder(p.id().toString());
+                        p.addrs().forEach(addr -> sb.append(' ').append(addr));
+                        out.println(sb);
+                        out.flush();
+                    }
+                });
+                if (nf.getBool("json")) {
+                    out.println(Json.object("providers", Json.array(json)));
+                }
+            }
+            case "closest" -> {
+                Query q = query("dht closest", rest, df.getBool("json"), 1, "dht closest <key>");
+                List<String> peers = new java.util.ArrayList<>();
+                client.dhtStream(new ControlRequest.GetClosestPeers(dhtKey(q.args().get(0)), timeout), m -> {
+                    if (m.value().isPresent()) {
+                        try {
+                            peers.add(PeerId.fromBytes(m.value().get()).toString());
+                        } catch (FormatException e) {
+                            peers.add("(not a peer id: " + Base64.getEncoder().encodeToString(m.value().get())
+                                    + ")");
+                        }
+                    }
+                });
+                if (q.json()) {
+                    out.println(Json.object("peers", Json.strings(peers)));
+                } else {
+                    peers.forEach(out::println);
+                }
+            }
+            case "get-public-key" -> {
+                Query q = query("dht get-public-key", rest, df.getBool("json"), 1, "dht get-public-key <peer>");
+                PeerId peer = peerArg(q.args().get(0));
+                String key = Base64.getEncoder().encodeToString(dhtValue(client.call(
+                        new ControlRequest.GetPublicKey(peer, timeout), ControlResponse.Dht.class)));
+                out.println(q.json() ? Json.object("id", Json.string(peer.toString()), "publicKey",
+                        Json.string(key)) : key);
+            }
+            case "get" -> {
+                Query q = query("dht get", rest, df.getBool("json"), 1, "dht get <key>");
+                String value = Base64.getEncoder().encodeToString(dhtValue(client.call(
+                        new ControlRequest.GetValue(dhtKey(q.args().get(0)), timeout), ControlResponse.Dht.class)));
+                out.println(q.json() ? Json.object("key", Json.string(q.args().get(0)), "value", Json.string(value))
+                        : value);
+            }
+            case "search" -> {
+                Query q = query("dht search", rest, df.getBool("json"), 1, "dht search <key>");
+                List<String> values = new java.util.ArrayList<>();
+                client.dhtStream(new ControlRequest.SearchValue(dhtKey(q.args().get(0)), timeout), m -> m.value()
+                        .ifPresent(v -> {
+                            String b64 = Base64.getEncoder().encodeToString(v);
+                            if (q.json()) {
+                                values.add(b64);
+                            } else {
+                                out.println(b64);
+                                out.flush();
+                            }
+                        }));
+                if (q.json()) {
+                    out.println(Json.object("key", Json.string(q.args().get(0)), "values", Json.strings(values)));
+                }
+            }
+            case "put" -> {
+                Query q = query("dht put", rest, df.getBool("json"), 1, "dht put <key> < value");
+                byte[] value = stdin.readNBytes(MAX_PUT_VALUE + 1);
+                if (value.length > MAX_PUT_VALUE) {
+                    throw new UsageException("dht put: the value is larger than " + MAX_PUT_VALUE + " bytes");
+                }
+                client.call(new ControlRequest.PutValue(dhtKey(q.args().get(0)), value, timeout),
+                        ControlResponse.Ok.class);
+                out.println(q.json() ? Json.object("ok", "true") : "stored " + value.length + " bytes under "
+                        + q.args().get(0));
+            }
+            case "provide" -> {
+                Query q = query("dht provide", rest, df.getBool("json"), 1, "dht provide <cid>");
+                Cid cid = argument("CID " + q.args().get(0), () -> Cid.parse(q.args().get(0)));
+                client.call(new ControlRequest.Provide(cid, timeout), ControlResponse.Ok.class);
+                out.println(q.json() ? Json.object("ok", "true") : "providing " + cid);
+            }
+            default -> throw new UsageException("unknown dht command \"" + sub + "\"");
+        }
+        return 0;
+    }
+
+    /** A key typed by a person: text, except that {@code /pk/<peer>} and {@code /ipns/<peer>} take the id's bytes. */
+    static byte[] dhtKey(String text) {
+        for (String ns : List.of("/pk/", "/ipns/")) {
+            if (text.startsWith(ns)) {
+                try {
+                    byte[] id = PeerId.parse(text.substring(ns.length())).bytes();
+                    byte[] prefix = ns.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + id.length);
+                    System.arraycopy(id, 0, key, prefix.length, id.length);
+                    return key;
+                } catch (FormatException e) {
+                    break; // not a peer id: the text itself
+                }
+            }
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static PeerInfo dhtPeer(ControlResponse.Dht r) throws FormatException {
+        return r.message().peer().orElseThrow(() -> new FormatException("the daemon's DHT answer carries no peer"));
+    }
+
+    private static byte[] dhtValue(ControlResponse.Dht r) throws FormatException {
+        return r.message().value().orElseThrow(() -> new FormatException("the daemon's DHT answer carries no value"));
     }
 
     /** The arguments of a command that prints an answer, and whether to print it as JSON. */

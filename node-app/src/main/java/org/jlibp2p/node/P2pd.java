@@ -2,6 +2,7 @@ package org.jlibp2p.node;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.jlibp2p.core.crypto.KeyFiles;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
@@ -31,6 +33,8 @@ import org.jlibp2p.gossipsub.RouterMode;
 import org.jlibp2p.gossipsub.SignaturePolicy;
 import org.jlibp2p.identify.IdentifyBehaviour;
 import org.jlibp2p.identify.IdentifyConfig;
+import org.jlibp2p.kademlia.KademliaBehaviour;
+import org.jlibp2p.kademlia.KademliaConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.security.noise.NoiseConfig;
@@ -57,7 +61,8 @@ public final class P2pd {
                 .string("listen", "/unix/tmp/p2pd.sock", "daemon control listen multiaddr")
                 .bool("q", false, "be quiet")
                 .string("id", "", "peer identity; private key file")
-                .bool("b", false, "connects to the -bootstrapPeers (which are dialled anyway; the DHT is not built yet)")
+                .bool("b", false, "connects to the -bootstrapPeers (which are dialled anyway) and so bootstraps the DHT"
+                        + " if enabled")
                 .string("bootstrapPeers", "", "comma separated list of bootstrap peers (multiaddrs with /p2p/<id>) to connect to at start,"
                         + " with or without -b; there is no default list")
                 .bool("dht", false, "Enables the DHT in full node mode")
@@ -107,9 +112,6 @@ public final class P2pd {
 
     /** Flags of features not built yet: turning one on is accepted and answered with this message. */
     private static final List<String[]> NOT_BUILT = List.of(
-            new String[] {"dht", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
-            new String[] {"dhtClient", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
-            new String[] {"dhtServer", "the Kademlia DHT is not built yet; DHT requests are answered with an error"},
             new String[] {"natPortMap", "NAT port mapping is not built yet"},
             new String[] {"relayActive", "circuit relay is not built yet"},
             new String[] {"relayHop", "circuit relay is not built yet"},
@@ -147,8 +149,8 @@ public final class P2pd {
         }
     }
 
-    /** A running daemon: the node and its control socket. */
-    record Daemon(Swarm swarm, ControlServer control) implements AutoCloseable {
+    /** A running daemon: the node, its DHT when enabled, and its control socket. */
+    record Daemon(Swarm swarm, ControlServer control, Optional<KademliaBehaviour> dht) implements AutoCloseable {
         /** Dialable addresses (the swarm expands wildcards), as printed under {@code Peer Addrs:}. */
         List<Multiaddr> addresses() {
             return swarm.listenAddresses();
@@ -311,12 +313,58 @@ public final class P2pd {
             if (!f.getBool("noListenAddrs")) {
                 listen(swarm, hostAddrs, err);
             }
-            ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager);
-            return new Daemon(swarm, cs);
+            Optional<KademliaBehaviour> dht = dhtMode(f).map(mode -> new KademliaBehaviour(
+                    dhtConfig(mode, swarm.listenAddresses())));
+            if (dht.isPresent()) {
+                swarm.addBehaviour(dht.get());
+            }
+            ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
+            return new Daemon(swarm, cs, dht);
         } catch (IOException | RuntimeException e) {
             swarm.close();
             throw e;
         }
+    }
+
+    /**
+     * The DHT mode of the flags, with go-libp2p-daemon's precedence: {@code -dht} (go's full mode: a server),
+     * {@code -dhtClient}, {@code -dhtServer}; empty without any of them.
+     */
+    static Optional<KademliaConfig.Mode> dhtMode(GoFlags f) {
+        if (f.getBool("dht")) {
+            return Optional.of(KademliaConfig.Mode.SERVER);
+        } else if (f.getBool("dhtClient")) {
+            return Optional.of(KademliaConfig.Mode.CLIENT);
+        } else if (f.getBool("dhtServer")) {
+            return Optional.of(KademliaConfig.Mode.SERVER);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The DHT's configuration: the public IPFS protocol in {@code mode}, keeping loopback and private addresses
+     * (learning them from peers and handing them out) only when the node listens on no public address, as on a LAN
+     * or in tests; a public node hands out only public addresses.
+     */
+    static KademliaConfig dhtConfig(KademliaConfig.Mode mode, List<Multiaddr> listening) {
+        boolean anyPublic = false;
+        for (Multiaddr a : listening) {
+            anyPublic |= isPublic(a);
+        }
+        return KademliaConfig.defaults().withMode(mode).withPrivateAddresses(!anyPublic);
+    }
+
+    /** Whether {@code a} is an IP address routable on the internet (not loopback, private, link- or unique-local). */
+    private static boolean isPublic(Multiaddr a) {
+        Optional<InetAddress> ip = SocketAddresses.toInetSocketAddress(a).map(s -> s.getAddress());
+        if (ip.isEmpty()) {
+            return false;
+        }
+        InetAddress addr = ip.get();
+        byte[] b = addr.getAddress();
+        boolean uniqueLocal = b.length == 16 && (b[0] & 0xfe) == 0xfc;
+        return !(addr.isLoopbackAddress() || addr.isSiteLocalAddress() || addr.isLinkLocalAddress()
+                || addr.isAnyLocalAddress() || uniqueLocal);
     }
 
     /**
@@ -398,9 +446,11 @@ public final class P2pd {
     /**
      * Connects to the peers of {@code -bootstrapPeers}, in parallel, waiting at most {@link #BOOTSTRAP_WAIT}. Unlike
      * go-libp2p-daemon, which dials them only with {@code -b}, this daemon dials them whenever they are given: it has
-     * no DHT to bootstrap and no default list (go's is the public IPFS bootstrap nodes, which this project never
-     * dials on its own), so naming peers is the request to connect. {@code -b} alone only prints a note. A peer that
-     * cannot be reached is reported on {@code err}; the daemon runs on. Returns the peers dialled.
+     * no default list (go's is the public IPFS bootstrap nodes, which this project never dials on its own), so
+     * naming peers is the request to connect. {@code -b} alone only prints a note. With a DHT, the bootstrap peers
+     * that serve it enter its routing table once identify has run, and the first one to enter starts the DHT's own
+     * bootstrap (a lookup of this node's id and a refresh of its buckets). A peer that cannot be reached is reported
+     * on {@code err}; the daemon runs on. Returns the peers dialled.
      */
     static List<Multiaddr> bootstrap(GoFlags f, Swarm swarm, PrintStream err) throws FormatException {
         List<Multiaddr> peers = parseList("bootstrapPeers", f.getString("bootstrapPeers"));

@@ -384,7 +384,8 @@ class ControlProtocolTest {
     void featuresNotBuiltAnswerErrorsNamingThem(Control kind) throws Exception {
         start(kind);
         assertError(call(ctl(a), Request.newBuilder().setType(Request.Type.DHT).setDht(
-                P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER)).build()), "DHT");
+                P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER)
+                        .setPeer(bytes(a.swarm().localPeer().bytes()))).build()), "DHT not enabled");
         assertError(call(ctl(a), Request.newBuilder().setType(Request.Type.PUBSUB).setPubsub(
                 P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.GET_TOPICS)).build()), "pubsub");
     }

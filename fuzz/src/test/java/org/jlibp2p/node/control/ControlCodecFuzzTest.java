@@ -24,7 +24,9 @@ class ControlCodecFuzzTest {
     private static final List<ControlRequest> ANSWERED = List.of(new ControlRequest.Identify(),
             new ControlRequest.ListPeers(), new ControlRequest.Disconnect(PEER), new ControlRequest.GetProtocols(PEER),
             new ControlRequest.GetPeerInfo(PEER),
-            new ControlRequest.StreamOpen(PEER, List.of("/x/1.0.0"), Duration.ofSeconds(1)));
+            new ControlRequest.StreamOpen(PEER, List.of("/x/1.0.0"), Duration.ofSeconds(1)),
+            new ControlRequest.FindPeer(PEER, Duration.ofSeconds(1)),
+            new ControlRequest.SearchValue(new byte[] {1}, Duration.ofSeconds(1)));
 
     @FuzzTest
     void decode(byte[] input) throws Exception {

@@ -9,12 +9,21 @@ import java.util.List;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.MultiaddrException;
+import org.jlibp2p.core.multiformats.Cid;
 import org.jlibp2p.core.multistream.Multistream;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.peer.PeerIdException;
 import org.jlibp2p.node.control.ControlRequest.Area;
 import org.jlibp2p.node.control.ControlRequest.Connect;
 import org.jlibp2p.node.control.ControlRequest.Disconnect;
+import org.jlibp2p.node.control.ControlRequest.FindPeer;
+import org.jlibp2p.node.control.ControlRequest.FindProviders;
+import org.jlibp2p.node.control.ControlRequest.GetClosestPeers;
+import org.jlibp2p.node.control.ControlRequest.GetPublicKey;
+import org.jlibp2p.node.control.ControlRequest.GetValue;
+import org.jlibp2p.node.control.ControlRequest.Provide;
+import org.jlibp2p.node.control.ControlRequest.PutValue;
+import org.jlibp2p.node.control.ControlRequest.SearchValue;
 import org.jlibp2p.node.control.ControlRequest.GetPeerInfo;
 import org.jlibp2p.node.control.ControlRequest.GetProtocols;
 import org.jlibp2p.node.control.ControlRequest.Identify;
@@ -97,7 +106,7 @@ public final class ControlCodec {
                 yield new StreamHandler(addr, sh.getProtoList());
             }
             case PEERSTORE -> peerstore(req);
-            case DHT -> new Unsupported(Area.DHT, req.hasDht() ? req.getDht().getType().name() : "");
+            case DHT -> dht(req);
             case PUBSUB -> pubsub(req);
             case CONNMANAGER -> connManager(req);
         };
@@ -158,6 +167,97 @@ public final class ControlCodec {
             case UNSPECIFIED -> new Unsupported(Area.PEERSTORE, ps.getType().name());
         };
     }
+
+    // ---------------------------------------------------------------- DHT requests
+
+    /** How many providers FIND_PROVIDERS asks for when the request sets no count (go-libp2p-daemon's default). */
+    public static final int DEFAULT_PROVIDER_COUNT = 20;
+
+    /**
+     * A DHT request, checked as go-libp2p-daemon checks it, with its messages: a missing parameter or one that does
+     * not parse is answered with an error and the connection carries on.
+     */
+    private static ControlRequest dht(Request req) throws FormatException {
+        if (!req.hasDht()) {
+            throw new FormatException("Malformed request; missing parameters");
+        }
+        P2pdProtos.DHTRequest d = req.getDht();
+        Duration timeout = timeout(d.getTimeout());
+        return switch (d.getType()) {
+            case FIND_PEER -> new FindPeer(dhtPeer(d), timeout);
+            case FIND_PEERS_CONNECTED_TO_PEER -> new Unsupported(Area.DHT, d.getType().name());
+            case FIND_PROVIDERS -> new FindProviders(dhtCid(d),
+                    d.getCount() > 0 ? d.getCount() : DEFAULT_PROVIDER_COUNT, timeout);
+            case GET_CLOSEST_PEERS -> new GetClosestPeers(dhtKey(d), timeout);
+            case GET_PUBLIC_KEY -> new GetPublicKey(dhtPeer(d), timeout);
+            case GET_VALUE -> new GetValue(dhtKey(d), timeout);
+            case SEARCH_VALUE -> new SearchValue(dhtKey(d), timeout);
+            case PUT_VALUE -> {
+                byte[] key = dhtKey(d);
+                if (!d.hasValue()) {
+                    throw new FormatException("Malformed request; missing value parameter");
+                }
+                yield new PutValue(key, d.getValue().toByteArray(), timeout);
+            }
+            case PROVIDE -> new Provide(dhtCid(d), timeout);
+        };
+    }
+
+    private static PeerId dhtPeer(P2pdProtos.DHTRequest d) throws FormatException {
+        if (!d.hasPeer()) {
+            throw new FormatException("Malformed request; missing peer parameter");
+        }
+        return peer(d.getPeer());
+    }
+
+    private static Cid dhtCid(P2pdProtos.DHTRequest d) throws FormatException {
+        if (!d.hasCid()) {
+            throw new FormatException("Malformed request; missing cid parameter");
+        }
+        return Cid.fromBytes(d.getCid().toByteArray());
+    }
+
+    private static byte[] dhtKey(P2pdProtos.DHTRequest d) throws FormatException {
+        if (!d.hasKey()) {
+            throw new FormatException("Malformed request; missing key parameter");
+        }
+        return d.getKey().toByteArray();
+    }
+
+    private static P2pdProtos.DHTRequest.Builder dhtRequest(P2pdProtos.DHTRequest.Type type, Duration timeout) {
+        return P2pdProtos.DHTRequest.newBuilder().setType(type).setTimeout(seconds(timeout));
+    }
+
+    /** Writes one bare {@code DHTResponse}, as the daemon streams them after BEGIN. */
+    public static byte[] encodeDhtMessage(ControlResponse.DhtMessage m) {
+        return dhtMessage(m).toByteArray();
+    }
+
+    /** Reads one bare {@code DHTResponse} of a stream, for a client. */
+    public static ControlResponse.DhtMessage decodeDhtMessage(byte[] frame) throws FormatException {
+        try {
+            return dhtMessage(P2pdProtos.DHTResponse.parseFrom(frame));
+        } catch (InvalidProtocolBufferException e) {
+            throw new FormatException("malformed DHT response from the daemon: " + e.getMessage());
+        }
+    }
+
+    private static P2pdProtos.DHTResponse dhtMessage(ControlResponse.DhtMessage m) {
+        P2pdProtos.DHTResponse.Builder b = P2pdProtos.DHTResponse.newBuilder()
+                .setType(P2pdProtos.DHTResponse.Type.valueOf(m.kind().name()));
+        m.peer().ifPresent(p -> b.setPeer(peerInfo(p)));
+        m.value().ifPresent(v -> b.setValue(ByteString.copyFrom(v)));
+        return b.build();
+    }
+
+    private static ControlResponse.DhtMessage dhtMessage(P2pdProtos.DHTResponse r) throws FormatException {
+        ControlResponse.DhtMessage.Kind kind = ControlResponse.DhtMessage.Kind.valueOf(r.getType().name());
+        return new ControlResponse.DhtMessage(kind,
+                r.hasPeer() ? java.util.Optional.of(peerInfo(r.getPeer())) : java.util.Optional.empty(),
+                r.hasValue() ? java.util.Optional.of(r.getValue().toByteArray()) : java.util.Optional.empty());
+    }
+
+    // ---------------------------------------------------------------- end of DHT requests
 
     /**
      * A CONNMANAGER request, checked as go-libp2p-daemon checks it: TAG_PEER and UNTAG_PEER need a peer id that
@@ -266,6 +366,24 @@ public final class ControlCodec {
                     P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.SUBSCRIBE)
                             .setTopic(sub.topic()));
             case Unsupported u -> throw new IllegalArgumentException("not a request a client can send: " + u);
+            // DHT
+            case FindPeer r -> b.setType(Request.Type.DHT).setDht(dhtRequest(P2pdProtos.DHTRequest.Type.FIND_PEER,
+                    r.timeout()).setPeer(bytes(r.peer())));
+            case FindProviders r -> b.setType(Request.Type.DHT).setDht(dhtRequest(
+                    P2pdProtos.DHTRequest.Type.FIND_PROVIDERS, r.timeout()).setCid(ByteString.copyFrom(r.cid().bytes()))
+                    .setCount(r.count()));
+            case GetClosestPeers r -> b.setType(Request.Type.DHT).setDht(dhtRequest(
+                    P2pdProtos.DHTRequest.Type.GET_CLOSEST_PEERS, r.timeout()).setKey(ByteString.copyFrom(r.key())));
+            case GetPublicKey r -> b.setType(Request.Type.DHT).setDht(dhtRequest(
+                    P2pdProtos.DHTRequest.Type.GET_PUBLIC_KEY, r.timeout()).setPeer(bytes(r.peer())));
+            case GetValue r -> b.setType(Request.Type.DHT).setDht(dhtRequest(P2pdProtos.DHTRequest.Type.GET_VALUE,
+                    r.timeout()).setKey(ByteString.copyFrom(r.key())));
+            case SearchValue r -> b.setType(Request.Type.DHT).setDht(dhtRequest(
+                    P2pdProtos.DHTRequest.Type.SEARCH_VALUE, r.timeout()).setKey(ByteString.copyFrom(r.key())));
+            case PutValue r -> b.setType(Request.Type.DHT).setDht(dhtRequest(P2pdProtos.DHTRequest.Type.PUT_VALUE,
+                    r.timeout()).setKey(ByteString.copyFrom(r.key())).setValue(ByteString.copyFrom(r.value())));
+            case Provide r -> b.setType(Request.Type.DHT).setDht(dhtRequest(P2pdProtos.DHTRequest.Type.PROVIDE,
+                    r.timeout()).setCid(ByteString.copyFrom(r.cid().bytes())));
         }
         return b.build().toByteArray();
     }
@@ -299,6 +417,7 @@ public final class ControlCodec {
             case StreamOpened so -> b.setStreamInfo(streamInfo(so.stream()));
             case Protocols p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().addAllProtos(p.protocols()));
             case Peer p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().setPeer(peerInfo(p.peer())));
+            case ControlResponse.Dht d -> b.setDht(dhtMessage(d.message()));
             case ControlResponse.PubsubTopics t -> b.setPubsub(P2pdProtos.PSResponse.newBuilder()
                     .addAllTopics(t.topics()));
             case ControlResponse.PubsubPeers p -> b.setPubsub(P2pdProtos.PSResponse.newBuilder()
@@ -361,8 +480,13 @@ public final class ControlCodec {
                 }
                 yield new ControlResponse.PubsubPeers(peers);
             }
+            case FindPeer _, FindProviders _, GetClosestPeers _, GetPublicKey _, GetValue _, SearchValue _ -> {
+                expect(r.hasDht(), "dht");
+                yield new ControlResponse.Dht(dhtMessage(r.getDht()));
+            }
             case Connect _, Disconnect _, StreamHandler _, TagPeer _, UntagPeer _, Trim _, Unsupported _,
-                    ControlRequest.PubsubPublish _, ControlRequest.PubsubSubscribe _ -> new Ok();
+                    ControlRequest.PubsubPublish _, ControlRequest.PubsubSubscribe _, PutValue _, Provide _ ->
+                    new Ok();
         };
     }
 

@@ -1,9 +1,12 @@
 package org.jlibp2p.node.control;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiformats.Cid;
 import org.jlibp2p.core.peer.PeerId;
 
 /**
@@ -99,6 +102,173 @@ public sealed interface ControlRequest {
 
     /** CONNMANAGER TRIM: trims the connections now. */
     record Trim() implements ConnManagerRequest {}
+
+    // ---------------------------------------------------------------- DHT
+
+    /**
+     * The DHT requests (go-libp2p-daemon's {@code dht.go}): each carries the timeout of its lookup (the request's
+     * {@code timeout} seconds, else {@link ControlCodec#DEFAULT_OPERATION_TIMEOUT}). Keys and values are copied.
+     */
+    sealed interface DhtRequest extends ControlRequest {
+        Duration timeout();
+    }
+
+    /** DHT FIND_PEER: the addresses of {@code peer}; one VALUE carrying a peer. */
+    record FindPeer(PeerId peer, Duration timeout) implements DhtRequest {
+        public FindPeer {
+            Objects.requireNonNull(peer, "peer");
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT FIND_PROVIDERS: up to {@code count} providers of the CID's multihash, streamed. */
+    record FindProviders(Cid cid, int count, Duration timeout) implements DhtRequest {
+        public FindProviders {
+            Objects.requireNonNull(cid, "cid");
+            if (count < 1) {
+                throw new IllegalArgumentException("count must be positive: " + count);
+            }
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT GET_CLOSEST_PEERS: the peer ids closest to {@code key}, streamed. */
+    record GetClosestPeers(byte[] key, Duration timeout) implements DhtRequest {
+        public GetClosestPeers {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetClosestPeers r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "GetClosestPeers[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /** DHT GET_PUBLIC_KEY: {@code peer}'s public key, marshalled; one VALUE. */
+    record GetPublicKey(PeerId peer, Duration timeout) implements DhtRequest {
+        public GetPublicKey {
+            Objects.requireNonNull(peer, "peer");
+            requirePositive(timeout);
+        }
+    }
+
+    /** DHT GET_VALUE: the best value stored under {@code key}; one VALUE. */
+    record GetValue(byte[] key, Duration timeout) implements DhtRequest {
+        public GetValue {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetValue r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "GetValue[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /** DHT SEARCH_VALUE: every better value found under {@code key}, streamed as they arrive. */
+    record SearchValue(byte[] key, Duration timeout) implements DhtRequest {
+        public SearchValue {
+            key = key.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SearchValue r && Arrays.equals(key, r.key) && timeout.equals(r.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "SearchValue[key=" + HexFormat.of().formatHex(key) + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /** DHT PUT_VALUE: stores {@code value} under {@code key}; a plain OK. */
+    record PutValue(byte[] key, byte[] value, Duration timeout) implements DhtRequest {
+        public PutValue {
+            key = key.clone();
+            value = value.clone();
+            requirePositive(timeout);
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PutValue p && Arrays.equals(key, p.key) && Arrays.equals(value, p.value)
+                    && timeout.equals(p.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), Arrays.hashCode(value), timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "PutValue[key=" + HexFormat.of().formatHex(key) + ", value=" + value.length + " bytes, timeout="
+                    + timeout + "]";
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
+    }
+
+    /** DHT PROVIDE: announces the node as a provider of the CID's multihash; a plain OK. */
+    record Provide(Cid cid, Duration timeout) implements DhtRequest {
+        public Provide {
+            Objects.requireNonNull(cid, "cid");
+            requirePositive(timeout);
+        }
+    }
+
+    // ---------------------------------------------------------------- end of DHT
 
     /** The PUBSUB requests (served when the daemon runs with {@code -pubsub}). */
     sealed interface PubsubRequest extends ControlRequest {}

@@ -2,6 +2,7 @@ package org.jlibp2p.node.control;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 
@@ -77,6 +78,74 @@ public sealed interface ControlResponse {
             peers = List.copyOf(peers);
         }
     }
+
+    // ---------------------------------------------------------------- DHT
+
+    /**
+     * OK carrying a DHT answer: one VALUE (FIND_PEER, GET_VALUE, GET_PUBLIC_KEY), or the BEGIN of a stream of bare
+     * {@link DhtMessage}s that ends with an END (FIND_PROVIDERS, GET_CLOSEST_PEERS, SEARCH_VALUE).
+     */
+    record Dht(DhtMessage message) implements ControlResponse {
+        public Dht {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * One {@code DHTResponse}: BEGIN, END, or a VALUE carrying a peer (FIND_PEER, FIND_PROVIDERS) or bytes (a
+     * record's value, a marshalled public key, a peer id's bytes for GET_CLOSEST_PEERS).
+     */
+    record DhtMessage(Kind kind, Optional<PeerInfo> peer, Optional<byte[]> value) {
+        /** The message's type on the wire. */
+        public enum Kind { BEGIN, VALUE, END }
+
+        public DhtMessage {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(peer, "peer");
+            value = value.map(byte[]::clone);
+        }
+
+        public static DhtMessage begin() {
+            return new DhtMessage(Kind.BEGIN, Optional.empty(), Optional.empty());
+        }
+
+        public static DhtMessage end() {
+            return new DhtMessage(Kind.END, Optional.empty(), Optional.empty());
+        }
+
+        public static DhtMessage of(PeerInfo peer) {
+            return new DhtMessage(Kind.VALUE, Optional.of(peer), Optional.empty());
+        }
+
+        public static DhtMessage of(byte[] value) {
+            return new DhtMessage(Kind.VALUE, Optional.empty(), Optional.of(value));
+        }
+
+        @Override
+        public Optional<byte[]> value() {
+            return value.map(byte[]::clone);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DhtMessage m && kind == m.kind && peer.equals(m.peer)
+                    && value.isPresent() == m.value.isPresent()
+                    && (value.isEmpty() || java.util.Arrays.equals(value.get(), m.value.get()));
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, peer, value.map(java.util.Arrays::hashCode).orElse(0));
+        }
+
+        @Override
+        public String toString() {
+            return "DhtMessage[" + kind + peer.map(p -> ", peer=" + p).orElse("")
+                    + value.map(v -> ", value=" + java.util.HexFormat.of().formatHex(v)).orElse("") + "]";
+        }
+    }
+
+    // ---------------------------------------------------------------- end of DHT
 
     /** ERROR, with a message for people. */
     record Error(String message) implements ControlResponse {

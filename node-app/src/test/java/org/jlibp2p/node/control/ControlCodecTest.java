@@ -11,6 +11,8 @@ import java.util.List;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiformats.Cid;
+import org.jlibp2p.core.multiformats.Multihash;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.node.control.ControlRequest.Area;
 import org.jlibp2p.proto.p2pd.P2pdProtos;
@@ -107,9 +109,9 @@ class ControlCodecTest {
 
     @Test
     void requestsOfAreasNotServedDecodeAsUnsupportedNamingTheOperation() throws Exception {
-        assertEquals(new ControlRequest.Unsupported(Area.DHT, "FIND_PEER"), decode(request(Request.Type.DHT)
-                .setDht(P2pdProtos.DHTRequest.newBuilder().setType(P2pdProtos.DHTRequest.Type.FIND_PEER))));
-        assertEquals(new ControlRequest.Unsupported(Area.DHT, ""), decode(request(Request.Type.DHT)));
+        assertEquals(new ControlRequest.Unsupported(Area.DHT, "FIND_PEERS_CONNECTED_TO_PEER"),
+                decode(request(Request.Type.DHT).setDht(P2pdProtos.DHTRequest.newBuilder()
+                        .setType(P2pdProtos.DHTRequest.Type.FIND_PEERS_CONNECTED_TO_PEER))));
         assertEquals(new ControlRequest.Unsupported(Area.PEERSTORE, "UNSPECIFIED"),
                 decode(request(Request.Type.PEERSTORE).setPeerStore(P2pdProtos.PeerstoreRequest.newBuilder()
                         .setId(bytes(PEER.bytes())))));
@@ -183,6 +185,98 @@ class ControlCodecTest {
         }
         assertThrows(IllegalArgumentException.class,
                 () -> ControlCodec.encodeRequest(new ControlRequest.Unsupported(Area.DHT, "FIND_PEER")));
+    }
+
+    // ---------------------------------------------------------------- DHT
+
+    private static P2pdProtos.DHTRequest.Builder dht(P2pdProtos.DHTRequest.Type type) {
+        return P2pdProtos.DHTRequest.newBuilder().setType(type);
+    }
+
+    @Test
+    void dhtRequestsDecodeWithTheirParametersCountDefaultAndTimeout() throws Exception {
+        Cid cid = Cid.v1(0x55, Multihash.of(0x12, new byte[32]));
+        var fp = (ControlRequest.FindPeer) decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.FIND_PEER).setPeer(bytes(PEER.bytes())).setTimeout(7)));
+        assertEquals(PEER, fp.peer());
+        assertEquals(Duration.ofSeconds(7), fp.timeout());
+        var prov = (ControlRequest.FindProviders) decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.FIND_PROVIDERS).setCid(ByteString.copyFrom(cid.bytes()))));
+        assertEquals(cid, prov.cid());
+        assertEquals(ControlCodec.DEFAULT_PROVIDER_COUNT, prov.count());
+        assertEquals(ControlCodec.DEFAULT_OPERATION_TIMEOUT, prov.timeout());
+        var five = (ControlRequest.FindProviders) decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.FIND_PROVIDERS).setCid(ByteString.copyFrom(cid.bytes())).setCount(5)));
+        assertEquals(5, five.count());
+        var put = (ControlRequest.PutValue) decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.PUT_VALUE).setKey(ByteString.copyFromUtf8("/pk/x"))
+                        .setValue(ByteString.copyFromUtf8("v"))));
+        assertEquals("/pk/x", new String(put.key(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("v", new String(put.value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dhtRequestsRoundTripThroughTheClientEncoder() throws Exception {
+        Cid cid = Cid.v1(0x55, Multihash.of(0x12, new byte[32]));
+        Duration t = Duration.ofSeconds(3);
+        List<ControlRequest> all = List.of(new ControlRequest.FindPeer(PEER, t),
+                new ControlRequest.FindProviders(cid, 4, t), new ControlRequest.GetClosestPeers(new byte[] {1}, t),
+                new ControlRequest.GetPublicKey(PEER, t), new ControlRequest.GetValue(new byte[] {2}, t),
+                new ControlRequest.SearchValue(new byte[] {3}, t), new ControlRequest.PutValue(new byte[] {4},
+                        new byte[] {5}, t), new ControlRequest.Provide(cid, t));
+        for (ControlRequest r : all) {
+            ControlRequest back = ControlCodec.decodeRequest(ControlCodec.encodeRequest(r));
+            assertEquals(r, back);
+            assertEquals(r.hashCode(), back.hashCode());
+        }
+    }
+
+    @Test
+    void dhtRequestsMissingAParameterAreFormatErrorsWithGoMessages() {
+        for (var c : List.of(
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.FIND_PEER), "Malformed request; missing peer parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.GET_PUBLIC_KEY), "Malformed request; missing peer parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.FIND_PROVIDERS), "Malformed request; missing cid parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.PROVIDE), "Malformed request; missing cid parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.GET_VALUE), "Malformed request; missing key parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.SEARCH_VALUE), "Malformed request; missing key parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.GET_CLOSEST_PEERS),
+                        "Malformed request; missing key parameter"},
+                new Object[] {dht(P2pdProtos.DHTRequest.Type.PUT_VALUE).setKey(ByteString.copyFromUtf8("k")),
+                        "Malformed request; missing value parameter"})) {
+            var b = (P2pdProtos.DHTRequest.Builder) c[0];
+            FormatException e = assertThrows(FormatException.class, () -> decode(request(Request.Type.DHT).setDht(b)));
+            assertEquals(c[1], e.getMessage());
+        }
+        FormatException none = assertThrows(FormatException.class, () -> decode(request(Request.Type.DHT)));
+        assertEquals("Malformed request; missing parameters", none.getMessage());
+        assertThrows(FormatException.class, () -> decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.FIND_PEER).setPeer(ByteString.copyFromUtf8("not a peer id")))));
+        assertThrows(FormatException.class, () -> decode(request(Request.Type.DHT).setDht(
+                dht(P2pdProtos.DHTRequest.Type.PROVIDE).setCid(ByteString.copyFrom(new byte[] {1, 2, 3})))));
+    }
+
+    @Test
+    void dhtResponsesAreGoFramedAndDecodeBack() throws Exception {
+        PeerInfo info = new PeerInfo(PEER, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")));
+        Response single = Response.parseFrom(ControlCodec.encodeResponse(new ControlResponse.Dht(
+                ControlResponse.DhtMessage.of(info))));
+        assertEquals(Response.Type.OK, single.getType());
+        assertEquals(P2pdProtos.DHTResponse.Type.VALUE, single.getDht().getType());
+        assertEquals(bytes(PEER.bytes()), single.getDht().getPeer().getId());
+        Response begin = Response.parseFrom(ControlCodec.encodeResponse(new ControlResponse.Dht(
+                ControlResponse.DhtMessage.begin())));
+        assertEquals(P2pdProtos.DHTResponse.Type.BEGIN, begin.getDht().getType());
+        assertTrue(!begin.getDht().hasPeer() && !begin.getDht().hasValue());
+        byte[] bare = ControlCodec.encodeDhtMessage(ControlResponse.DhtMessage.of(new byte[] {9, 8}));
+        P2pdProtos.DHTResponse v = P2pdProtos.DHTResponse.parseFrom(bare);
+        assertEquals(P2pdProtos.DHTResponse.Type.VALUE, v.getType());
+        assertEquals(ByteString.copyFrom(new byte[] {9, 8}), v.getValue());
+        assertEquals(ControlResponse.DhtMessage.Kind.END,
+                ControlCodec.decodeDhtMessage(ControlCodec.encodeDhtMessage(ControlResponse.DhtMessage.end())).kind());
+        var back = (ControlResponse.Dht) ControlCodec.decodeResponse(new ControlRequest.FindPeer(PEER,
+                Duration.ofSeconds(1)), single.toByteArray());
+        assertEquals(info, back.message().peer().orElseThrow());
     }
 
     /** A request that is not one, or lacks its parameters: the typed error, with the message the daemon sends. */
