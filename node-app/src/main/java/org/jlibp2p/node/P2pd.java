@@ -61,10 +61,10 @@ public final class P2pd {
                 .string("listen", "/unix/tmp/p2pd.sock", "daemon control listen multiaddr")
                 .bool("q", false, "be quiet")
                 .string("id", "", "peer identity; private key file")
-                .bool("b", false, "connects to the -bootstrapPeers (which are dialled anyway) and so bootstraps the DHT"
-                        + " if enabled")
+                .bool("b", false, "connects to bootstrap peers (the -bootstrapPeers, which are dialled anyway, or else"
+                        + " the public IPFS bootstrap nodes) and so bootstraps the DHT if enabled")
                 .string("bootstrapPeers", "", "comma separated list of bootstrap peers (multiaddrs with /p2p/<id>) to connect to at start,"
-                        + " with or without -b; there is no default list")
+                        + " with or without -b; without them, -b dials the public IPFS bootstrap nodes")
                 .bool("dht", false, "Enables the DHT in full node mode")
                 .bool("dhtClient", false, "Enables the DHT in client mode")
                 .bool("dhtServer", false, "Enables the DHT in server mode (use 'dht' unless you actually need this)")
@@ -445,24 +445,33 @@ public final class P2pd {
 
     /**
      * Connects to the peers of {@code -bootstrapPeers}, in parallel, waiting at most {@link #BOOTSTRAP_WAIT}. Unlike
-     * go-libp2p-daemon, which dials them only with {@code -b}, this daemon dials them whenever they are given: it has
-     * no default list (go's is the public IPFS bootstrap nodes, which this project never dials on its own), so
-     * naming peers is the request to connect. {@code -b} alone only prints a note. With a DHT, the bootstrap peers
+     * go-libp2p-daemon, which dials them only with {@code -b}, this daemon dials them whenever they are given, so
+     * naming peers is the request to connect; {@code -b} without {@code -bootstrapPeers} dials the public IPFS
+     * bootstrap nodes ({@link Dnsaddr#IPFS_BOOTSTRAP}, {@code /dnsaddr} names resolved through DNS), as go's does.
+     * With a DHT, the bootstrap peers
      * that serve it enter its routing table once identify has run, and the first one to enter starts the DHT's own
      * bootstrap (a lookup of this node's id and a refresh of its buckets). A peer that cannot be reached is reported
      * on {@code err}; the daemon runs on. Returns the peers dialled.
      */
     static List<Multiaddr> bootstrap(GoFlags f, Swarm swarm, PrintStream err) throws FormatException {
-        List<Multiaddr> peers = parseList("bootstrapPeers", f.getString("bootstrapPeers"));
+        List<Multiaddr> peers = bootstrapList(f);
         if (peers.isEmpty()) {
-            if (f.getBool("b")) {
-                err.println("p2pd: -b: no -bootstrapPeers given, so no peer to connect to (this daemon does not"
-                        + " dial the public IPFS bootstrap nodes by default)");
-            }
             return List.of();
         }
-        List<Thread> dials = new ArrayList<>();
+        List<Multiaddr> dialable = new ArrayList<>();
         for (Multiaddr p : peers) {
+            try {
+                List<Multiaddr> resolved = Dnsaddr.resolve(p);
+                if (resolved.isEmpty()) {
+                    err.println("p2pd: bootstrap peer " + p + ": its dnsaddr records name no address");
+                }
+                dialable.addAll(resolved);
+            } catch (javax.naming.NamingException e) {
+                err.println("p2pd: cannot resolve bootstrap peer " + p + ": " + e.getMessage());
+            }
+        }
+        List<Thread> dials = new ArrayList<>();
+        for (Multiaddr p : dialable) {
             if (p.peerIdMultihash().isEmpty()) {
                 err.println("p2pd: bootstrap peer " + p + " has no /p2p/<peer id>; connecting without checking"
                         + " its identity");
@@ -482,6 +491,15 @@ public final class P2pd {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        return peers;
+    }
+
+    /** The bootstrap peers: {@code -bootstrapPeers}, else with {@code -b} the public IPFS bootstrap nodes. */
+    static List<Multiaddr> bootstrapList(GoFlags f) throws FormatException {
+        List<Multiaddr> peers = parseList("bootstrapPeers", f.getString("bootstrapPeers"));
+        if (peers.isEmpty() && f.getBool("b")) {
+            return parseList("b", String.join(",", Dnsaddr.IPFS_BOOTSTRAP));
         }
         return peers;
     }

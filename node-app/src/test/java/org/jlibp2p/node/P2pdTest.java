@@ -238,7 +238,7 @@ class P2pdTest {
     }
 
     @Test
-    void bootstrapPeersAreDialledAndBAloneOnlyPrintsANote() throws Exception {
+    void bootstrapPeersAreDialledAndBAloneMeansTheIpfsBootstrapNodes() throws Exception {
         try (P2pd.Daemon a = start("-listen", sock("a.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0");
                 P2pd.Daemon b = start("-listen", sock("b.sock"), "-hostAddrs", "/ip4/127.0.0.1/tcp/0")) {
             String peer = a.swarm().listenAddresses().getFirst().withPeerId(a.swarm().localPeer().multihash())
@@ -247,8 +247,12 @@ class P2pdTest {
             assertEquals(1, P2pd.bootstrap(f, b.swarm(), err).size());
             assertTrue(b.swarm().isConnected(a.swarm().localPeer()));
 
-            assertEquals(List.of(), P2pd.bootstrap(P2pd.flags().parse("-b"), b.swarm(), err));
-            assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("-b: no -bootstrapPeers given"));
+            // -b alone means the public IPFS bootstrap nodes (never dialled here: this machine has no internet).
+            assertEquals(Dnsaddr.IPFS_BOOTSTRAP, P2pd.bootstrapList(P2pd.flags().parse("-b")).stream()
+                    .map(Object::toString).toList());
+            assertEquals(List.of(), P2pd.bootstrapList(P2pd.flags().parse()));
+            assertEquals(List.of(peer), P2pd.bootstrapList(P2pd.flags().parse("-b", "-bootstrapPeers", peer)).stream()
+                    .map(Object::toString).toList());
         }
         assertThrows(IOException.class, () -> start("-listen", sock("c.sock"), "-bootstrapPeers", "not-an-addr"));
     }
