@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param privateAddresses whether loopback, private and link-local addresses are learnt from and handed to peers
  *     (true on a LAN or in tests; false on the public network, where such addresses only lead to dials that fail
  *     or reach the wrong host)
+ * @param disjointPaths lookups follow this many disjoint paths (S/Kademlia), so that peers that lie cannot steer a
+ *     whole lookup; 1, the default as in go-libp2p-kad-dht, is a plain lookup
  */
 public record KademliaConfig(String protocolId, Mode mode, int k, int alpha, Duration requestTimeout,
         Duration queryTimeout, int quorum, int maxMessageSize, int maxPeersPerMessage, int maxAddressesPerPeer,
         Duration refreshInterval, Duration streamIdleTimeout, Duration providerRepublishInterval,
-        int maxPeersPerIpGroupPerBucket, int maxPeersPerIpGroupInTable, boolean privateAddresses) {
+        int maxPeersPerIpGroupPerBucket, int maxPeersPerIpGroupInTable, boolean privateAddresses,
+        int disjointPaths) {
 
     /** Server mode answers requests and advertises the protocol; client mode only asks. */
     public enum Mode { SERVER, CLIENT }
@@ -43,9 +46,10 @@ public record KademliaConfig(String protocolId, Mode mode, int k, int alpha, Dur
             throw new IllegalArgumentException("a protocol id starts with '/': " + protocolId);
         }
         if (k < 1 || alpha < 1 || quorum < 1 || maxMessageSize < 1024 || maxPeersPerMessage < k
-                || maxAddressesPerPeer < 1 || maxPeersPerIpGroupPerBucket < 1 || maxPeersPerIpGroupInTable < 1) {
+                || maxAddressesPerPeer < 1 || maxPeersPerIpGroupPerBucket < 1 || maxPeersPerIpGroupInTable < 1
+                || disjointPaths < 1 || disjointPaths > alpha) {
             throw new IllegalArgumentException("k, alpha, quorum and limits must be positive (messages >= 1 KiB,"
-                    + " peers per message >= k)");
+                    + " peers per message >= k, disjoint paths between 1 and alpha)");
         }
         for (Duration d : new Duration[] {requestTimeout, queryTimeout, refreshInterval, streamIdleTimeout,
                 providerRepublishInterval}) {
@@ -58,79 +62,85 @@ public record KademliaConfig(String protocolId, Mode mode, int k, int alpha, Dur
     public static KademliaConfig defaults() {
         return new KademliaConfig(KademliaBehaviour.PROTOCOL_ID, Mode.SERVER, 20, 10, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), 3, 1024 * 1024, 64, 32, Duration.ofMinutes(10), Duration.ofMinutes(1),
-                Duration.ofHours(22), 2, 3, false);
+                Duration.ofHours(22), 2, 3, false, 1);
     }
 
     public KademliaConfig withProtocolId(String id) {
         return new KademliaConfig(id, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withMode(Mode m) {
         return new KademliaConfig(protocolId, m, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withK(int value) {
         return new KademliaConfig(protocolId, mode, value, alpha, requestTimeout, queryTimeout, quorum,
                 maxMessageSize, Math.max(maxPeersPerMessage, value), maxAddressesPerPeer, refreshInterval,
                 streamIdleTimeout, providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable,
-                privateAddresses);
+                privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withAlpha(int value) {
         return new KademliaConfig(protocolId, mode, k, value, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withRequestTimeout(Duration d) {
         return new KademliaConfig(protocolId, mode, k, alpha, d, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withQueryTimeout(Duration d) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, d, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withQuorum(int value) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, value, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withMaxMessageSize(int bytes) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, bytes,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withRefreshInterval(Duration d) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, d, streamIdleTimeout, providerRepublishInterval,
-                maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withStreamIdleTimeout(Duration d) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, d, providerRepublishInterval,
-                maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses);
+                maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, disjointPaths);
     }
 
     public KademliaConfig withIpGroupLimits(int perBucket, int inTable) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, perBucket, inTable, privateAddresses);
+                providerRepublishInterval, perBucket, inTable, privateAddresses, disjointPaths);
+    }
+
+    public KademliaConfig withDisjointPaths(int d) {
+        return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
+                maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, privateAddresses, d);
     }
 
     public KademliaConfig withPrivateAddresses(boolean keep) {
         return new KademliaConfig(protocolId, mode, k, alpha, requestTimeout, queryTimeout, quorum, maxMessageSize,
                 maxPeersPerMessage, maxAddressesPerPeer, refreshInterval, streamIdleTimeout,
-                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, keep);
+                providerRepublishInterval, maxPeersPerIpGroupPerBucket, maxPeersPerIpGroupInTable, keep, disjointPaths);
     }
 }

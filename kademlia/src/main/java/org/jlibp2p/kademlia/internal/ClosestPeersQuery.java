@@ -19,7 +19,7 @@ import org.jlibp2p.core.peer.PeerId;
  * <p>Each peer carries the number of hops it took to learn of it (the starting peers are hop 1): a measure of how far
  * the lookup had to go. Not thread-safe; times are nanoseconds of the node's clock.
  */
-public final class ClosestPeersQuery {
+public final class ClosestPeersQuery implements PeerLookup {
     /** What the caller should do next. */
     public sealed interface Action {
         /** Send the lookup's request to {@code peer}. */
@@ -106,6 +106,7 @@ public final class ClosestPeersQuery {
     }
 
     /** What to do at {@code now}. Each {@link Action.Send} marks its peer as asked. */
+    @Override
     public Action next(long now) {
         if (finished) {
             return new Action.Finished();
@@ -161,6 +162,7 @@ public final class ClosestPeersQuery {
      * {@code peer} answered with {@code closer} peers (its own id among them is ignored). Returns false if the
      * answer was not expected (the peer was not asked, or the lookup is over).
      */
+    @Override
     public boolean onSuccess(PeerId peer, List<PeerId> closer) {
         PeerState s = byPeer.get(peer);
         if (finished || s == null || (s.state != State.WAITING && s.state != State.UNRESPONSIVE)) {
@@ -177,6 +179,7 @@ public final class ClosestPeersQuery {
     }
 
     /** A request to {@code peer} failed (dial, stream, timeout, bad answer). */
+    @Override
     public boolean onFailure(PeerId peer) {
         PeerState s = byPeer.get(peer);
         if (finished || s == null || (s.state != State.WAITING && s.state != State.UNRESPONSIVE)) {
@@ -188,21 +191,25 @@ public final class ClosestPeersQuery {
     }
 
     /** Ends the lookup now (a deadline, or the caller found what it wanted). */
+    @Override
     public void finish() {
         finished = true;
     }
 
+    @Override
     public boolean isFinished() {
         return finished;
     }
 
     /** Whether {@code peer} was asked and has not answered yet. */
+    @Override
     public boolean isWaitingFor(PeerId peer) {
         PeerState s = byPeer.get(peer);
         return s != null && (s.state == State.WAITING || s.state == State.UNRESPONSIVE);
     }
 
     /** The up to {@code k} closest peers that answered, closest first. */
+    @Override
     public List<PeerId> closest() {
         List<PeerId> out = new ArrayList<>(k);
         for (PeerState s : byDistance.values()) {
@@ -217,20 +224,24 @@ public final class ClosestPeersQuery {
     }
 
     /** The hop at which {@code peer} was learnt, if the lookup saw it. */
+    @Override
     public Optional<Integer> hopsTo(PeerId peer) {
         PeerState s = byPeer.get(peer);
         return s == null ? Optional.empty() : Optional.of(s.hops);
     }
 
     /** Requests sent so far. */
+    @Override
     public int requests() {
         return requests;
     }
 
+    @Override
     public int successes() {
         return successes;
     }
 
+    @Override
     public int failures() {
         return failures;
     }

@@ -72,8 +72,14 @@ class ClosestPeersQueryTest {
      */
     private ClosestPeersQuery run(KadKey target, Set<PeerId> dead, Set<PeerId> bad,
             java.util.function.Function<PeerId, List<PeerId>> badAnswer) {
-        ClosestPeersQuery q = new ClosestPeersQuery(target, start(), 20, 3, TIMEOUT, 1000);
+        return (ClosestPeersQuery) run(new ClosestPeersQuery(target, start(), 20, 3, TIMEOUT, 1000), target, dead,
+                bad, badAnswer);
+    }
+
+    private PeerLookup run(PeerLookup q, KadKey target, Set<PeerId> dead, Set<PeerId> bad,
+            java.util.function.Function<PeerId, List<PeerId>> badAnswer) {
         java.util.ArrayDeque<PeerId> inFlight = new java.util.ArrayDeque<>();
+        Set<PeerId> asked = new HashSet<>();
         long now = 0;
         for (int step = 0; step < 100_000; step++) {
             Action a = q.next(now);
@@ -93,6 +99,7 @@ class ClosestPeersQueryTest {
             if (dead.contains(p)) {
                 continue; // never answers: its timeout frees the slot
             }
+            assertTrue(asked.add(p), "no peer is asked twice");
             q.onSuccess(p, bad.contains(p) ? badAnswer.apply(p) : answer(p, target));
         }
         throw new AssertionError("the lookup did not end");
@@ -149,6 +156,50 @@ class ClosestPeersQueryTest {
             List<PeerId> expected = truth(target);
             assertTrue(q.closest().containsAll(expected.subList(0, 3)), "the 3 closest found");
         }
+    }
+
+    @Test
+    void disjointPathsFindTheTrueClosestAndAskNoPeerTwice() {
+        for (int i = 0; i < 10; i++) {
+            KadKey target = KadKey.of(Peers.random(random));
+            PeerLookup q = run(new DisjointPeersQuery(target, start(), 20, 6, 3, TIMEOUT, 1000), target, Set.of(),
+                    Set.of(), p -> List.of());
+            assertEquals(truth(target), q.closest());
+        }
+    }
+
+    @Test
+    void disjointPathsResistAnEclipseThatCapturesAPlainLookup() {
+        // A fifth of the peers collude: asked anything, each names 20 of its accomplices, never an honest peer.
+        List<PeerId> colluders = new ArrayList<>();
+        for (int i = 0; i < network.size(); i += 5) {
+            colluders.add(network.get(i));
+        }
+        Set<PeerId> bad = new HashSet<>(colluders);
+        java.util.function.Function<PeerId, List<PeerId>> eclipse = p -> {
+            List<PeerId> out = new ArrayList<>();
+            for (int j = 0; j < 20; j++) {
+                out.add(colluders.get(random.nextInt(colluders.size())));
+            }
+            return out;
+        };
+        int plain = 0;
+        int disjoint = 0;
+        for (int i = 0; i < 30; i++) {
+            KadKey target = KadKey.of(Peers.random(random));
+            PeerId closestHonest = truth(target).stream().filter(p -> !bad.contains(p)).findFirst().orElseThrow();
+            List<PeerId> starts = start();
+            if (run(new ClosestPeersQuery(target, starts, 20, 3, TIMEOUT, 1000), target, Set.of(), bad, eclipse)
+                    .closest().contains(closestHonest)) {
+                plain++;
+            }
+            if (run(new DisjointPeersQuery(target, starts, 20, 6, 3, TIMEOUT, 1000), target, Set.of(), bad, eclipse)
+                    .closest().contains(closestHonest)) {
+                disjoint++;
+            }
+        }
+        assertTrue(disjoint >= plain, "disjoint " + disjoint + " vs plain " + plain + " of 30");
+        assertTrue(disjoint >= 27, "disjoint paths found the closest honest peer in " + disjoint + " of 30");
     }
 
     @Test
