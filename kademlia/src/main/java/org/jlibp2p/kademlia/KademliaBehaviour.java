@@ -40,10 +40,12 @@ import org.jlibp2p.kademlia.KademliaEvent.QueryKind;
 import org.jlibp2p.kademlia.KademliaEvent.QueryStats;
 import org.jlibp2p.kademlia.internal.AddressFilter;
 import org.jlibp2p.kademlia.internal.ClosestPeersQuery;
+import org.jlibp2p.kademlia.internal.DisjointPeersQuery;
 import org.jlibp2p.kademlia.internal.KadCodec;
 import org.jlibp2p.kademlia.internal.KadKey;
 import org.jlibp2p.kademlia.internal.KadMessage;
 import org.jlibp2p.kademlia.internal.KadMessage.Type;
+import org.jlibp2p.kademlia.internal.PeerLookup;
 import org.jlibp2p.kademlia.internal.RequestSender;
 import org.jlibp2p.kademlia.internal.RoutingTable;
 import org.jlibp2p.kademlia.record.InvalidRecordException;
@@ -708,8 +710,11 @@ public final class KademliaBehaviour implements Behaviour {
         q.id = nextQueryId++;
         q.startedAt = context.scheduler().nanoTime();
         q.deadline = q.startedAt + q.timeout.toNanos();
-        q.iter = new ClosestPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(),
-                config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY);
+        q.iter = config.disjointPaths() > 1
+                ? new DisjointPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(), config.disjointPaths(),
+                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY)
+                : new ClosestPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(),
+                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY);
         for (RoutingTable.Entry e : table.closest(KadKey.of(q.key), config.k())) {
             q.addresses.put(e.peer(), e.addresses());
         }
@@ -763,6 +768,8 @@ public final class KademliaBehaviour implements Behaviour {
                 outcome = () -> onAnswer(q, peer, answer);
             } catch (IOException e) {
                 outcome = () -> onFailure(q, peer, e);
+            } catch (IllegalStateException closing) {
+                return; // the node is closing
             }
             try {
                 c.execute(outcome);
@@ -847,7 +854,7 @@ public final class KademliaBehaviour implements Behaviour {
         long id;
         long startedAt;
         long deadline;
-        ClosestPeersQuery iter;
+        PeerLookup iter;
         boolean done;
         long tickAt;
         Cancellable tick = Cancellable.NONE;
