@@ -144,6 +144,7 @@ public final class SeedCorpus {
         identifySeeds(peer);
         pubsubSeeds(peer);
         controlSeeds(peer);
+        kademliaSeeds(peer);
         multistreamSeeds();
         noiseSeeds();
         muxerSeeds("org.jlibp2p.fuzz.YamuxFuzzTest#session", new Yamux());
@@ -200,6 +201,24 @@ public final class SeedCorpus {
             script = concat(script, concat(new byte[] {(byte) control++}, concat(Varint.encode(body.length), body)));
         }
         add("org.jlibp2p.gossipsub.PubsubRouterFuzzTest#rpcs", script);
+    }
+
+    /** Kademlia messages of every type, and IPNS records of each key type. */
+    private void kademliaSeeds(PeerId peer) throws Exception {
+        org.jlibp2p.kademlia.PeerInfo info = new org.jlibp2p.kademlia.PeerInfo(peer,
+                List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"), Multiaddr.parse("/ip6/::1/tcp/4001")));
+        byte[] key = org.jlibp2p.kademlia.KademliaBehaviour.pkKey(peer);
+        for (org.jlibp2p.kademlia.internal.KadMessage.Type t : org.jlibp2p.kademlia.internal.KadMessage.Type.values()) {
+            add("org.jlibp2p.kademlia.KadCodecFuzzTest#decode", org.jlibp2p.kademlia.internal.KadCodec.encode(
+                    new org.jlibp2p.kademlia.internal.KadMessage(t, key, java.util.Optional.of(
+                            new org.jlibp2p.kademlia.internal.KadMessage.Record(key, ed.publicKey().marshal(),
+                                    "2026-01-01T00:00:00Z")), List.of(info), List.of(info))));
+        }
+        for (KeyPair k : keys) {
+            add("org.jlibp2p.kademlia.record.IpnsRecordFuzzTest#decode", org.jlibp2p.kademlia.record.IpnsRecord
+                    .create(k.privateKey(), "/ipfs/bafkqaaa".getBytes(StandardCharsets.UTF_8), 7,
+                            java.time.Instant.parse("2030-01-01T00:00:00Z"), Duration.ofMinutes(5)).encode());
+        }
     }
 
     private static byte[] sampleData() {
