@@ -41,7 +41,7 @@ import org.jlibp2p.core.time.Cancellable;
  * }
  * }</pre>
  */
-public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output {
+public final class GossipsubBehaviour implements Behaviour {
     private final GossipsubConfig config;
     private BehaviourContext context;
     private PubsubRouter router;
@@ -93,7 +93,7 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
     public void start(BehaviourContext context) {
         this.context = context;
         this.router = new PubsubRouter(config, context.localPeer(), context.identity(), context.scheduler()::now,
-                this);
+                new RouterOutput());
         for (String p : router.protocols()) {
             context.serve(p);
         }
@@ -196,8 +196,7 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
     // ---------------------------------------------------------------------------------------------------------
     // The router's output (on the behaviour's thread)
 
-    @Override
-    public void send(PeerId peer, Rpc rpc) {
+    private void send(PeerId peer, Rpc rpc) {
         List<PubsubHandler> list = handlers.get(peer);
         if (list == null || list.isEmpty()) {
             return;
@@ -209,8 +208,7 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
         }
     }
 
-    @Override
-    public void deliver(GossipsubEvent.Received message) {
+    private void deliver(GossipsubEvent.Received message) {
         for (Subscription s : subscriptions.getOrDefault(message.message().topic(), List.of())) {
             s.offer(message);
         }
@@ -222,16 +220,14 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
         }
     }
 
-    @Override
-    public void event(GossipsubEvent event) {
+    private void event(GossipsubEvent event) {
         context.emit(event);
         for (Consumer<GossipsubEvent> l : listeners) {
             l.accept(event);
         }
     }
 
-    @Override
-    public void connect(PeerId peer, Optional<byte[]> signedPeerRecord) {
+    private void connect(PeerId peer, Optional<byte[]> signedPeerRecord) {
         List<Multiaddr> addrs = List.of();
         if (signedPeerRecord.isPresent()) {
             try {
@@ -248,9 +244,32 @@ public final class GossipsubBehaviour implements Behaviour, PubsubRouter.Output 
         }
     }
 
-    @Override
-    public void runOnRouter(Runnable task) {
-        context.execute(task);
+    /** What the router asks of the node, kept out of the behaviour's public API. */
+    private final class RouterOutput implements PubsubRouter.Output {
+        @Override
+        public void send(PeerId peer, Rpc rpc) {
+            GossipsubBehaviour.this.send(peer, rpc);
+        }
+
+        @Override
+        public void deliver(GossipsubEvent.Received message) {
+            GossipsubBehaviour.this.deliver(message);
+        }
+
+        @Override
+        public void event(GossipsubEvent event) {
+            GossipsubBehaviour.this.event(event);
+        }
+
+        @Override
+        public void connect(PeerId peer, Optional<byte[]> signedPeerRecord) {
+            GossipsubBehaviour.this.connect(peer, signedPeerRecord);
+        }
+
+        @Override
+        public void runOnRouter(Runnable task) {
+            context.execute(task);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
