@@ -2,6 +2,7 @@ package org.jlibp2p.muxer.yamux;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -288,6 +289,7 @@ class YamuxTest {
         YamuxStream srv = (YamuxStream) s.server().acceptStream();
         AtomicLong written = new AtomicLong();
         int total = 4 << 20;
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
                 byte[] chunk = new byte[16 * 1024];
@@ -296,7 +298,7 @@ class YamuxTest {
                     written.addAndGet(chunk.length);
                 }
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                writerFailed.set(e);
             }
         });
         waitUntil(() -> ((YamuxStream) c).sendWindow() == 0);
@@ -311,6 +313,7 @@ class YamuxTest {
             assertTrue(srv.bufferedBytes() <= srv.receiveWindow());
         }
         writer.join();
+        assertNull(writerFailed.get(), "the writer failed");
         assertEquals(total, read);
     }
 
@@ -320,6 +323,7 @@ class YamuxTest {
         waitUntil(() -> s.client().rttNanos() > 0 && s.server().rttNanos() > 0);
         MuxedStream c = s.client().openStream();
         YamuxStream srv = (YamuxStream) s.server().acceptStream();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
                 byte[] chunk = new byte[1 << 20];
@@ -328,7 +332,7 @@ class YamuxTest {
                 }
                 c.closeOutput();
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                writerFailed.set(e);
             }
         });
         byte[] buf = new byte[1 << 20];
@@ -341,6 +345,7 @@ class YamuxTest {
             assertTrue(srv.bufferedBytes() <= srv.receiveWindow());
         }
         writer.join();
+        assertNull(writerFailed.get(), "the writer failed");
         assertEquals(64L << 20, read);
         assertTrue(maxWindow > YamuxConfig.INITIAL_STREAM_WINDOW, "window stayed at " + maxWindow);
         assertTrue(maxWindow <= YamuxConfig.DEFAULT.maxStreamWindow());
@@ -353,15 +358,17 @@ class YamuxTest {
         Transfer.checked(s.client(), s.server(), 4 << 20);
         MuxedStream c = s.client().openStream();
         YamuxStream srv = (YamuxStream) s.server().acceptStream();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
                 c.output().write(new byte[1 << 20]);
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                writerFailed.set(e);
             }
         });
         assertEquals(1 << 20, srv.input().readNBytes(1 << 20).length);
         writer.join();
+        assertNull(writerFailed.get(), "the writer failed");
         assertEquals(YamuxConfig.INITIAL_STREAM_WINDOW, srv.receiveWindow());
     }
 
@@ -434,12 +441,13 @@ class YamuxTest {
         s.client().openStream();
         s.client().openStream();
         CountDownLatch opened = new CountDownLatch(1);
+        AtomicReference<Throwable> openerFailed = new AtomicReference<>();
         Thread opener = Thread.ofVirtual().start(() -> {
             try {
                 s.client().openStream();
                 opened.countDown();
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                openerFailed.set(e);
             }
         });
         Blocking.awaitBlocked(opener);
@@ -447,6 +455,7 @@ class YamuxTest {
         s.server().acceptStream(); // sends the ACK
         assertTrue(opened.await(5, TimeUnit.SECONDS));
         opener.join();
+        assertNull(openerFailed.get(), "the opener failed");
     }
 
     @Test
