@@ -70,13 +70,20 @@ final class DhtControl {
                 case GetPublicKey r -> ControlServer.respond(client, single(DhtMessage.of(
                         publicKey(kad, r.peer(), r.timeout()).marshal())));
                 case PutValue r -> {
-                    requirePeers(kad);
+                    // As go's: the value is stored locally even when no peer is there to take it, then reported.
+                    boolean alone = kad.routingTableSize() == 0;
                     kad.putValue(r.key(), r.value(), r.timeout());
+                    if (alone) {
+                        throw new IOException(NO_PEERS);
+                    }
                     ControlServer.respond(client, new ControlResponse.Ok());
                 }
                 case Provide r -> {
-                    requirePeers(kad);
+                    boolean alone = kad.routingTableSize() == 0;
                     kad.provide(r.cid().multihash().bytes(), r.timeout());
+                    if (alone) {
+                        throw new IOException(NO_PEERS);
+                    }
                     ControlServer.respond(client, new ControlResponse.Ok());
                 }
                 case GetClosestPeers r -> {

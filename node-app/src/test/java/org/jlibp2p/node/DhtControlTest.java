@@ -355,6 +355,13 @@ class DhtControlTest {
                     ByteString.copyFromUtf8("k")))), DhtControl.NO_PEERS);
             assertError(call(ctl(lone), dht(req(DHTRequest.Type.PROVIDE).setCid(ByteString.copyFrom(
                     someCid("lone").bytes())))), DhtControl.NO_PEERS);
+            // As go's, a put with nobody to take it fails, but the value is stored locally and served from there.
+            KeyPair rsa = Keys.generateRsa(2048);
+            byte[] key = KademliaBehaviour.pkKey(PeerId.fromPublicKey(rsa.publicKey()));
+            assertError(call(ctl(lone), dht(req(DHTRequest.Type.PUT_VALUE).setKey(ByteString.copyFrom(key))
+                    .setValue(ByteString.copyFrom(rsa.publicKey().marshal())))), DhtControl.NO_PEERS);
+            Response got = single(lone, dht(req(DHTRequest.Type.GET_VALUE).setKey(ByteString.copyFrom(key))));
+            assertArrayEquals(rsa.publicKey().marshal(), got.getDht().getValue().toByteArray(), got.toString());
         }
     }
 
