@@ -8,7 +8,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +15,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,71 +91,31 @@ class PubsubInteropTest {
 
     /** The js side: pubsub nodes and a daemon client in one Node.js process, one command at a time. */
     private static final class Js implements AutoCloseable {
-        final Process process;
-        final Writer stdin;
-        final BlockingQueue<String> lines = new ArrayBlockingQueue<>(64);
+        final JsScript script;
         final List<String> peerIds = new ArrayList<>();
 
         Js(String routers) throws IOException {
-            process = new ProcessBuilder(JsPeer.node().toString(), "pubsub.mjs", "--routers", routers)
-                    .directory(JsPeer.jsDir().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            stdin = process.outputWriter(StandardCharsets.UTF_8);
-            BufferedReader out = process.inputReader(StandardCharsets.UTF_8);
-            Thread.ofVirtual().name("js-pubsub-stdout").start(() -> {
-                try {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        lines.put(line);
-                    }
-                } catch (IOException | InterruptedException ignored) {
-                    // the process ended
-                }
-            });
-            JsonObject ready = next(60);
-            ready.getAsJsonArray("nodes").forEach(n -> peerIds.add(n.getAsJsonObject().get("peerId").getAsString()));
-        }
-
-        JsonObject next(int seconds) throws IOException {
+            script = JsScript.start("pubsub.mjs", "--routers", routers);
             try {
-                String line = lines.poll(seconds, TimeUnit.SECONDS);
-                if (line == null) {
-                    throw new IOException("js pubsub process said nothing for " + seconds + " s (alive: "
-                            + process.isAlive() + ")");
-                }
-                return GSON.fromJson(line, JsonObject.class);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
+                JsonObject ready = script.next(60);
+                ready.getAsJsonArray("nodes").forEach(n -> peerIds.add(n.getAsJsonObject().get("peerId")
+                        .getAsString()));
+            } catch (IOException | RuntimeException e) {
+                script.close();
+                throw e;
             }
         }
 
         /** Sends a command and returns its answer, failing the test when the command failed. */
         JsonObject call(Object... keyValues) throws IOException {
-            JsonObject cmd = new JsonObject();
-            for (int i = 0; i < keyValues.length; i += 2) {
-                Object v = keyValues[i + 1];
-                if (v instanceof Number n) {
-                    cmd.addProperty((String) keyValues[i], n);
-                } else {
-                    cmd.addProperty((String) keyValues[i], String.valueOf(v));
-                }
-            }
-            stdin.write(GSON.toJson(cmd) + "\n");
-            stdin.flush();
-            JsonObject r = next(60);
+            JsonObject r = script.send(60, keyValues);
             assertTrue(r.get("ok").getAsBoolean(), "js " + List.of(keyValues) + " failed: " + r.get("error"));
             return r;
         }
 
         @Override
         public void close() {
-            try {
-                stdin.close();
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (IOException | InterruptedException e) {
-                process.destroyForcibly();
-            }
+            script.close();
         }
     }
 
