@@ -3,7 +3,6 @@ package org.jlibp2p.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class DhtInteropTest {
-    private static final Gson GSON = new Gson();
     /** js's daemon client gives up after 10 s; ours must answer well within. */
     private static final long PROMPT_MS = 8_000;
 

@@ -3,7 +3,6 @@ package org.jlibp2p.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class PubsubInteropTest {
-    private static final Gson GSON = new Gson();
     private static final String TOPIC = "jlibp2p-interop";
     private static final int DELIVERY_MS = 10_000;
 
