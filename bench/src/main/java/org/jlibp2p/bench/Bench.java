@@ -2,6 +2,7 @@ package org.jlibp2p.bench;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +26,15 @@ import java.util.Set;
  * --concurrency N       connections under way at once in the setup and idle-memory cases (default 8)
  * --idle-connections N  connections of the idle-memory case (default 5000)
  * --js-dir DIR          the folder of perf.mjs and its node_modules (default: interop/js above the working dir)
+ * --pubsub-peers N      subscribers of the pubsub case's hub (default 50)
+ * --pubsub-router R     gossipsub or floodsub, the pubsub case's router (default gossipsub)
+ * --pubsub-signing S,.. strict and/or anonymous: the pubsub case's signing policies, each measured (default both)
+ * --pubsub-runs N       runs of each pubsub measurement; the median counts (default 3)
+ * --pubsub-messages A,B messages per run of 1 KiB and of 64 KiB (default 1024,128)
  * </pre>
+ *
+ * <p>The pubsub case (see {@link PubsubBench}) is not among the defaults' ratios: it has nothing beside it to compare
+ * with yet.
  */
 public final class Bench {
     private static final Set<String> THROUGHPUT_CASES = Set.of("java-java", "java-java-tls", "raw-tcp", "js-js");
@@ -42,7 +51,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> cases = new LinkedHashSet<>(List.of("java-java", "raw-tcp", "js-js", "setup", "idle-memory"));
+        Set<String> cases = new LinkedHashSet<>(List.of("java-java", "raw-tcp", "js-js", "setup", "idle-memory",
+                "pubsub"));
         int runs = 5;
         int warmupRounds = 2;
         long size = 1L << 30;
@@ -51,6 +61,11 @@ public final class Bench {
         int idleConnections = 5000;
         int concurrency = 8;
         Path jsDir = null;
+        int pubsubPeers = 50;
+        String pubsubRouter = "gossipsub";
+        List<String> pubsubSigning = List.of("strict", "anonymous");
+        int pubsubRuns = 3;
+        int[] pubsubMessages = {1024, 128};
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -63,6 +78,12 @@ public final class Bench {
                 case "--idle-connections" -> idleConnections = Integer.parseInt(value);
                 case "--concurrency" -> concurrency = Integer.parseInt(value);
                 case "--js-dir" -> jsDir = Path.of(value);
+                case "--pubsub-peers" -> pubsubPeers = Integer.parseInt(value);
+                case "--pubsub-router" -> pubsubRouter = value;
+                case "--pubsub-signing" -> pubsubSigning = List.of(value.split(","));
+                case "--pubsub-runs" -> pubsubRuns = Integer.parseInt(value);
+                case "--pubsub-messages" -> pubsubMessages = Arrays.stream(value.split(","))
+                        .mapToInt(Integer::parseInt).toArray();
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -113,6 +134,13 @@ public final class Bench {
             switch (c) {
                 case "setup" -> emit(SetupRate.run(setupConnections, concurrency, runs, setupWarmup));
                 case "idle-memory" -> emit(IdleMemory.run(idleConnections, Math.max(concurrency, 16)));
+                case "pubsub" -> {
+                    for (String signing : pubsubSigning) {
+                        PubsubBench.run(pubsubRouter, signing, pubsubPeers, pubsubRuns,
+                                List.of(new PubsubBench.Size(1 << 10, pubsubMessages[0]),
+                                        new PubsubBench.Size(64 << 10, pubsubMessages[1]))).forEach(Bench::emit);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
         }

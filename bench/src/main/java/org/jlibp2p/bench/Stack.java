@@ -4,6 +4,8 @@ import java.util.List;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.gossipsub.GossipsubBehaviour;
+import org.jlibp2p.gossipsub.GossipsubConfig;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.core.resource.ResourceLimits;
 import org.jlibp2p.core.swarm.Limits;
@@ -41,10 +43,29 @@ final class Stack {
         return new Node(swarm, perf);
     }
 
+    /** A node with a pubsub router (gossipsub or floodsub, as {@code config} says) beside perf. */
+    static PubsubNode pubsubNode(GossipsubConfig config) {
+        Node node = node(64);
+        GossipsubBehaviour pubsub = new GossipsubBehaviour(config);
+        node.swarm().addBehaviour(pubsub);
+        return new PubsubNode(node, pubsub);
+    }
+
     private static SecureChannel security(PrivateKey key, boolean tls) {
         List<String> muxers = List.of(Yamux.PROTOCOL_ID);
         return tls ? new TlsSecureChannel(new TlsConfig(key).withStreamMuxers(muxers))
                 : new NoiseSecureChannel(new NoiseConfig(key).withStreamMuxers(muxers));
+    }
+
+    record PubsubNode(Node node, GossipsubBehaviour pubsub) implements AutoCloseable {
+        Swarm swarm() {
+            return node.swarm();
+        }
+
+        @Override
+        public void close() {
+            node.close();
+        }
     }
 
     record Node(Swarm swarm, PerfBehaviour perf) implements AutoCloseable {
