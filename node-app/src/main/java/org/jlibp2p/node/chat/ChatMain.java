@@ -240,9 +240,14 @@ public final class ChatMain {
         }
     }
 
+    /** {@code bob (12D3…jV2tFU)}, or the short id alone while the peer's nickname is unknown. */
     private String name(PeerId p) {
+        return node.nickOf(p).map(n -> n + " (" + shortId(p) + ")").orElse(shortId(p));
+    }
+
+    private static String shortId(PeerId p) {
         String id = p.toString();
-        return node.nickOf(p).orElse("?") + " (" + id.substring(0, 4) + "…" + id.substring(id.length() - 6) + ")";
+        return id.substring(0, 4) + "…" + id.substring(id.length() - 6);
     }
 
     // --- JSON lines ----------------------------------------------------------------------------------------------
@@ -426,7 +431,7 @@ public final class ChatMain {
                 case ChatEvent.Failed f -> print("* dm " + f.id() + " to " + name(f.to()) + " FAILED: " + f.reason());
                 case ChatEvent.PeerJoined j -> print("* " + name(j.peer()) + " is in #" + j.room());
                 case ChatEvent.PeerLeft l -> print("* " + name(l.peer()) + " left #" + l.room());
-                case ChatEvent.NickChanged n -> print("* " + n.peer() + " is " + n.nick());
+                case ChatEvent.NickChanged n -> print("* " + shortId(n.peer()) + " is " + n.nick());
                 case ChatEvent.Notice n -> print("* " + n.text());
             }
         }
