@@ -87,7 +87,8 @@ public final class ChatNode implements AutoCloseable {
             swarm.addBehaviour(dms);
             this.swarmEvents = swarm.subscribe();
             pubsub.addListener(e -> {
-                if (e instanceof GossipsubEvent.PeerSubscribed || e instanceof GossipsubEvent.PeerUnsubscribed) {
+                if (e instanceof GossipsubEvent.PeerSubscribed || e instanceof GossipsubEvent.PeerUnsubscribed
+                        || e instanceof GossipsubEvent.PeerRemoved) {
                     pubsubEvents.offer(e); // never blocks Gossipsub's thread; a burst past 1,024 loses notices only
                 }
             });
@@ -347,10 +348,11 @@ public final class ChatNode implements AutoCloseable {
                     }
                     case GossipsubEvent.PeerUnsubscribed(PeerId peer, String topic)
                             when topic.startsWith(TOPIC_PREFIX) -> {
-                        String room = topic.substring(TOPIC_PREFIX.length());
-                        Set<PeerId> members = seenRooms.get(room);
-                        if (members != null && members.remove(peer) && joinedRooms().contains(room)) {
-                            listener.accept(new ChatEvent.PeerLeft(room, peer, nicks.getOrDefault(peer, "")));
+                        left(topic.substring(TOPIC_PREFIX.length()), peer);
+                    }
+                    case GossipsubEvent.PeerRemoved(PeerId peer) -> {  // disconnected: it left every room
+                        for (String room : List.copyOf(seenRooms.keySet())) {
+                            left(room, peer);
                         }
                     }
                     default -> {}
@@ -358,6 +360,13 @@ public final class ChatNode implements AutoCloseable {
             }
         } catch (InterruptedException | IllegalStateException e) {
             // closing
+        }
+    }
+
+    private void left(String room, PeerId peer) {
+        Set<PeerId> members = seenRooms.get(room);
+        if (members != null && members.remove(peer) && joinedRooms().contains(room)) {
+            listener.accept(new ChatEvent.PeerLeft(room, peer, nicks.getOrDefault(peer, "")));
         }
     }
 

@@ -97,9 +97,12 @@ class ChatProcessTest {
                 assertEquals(List.of("hello from ann", "hi from bob", "the end"), texts.stream().sorted().toList(),
                         "bob's history of the room, his own message included");
 
-                for (ChatProcess p : all) {
-                    assertEquals(0, p.quit(), p.name + "'s exit code");
+                assertEquals(0, cat.quit(), "cat's exit code");
+                for (ChatProcess p : List.of(ann, bob)) {
+                    p.await("cat gone", WAIT, e -> is(e, "peer-left", "room", "lobby", "peer", catId, "nick", "cat"));
                 }
+                assertEquals(0, bob.quit(), "bob's exit code");
+                assertEquals(0, ann.quit(), "ann's exit code");
             }
         }
     }
