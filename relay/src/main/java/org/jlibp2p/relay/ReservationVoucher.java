@@ -13,12 +13,17 @@ import org.jlibp2p.proto.circuit.CircuitProtos;
 
 /**
  * A relay's signed promise that {@code peer} holds a reservation with it until {@code expiration}: the payload of a
- * signed envelope of domain {@value #DOMAIN} and payload type {@code /libp2p/relay-rsvp} (multicodec 0x0302).
+ * signed envelope of domain {@value #DOMAIN} and payload type {@code /libp2p/relay-rsvp} (multicodec 0x0302, written
+ * as go-libp2p and js-libp2p write it).
  */
 public record ReservationVoucher(PeerId relay, PeerId peer, Instant expiration) {
     public static final String DOMAIN = "libp2p-relay-rsvp";
-    /** The multicodec 0x0302 as an unsigned varint. */
-    static final byte[] PAYLOAD_TYPE = {(byte) 0x82, 0x06};
+    /**
+     * The payload type go-libp2p and js-libp2p write: the multicodec 0x0302 as two big-endian bytes (not as the
+     * varint the envelope spec would suggest, {@link #VARINT_PAYLOAD_TYPE}, which is accepted too).
+     */
+    static final byte[] PAYLOAD_TYPE = {0x03, 0x02};
+    static final byte[] VARINT_PAYLOAD_TYPE = {(byte) 0x82, 0x06};
 
     /** Signs this voucher with the relay's key, as the relay does. */
     public byte[] seal(PrivateKey relayKey) {
@@ -40,7 +45,7 @@ public record ReservationVoucher(PeerId relay, PeerId peer, Instant expiration) 
     public static ReservationVoucher open(byte[] sealed) throws RelayProtocolException {
         try {
             Envelope e = Envelope.open(sealed, DOMAIN);
-            if (!Arrays.equals(e.payloadType(), PAYLOAD_TYPE)) {
+            if (!Arrays.equals(e.payloadType(), PAYLOAD_TYPE) && !Arrays.equals(e.payloadType(), VARINT_PAYLOAD_TYPE)) {
                 throw new RelayProtocolException("voucher envelope of another payload type");
             }
             var v = CircuitProtos.ReservationVoucher.parseFrom(e.payload());
