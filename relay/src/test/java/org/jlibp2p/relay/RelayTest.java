@@ -198,4 +198,101 @@ class RelayTest {
             assertEquals(1, n.service.reservations().size(), "renewed, so still held past the first expiry");
         }
     }
+
+    @Test
+    void underLoadTheRelayHoldsItsLimitsAndReturnsToIdle() throws Exception {
+        RelayConfig config = RelayConfig.defaults().withMaxReservations(4).withMaxCircuits(3);
+        try (RelayNet n = new RelayNet(12, config)) {
+            // 11 peers ask for 4 slots at once.
+            List<Thread> askers = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            List<Reservation> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 1; i < 12; i++) {
+                int node = i;
+                askers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        held.add(n.reserve(node));
+                        granted.incrementAndGet();
+                    } catch (RelayException e) {
+                        if (e.status() == RelayStatus.RESERVATION_REFUSED) {
+                            refused.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (Thread t : askers) {
+                t.join(30_000);
+            }
+            assertEquals(4, granted.get());
+            assertEquals(7, refused.get());
+            n.net.require("reservation streams ended", () -> {
+                try {
+                    return n.relay().swarm().awaitEventsHandled(Duration.ofSeconds(5));
+                } catch (InterruptedException x) {
+                    throw new IllegalStateException(x);
+                }
+            });
+            int baseline = n.relay().swarm().activeThreads();
+            // Every peer without a reservation opens circuits to every peer with one, 3 at a time per peer at most.
+            List<RawCircuit> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger overLimit = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> dialers = new java.util.ArrayList<>();
+            for (int i = 1; i < 12; i++) {
+                TestNode from = n.node(i);
+                if (held.stream().anyMatch(r -> r.voucher().orElseThrow().peer().equals(from.peerId()))) {
+                    continue;
+                }
+                RelayTransport t = new RelayTransport(n.client(i));
+                for (Reservation r : held) {
+                    Multiaddr to = r.circuitAddresses().getFirst().withPeerId(r.voucher().orElseThrow().peer()
+                            .multihash());
+                    dialers.add(Thread.ofVirtual().start(() -> {
+                        for (int k = 0; k < 2; k++) {
+                            try {
+                                open.add(new RawCircuit(t.dial(to, Duration.ofSeconds(10))));
+                            } catch (RelayException e) {
+                                if (e.status() == RelayStatus.RESOURCE_LIMIT_EXCEEDED) {
+                                    overLimit.incrementAndGet();
+                                }
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    }));
+                }
+            }
+            for (Thread t : dialers) {
+                t.join(30_000);
+            }
+            // 4 destinations with 3 circuits each at most: 12 open, the other 7 * 4 * 2 - 12 refused.
+            assertEquals(12, open.size());
+            assertEquals(7 * 4 * 2 - 12, overLimit.get());
+            assertEquals(12, n.service.circuitCount());
+            open.forEach(RawCircuit::close);
+            n.net.require("every circuit closed at the relay", () -> {
+                try {
+                    return n.service.circuitCount() == 0;
+                } catch (InterruptedException x) {
+                    throw new IllegalStateException(x);
+                }
+            });
+            n.net.require("the relay's circuit threads ended",
+                    () -> n.relay().swarm().activeThreads() <= baseline);
+            System.out.println("relay under load: 4/11 reservations, 12 circuits open, " + overLimit.get()
+                    + " refused; threads " + baseline + " before, " + n.relay().swarm().activeThreads() + " after");
+        }
+    }
+
+    private record RawCircuit(org.jlibp2p.core.transport.RawConnection raw) {
+        void close() {
+            try {
+                raw.close();
+            } catch (IOException e) {
+                // closed
+            }
+        }
+    }
 }
