@@ -105,4 +105,30 @@ class CircuitCodecTest {
             assertEquals(n.relay().peerId(), n.reserve(2).relay(), "the relay still serves");
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aStopFromAPeerThatIsNotOurRelayOrGarbageIsRefusedAndTheClientGoesOn() throws Exception {
+        try (RelayNet n = new RelayNet(3, RelayConfig.defaults())) {
+            // Node 1 holds no reservation with node 2: node 2 may not open circuits to it.
+            var c = n.node(2).swarm().dial(n.node(1).address());
+            try (Stream s = c.newStream(RelayService.STOP_PROTOCOL_ID)) {
+                CircuitCodec.write(s.output(), org.jlibp2p.proto.circuit.CircuitProtos.StopMessage.newBuilder()
+                        .setType(org.jlibp2p.proto.circuit.CircuitProtos.StopMessage.Type.CONNECT)
+                        .setPeer(CircuitCodec.peer(n.node(2).peerId(), List.of())).build());
+                var answer = CircuitCodec.readStop(s.input());
+                assertEquals(RelayStatus.PERMISSION_DENIED, CircuitCodec.status(answer.getStatusValue()));
+            }
+            try (Stream s = c.newStream(RelayService.STOP_PROTOCOL_ID)) {
+                s.output().write(new byte[] {0x05, 1, 2, 3, 4, 5});
+                s.output().flush();
+                var answer = CircuitCodec.readStop(s.input());
+                assertEquals(RelayStatus.MALFORMED_MESSAGE, CircuitCodec.status(answer.getStatusValue()));
+            }
+            assertTrue(c.isOpen());
+            assertTrue(n.node(1).swarm().connections().stream().noneMatch(x -> x.limited()),
+                    "no connection was made of a refused stop");
+            n.reserve(1);
+        }
+    }
 }
