@@ -266,8 +266,11 @@ public final class RelayClient implements Behaviour {
         try {
             msg = CircuitCodec.readStop(stream.input());
         } catch (RelayProtocolException e) {
+            // The answer, then the end of the stream: the sender loses only this stream.
+            LOG.log(System.Logger.Level.DEBUG, () -> "malformed stop message from " + stream.remotePeer() + ": "
+                    + e.getMessage());
             CircuitCodec.write(stream.output(), CircuitCodec.stopStatus(RelayStatus.MALFORMED_MESSAGE));
-            throw e;
+            return;
         }
         if (msg.getType() != StopMessage.Type.CONNECT) {
             CircuitCodec.write(stream.output(), CircuitCodec.stopStatus(RelayStatus.UNEXPECTED_MESSAGE));
@@ -277,7 +280,13 @@ public final class RelayClient implements Behaviour {
             CircuitCodec.write(stream.output(), CircuitCodec.stopStatus(RelayStatus.MALFORMED_MESSAGE));
             return;
         }
-        PeerId src = CircuitCodec.peerId(msg.getPeer());
+        PeerId src;
+        try {
+            src = CircuitCodec.peerId(msg.getPeer());
+        } catch (RelayProtocolException e) {
+            CircuitCodec.write(stream.output(), CircuitCodec.stopStatus(RelayStatus.MALFORMED_MESSAGE));
+            return;
+        }
         PeerId relay = hc.remotePeer();
         if (hc.connection().limited() || !reservations.containsKey(relay)) {
             CircuitCodec.write(stream.output(), CircuitCodec.stopStatus(RelayStatus.PERMISSION_DENIED));

@@ -115,8 +115,11 @@ public final class RelayService implements Behaviour {
         try {
             msg = CircuitCodec.readHop(stream.input());
         } catch (RelayProtocolException e) {
+            // The answer, then the end of the stream: the sender loses only this stream.
+            LOG.log(System.Logger.Level.DEBUG, () -> "malformed hop message from " + stream.remotePeer() + ": "
+                    + e.getMessage());
             CircuitCodec.write(stream.output(), CircuitCodec.hopStatus(RelayStatus.MALFORMED_MESSAGE));
-            throw e;
+            return;
         }
         switch (msg.getType()) {
             case RESERVE -> reserve(hc, stream);
@@ -187,8 +190,11 @@ public final class RelayService implements Behaviour {
         try {
             dst = CircuitCodec.peerId(msg.getPeer());
         } catch (RelayProtocolException e) {
+            // The answer, then the end of the stream: the sender loses only this stream.
+            LOG.log(System.Logger.Level.DEBUG, () -> "malformed hop message from " + stream.remotePeer() + ": "
+                    + e.getMessage());
             CircuitCodec.write(stream.output(), CircuitCodec.hopStatus(RelayStatus.MALFORMED_MESSAGE));
-            throw e;
+            return;
         }
         if (hc.connection().limited() || dst.equals(src)) {
             refuseCircuit(stream, src, dst, RelayStatus.PERMISSION_DENIED);
