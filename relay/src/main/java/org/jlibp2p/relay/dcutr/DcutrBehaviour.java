@@ -244,16 +244,63 @@ public final class DcutrBehaviour implements Behaviour {
             throw new InterruptedIOException("interrupted while hole punching");
         }
         if (raw != null) {
-            try {
-                return Optional.of(context.upgrade(raw, role, peer));
-            } catch (IOException e) {
-                Closeables.closeQuietly(raw);
-                LOG.log(System.Logger.Level.DEBUG, () -> "punched connection to " + peer + " failed its upgrade: " + e);
+            Optional<Connection> c = upgradeUnlessOvertaken(raw, role, peer);
+            if (c.isPresent()) {
+                return c;
             }
         }
         // The other side's dial may have reached our listener instead.
         return context.connections().stream().filter(c -> c.remotePeer().equals(peer) && !c.limited()
                 && c.isOpen()).findFirst();
+    }
+
+    /**
+     * Upgrades the punched connection, giving up as soon as another direct connection to {@code peer} is registered:
+     * without a NAT in between (or behind one that lets anything in), this side's dial may reach the peer's listener,
+     * which answers it as a responder, as this side does: that handshake would only end at its timeout, while the
+     * peer's own dial gets through another way.
+     */
+    private Optional<Connection> upgradeUnlessOvertaken(RawConnection raw, Direction role, PeerId peer)
+            throws InterruptedIOException {
+        java.util.concurrent.CompletableFuture<Connection> up = new java.util.concurrent.CompletableFuture<>();
+        Thread t = Thread.ofVirtual().name("dcutr-upgrade-" + peer).start(() -> {
+            try {
+                up.complete(context.upgrade(raw, role, peer));
+            } catch (IOException | RuntimeException e) {
+                up.completeExceptionally(e);
+            }
+        });
+        try {
+            // Bounded by the swarm's handshake timeout, which fails the upgrade; the count bounds it too.
+            for (int i = 0; i < 1200 && !up.isDone(); i++) {
+                if (hasOtherDirect(peer, raw)) {
+                    Closeables.closeQuietly(raw);
+                    break;
+                }
+                try {
+                    up.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // look again
+                }
+            }
+            return Optional.of(up.get(1, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            Closeables.closeQuietly(raw);
+            LOG.log(System.Logger.Level.DEBUG, () -> "punched connection to " + peer + " failed its upgrade: " + e);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Closeables.closeQuietly(raw);
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while upgrading a punched connection");
+        }
+    }
+
+    /** Whether a direct connection to {@code peer} other than the one {@code raw} is becoming exists. */
+    private boolean hasOtherDirect(PeerId peer, RawConnection raw) {
+        return context.connections().stream().anyMatch(c -> c.remotePeer().equals(peer) && !c.limited()
+                && c.isOpen() && !(c.remoteAddress().equals(raw.remoteAddress())
+                        && c.localAddress().equals(raw.localAddress())));
     }
 
     private void succeeded(Connection relayed, Connection c, int attempt, Duration rtt, boolean initiator) {
