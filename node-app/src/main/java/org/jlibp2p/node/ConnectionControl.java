@@ -3,6 +3,8 @@ package org.jlibp2p.node;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.node.control.ControlRequest.Connect;
@@ -18,8 +20,12 @@ final class ConnectionControl {
         this.swarm = swarm;
     }
 
+    /** The listen addresses and, as go's daemon shows them, the relayed ones of the reservations held. */
     ControlResponse identify() {
-        return new ControlResponse.Identity(swarm.localPeer(), swarm.listenAddresses());
+        List<Multiaddr> addrs = new ArrayList<>(swarm.listenAddresses());
+        swarm.externalAddresses().stream().filter(a -> a.component(Protocol.P2P_CIRCUIT).isPresent())
+                .forEach(addrs::add);
+        return new ControlResponse.Identity(swarm.localPeer(), addrs);
     }
 
     /** Dials the peer within the request's timeout; a connection that is made after it stays open. */

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.jlibp2p.core.io.ChannelDuplex;
@@ -42,6 +43,8 @@ public final class P2pctl {
               connect <maddr>/p2p/<peer>       connect to a peer
               peers                            connected peers, one line per connection: <peer> <address>
               disconnect <peer>                close every connection to a peer
+              relays                           the reservations held on relays (reservation <relay> <address>)
+                                               and the connections through relays (relayed <peer> via <relay>)
               protocols <peer>                 the protocols the daemon knows the peer to support, one a line
               peerinfo <peer>                  the peer id and the addresses the daemon knows for the peer
               stream <peer> <protocol>...      open a stream on the first protocol the peer supports;
@@ -173,6 +176,31 @@ public final class P2pctl {
                         p.addrs().forEach(addr -> sb.append(' ').append(addr));
                         out.println(sb);
                     }
+                }
+            }
+            case "relays" -> {
+                Query q = query(cmd, a, f.getBool("json"), 0, "relays");
+                Identity id = client.call(new ControlRequest.Identify(), Identity.class);
+                Peers peers = client.call(new ControlRequest.ListPeers(), Peers.class);
+                List<String[]> reservations = new ArrayList<>();
+                for (Multiaddr m : id.addrs()) {
+                    relayOf(m).ifPresent(r -> reservations.add(new String[] {r, m.toString()}));
+                }
+                List<String[]> relayed = new ArrayList<>();
+                for (PeerInfo p : peers.peers()) {
+                    for (Multiaddr m : p.addrs()) {
+                        relayOf(m).ifPresent(r -> relayed.add(new String[] {p.id().toString(), r, m.toString()}));
+                    }
+                }
+                if (q.json()) {
+                    out.println(Json.object(
+                            "reservations", Json.array(reservations.stream().map(r -> Json.object(
+                                    "relay", Json.string(r[0]), "addr", Json.string(r[1]))).toList()),
+                            "relayed", Json.array(relayed.stream().map(r -> Json.object("id", Json.string(r[0]),
+                                    "relay", Json.string(r[1]), "addr", Json.string(r[2]))).toList())));
+                } else {
+                    reservations.forEach(r -> out.println("reservation " + r[0] + " " + r[1]));
+                    relayed.forEach(r -> out.println("relayed " + r[0] + " via " + r[1]));
                 }
             }
             case "disconnect" -> {
@@ -592,6 +620,18 @@ public final class P2pctl {
         out.println("Peer ID: " + peer.id());
         out.println("Peer Addrs:");
         peer.addrs().forEach(out::println);
+    }
+
+    /** The relay of a /p2p-circuit address: the peer id just before /p2p-circuit. */
+    private static java.util.Optional<String> relayOf(Multiaddr m) {
+        var c = m.components();
+        for (int i = 1; i < c.size(); i++) {
+            if (c.get(i).protocol() == org.jlibp2p.core.multiaddr.Protocol.P2P_CIRCUIT
+                    && c.get(i - 1).protocol() == org.jlibp2p.core.multiaddr.Protocol.P2P) {
+                return java.util.Optional.of(c.get(i - 1).valueString());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static String peerJson(PeerInfo peer) {

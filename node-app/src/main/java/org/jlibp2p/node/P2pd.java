@@ -19,13 +19,21 @@ import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.mux.StreamMuxer;
+import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
+import org.jlibp2p.relay.RelayClient;
+import org.jlibp2p.relay.RelayConfig;
+import org.jlibp2p.relay.RelayService;
+import org.jlibp2p.relay.RelayTransport;
+import org.jlibp2p.relay.Reservation;
+import org.jlibp2p.relay.dcutr.DcutrBehaviour;
 import org.jlibp2p.core.security.SecureChannel;
 import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
+import org.jlibp2p.core.transport.Transport;
 import org.jlibp2p.core.util.Deadline;
 import org.jlibp2p.gossipsub.GossipsubBehaviour;
 import org.jlibp2p.gossipsub.GossipsubConfig;
@@ -80,12 +88,18 @@ public final class P2pd {
                 .duration("gossipsubHeartbeatInterval", Duration.ZERO, "Specifies the gossipsub heartbeat interval")
                 .duration("gossipsubHeartbeatInitialDelay", Duration.ZERO,
                         "Specifies the gossipsub initial heartbeat delay")
-                .bool("relay", true, "Enables circuit relay")
-                .bool("relayActive", false, "Enables active mode for relay")
-                .bool("relayHop", false, "Enables hop for relay")
-                .integer("relayHopLimit", 0, "Sets the hop limit for hop relays")
-                .bool("relayDiscovery", false, "Enables passive discovery for relay")
-                .bool("autoRelay", false, "Enables autorelay")
+                .bool("relay", true, "Enables circuit relay (v2 client: dials /p2p-circuit addresses, takes circuits"
+                        + " from relays it reserved a slot with)")
+                .bool("relayActive", false, "Enables active mode for relay (circuit relay v1; no meaning in v2)")
+                .bool("relayHop", false, "Enables hop for relay: serves circuit relay v2 to other peers, with"
+                        + " go-libp2p's limits")
+                .integer("relayHopLimit", 0, "Sets the hop limit for hop relays (circuit relay v1; no meaning in v2)")
+                .bool("relayDiscovery", false, "Enables passive discovery for relay (circuit relay v1; no meaning"
+                        + " in v2)")
+                .bool("autoRelay", false, "Enables autorelay: reserves a slot on the bootstrap peers that relay,"
+                        + " advertises the /p2p-circuit addresses and punches holes (DCUtR)")
+                .bool("holePunching", false, "Enables hole punching (DCUtR) over relayed connections; dials then"
+                        + " leave from the listening port (on with -autoRelay)")
                 .bool("autonat", false, "Enables the AutoNAT service")
                 .string("hostAddrs", "", "comma separated list of multiaddrs the host should listen on")
                 .string("announceAddrs", "", "comma separated list of multiaddrs the host should announce to the network")
@@ -113,10 +127,8 @@ public final class P2pd {
     /** Flags of features not built yet: turning one on is accepted and answered with this message. */
     private static final List<String[]> NOT_BUILT = List.of(
             new String[] {"natPortMap", "NAT port mapping is not built yet"},
-            new String[] {"relayActive", "circuit relay is not built yet"},
-            new String[] {"relayHop", "circuit relay is not built yet"},
-            new String[] {"relayDiscovery", "circuit relay is not built yet"},
-            new String[] {"autoRelay", "circuit relay is not built yet"},
+            new String[] {"relayActive", "circuit relay v1 only; ignored (v2 is spoken)"},
+            new String[] {"relayDiscovery", "circuit relay v1 only; ignored (v2 is spoken)"},
             new String[] {"autonat", "AutoNAT is not built yet"},
             new String[] {"forceReachabilityPublic", "AutoNAT is not built yet"},
             new String[] {"forceReachabilityPrivate", "AutoNAT is not built yet"},
@@ -200,6 +212,9 @@ public final class P2pd {
             stopped.countDown();
         }, "p2pd-shutdown"));
         List<Multiaddr> bootstrapped = bootstrap(f, d.swarm(), err);
+        if (f.getBool("autoRelay")) {
+            autoRelay(d.swarm(), bootstrapped, err);
+        }
         if (!f.getBool("q")) {
             out.println("Control socket: " + d.control().address());
             out.println("Peer ID: " + d.swarm().localPeer());
@@ -229,9 +244,13 @@ public final class P2pd {
                 err.println("p2pd: -" + nb[0] + ": " + nb[1]);
             }
         }
-        if (f.isSet("relay") && f.getBool("relay")) {
-            err.println("p2pd: -relay: circuit relay is not built yet");
+        if (f.getInt("relayHopLimit") != 0) {
+            err.println("p2pd: -relayHopLimit: circuit relay v1 only; ignored (v2 is spoken)");
         }
+        if (f.getBool("autoRelay") && !f.getBool("relay")) {
+            throw new IllegalArgumentException("-autoRelay needs -relay");
+        }
+        boolean holePunching = f.getBool("relay") && (f.getBool("holePunching") || f.getBool("autoRelay"));
         for (String name : List.of("metricsAddr", "announceAddrs", "f")) {
             if (!f.getString(name).isEmpty()) {
                 err.println("p2pd: -" + name + ": " + switch (name) {
@@ -293,13 +312,28 @@ public final class P2pd {
                 throw new IOException("-limits: " + e.getMessage(), e);
             }
         }
-        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer))
-                .withLimits(limits));
+        TcpTransport tcp = holePunching ? TcpTransport.withPortReuse() : new TcpTransport();
+        Optional<RelayClient> relayClient = f.getBool("relay") ? Optional.of(new RelayClient()) : Optional.empty();
+        List<Transport> transports = new ArrayList<>(List.of(tcp));
+        relayClient.ifPresent(c -> transports.add(new RelayTransport(c)));
+        Swarm swarm = new Swarm(new SwarmConfig(identity, transports, security, List.of(muxer)).withLimits(limits));
         try {
             swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT_VERSION)));
             swarm.addBehaviour(new PingBehaviour());
             if (f.getBool("echo")) {
                 swarm.addBehaviour(new EchoBehaviour());
+                if (relayClient.isPresent()) {
+                    swarm.allowOnLimitedConnections(EchoBehaviour.PROTOCOL_ID);
+                }
+            }
+            if (relayClient.isPresent()) {
+                swarm.addBehaviour(relayClient.get());
+            }
+            if (f.getBool("relayHop")) {
+                swarm.addBehaviour(new RelayService(RelayConfig.defaults()));
+            }
+            if (holePunching) {
+                swarm.addBehaviour(new DcutrBehaviour(tcp));
             }
             if (f.getBool("perf")) {
                 swarm.addBehaviour(new PerfBehaviour());
@@ -493,6 +527,29 @@ public final class P2pd {
             Thread.currentThread().interrupt();
         }
         return peers;
+    }
+
+    /**
+     * {@code -autoRelay}: reserves a slot on every bootstrap peer that serves circuit relay v2 (the others refuse
+     * the hop protocol, which is reported on {@code err}); the client renews each reservation. Returns those made.
+     */
+    static List<Reservation> autoRelay(Swarm swarm, List<Multiaddr> relays, PrintStream err) {
+        RelayClient client = swarm.behaviour(RelayClient.class).orElseThrow(
+                () -> new IllegalStateException("-autoRelay needs -relay"));
+        List<Reservation> made = new ArrayList<>();
+        for (Multiaddr r : relays) {
+            try {
+                var mh = r.peerIdMultihash();
+                if (mh.isEmpty()) {
+                    err.println("p2pd: -autoRelay: " + r + " has no /p2p/<peer id>; not a relay candidate");
+                    continue;
+                }
+                made.add(client.reserve(PeerId.fromMultihash(mh.get()), List.of(r.withoutPeerId())));
+            } catch (IOException | RuntimeException e) {
+                err.println("p2pd: -autoRelay: no reservation on " + r + ": " + e.getMessage());
+            }
+        }
+        return made;
     }
 
     /** The bootstrap peers: {@code -bootstrapPeers}, else with {@code -b} the public IPFS bootstrap nodes. */

@@ -11,6 +11,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.time.Scheduler;
+import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.util.IoRunnable;
 
 /**
@@ -97,6 +98,20 @@ public interface BehaviourContext {
 
     /** Closes every connection to {@code peer}. Non-blocking. */
     void disconnect(PeerId peer);
+
+    /**
+     * Lets streams of {@code protocol} run on limited connections (through a circuit relay); see
+     * {@link Swarm#allowOnLimitedConnections}. Non-blocking.
+     */
+    default void allowOnLimitedConnections(String protocol) {}
+
+    /**
+     * Upgrades a raw connection made outside the swarm's transports (a relayed stream, a hole-punched socket) in the
+     * given role and registers it; see {@link Swarm#upgrade}. Blocking.
+     */
+    default Connection upgrade(RawConnection raw, Direction role, PeerId expected) throws IOException {
+        throw new UnsupportedOperationException("this context cannot upgrade connections");
+    }
 
     /** Reports {@code event} to the application (and every behaviour) as {@link SwarmEvent.Emitted}. Non-blocking. */
     void emit(BehaviourEvent event);

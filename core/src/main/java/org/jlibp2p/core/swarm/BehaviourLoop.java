@@ -19,6 +19,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.time.Scheduler;
+import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.util.IoRunnable;
 
 /**
@@ -382,6 +383,17 @@ final class BehaviourLoop implements BehaviourContext {
     public Stream openStream(PeerId peer, List<String> protocols) throws IOException {
         refuseBlockingCall("openStream");
         return swarm.newStream(peer, protocols);
+    }
+
+    @Override
+    public void allowOnLimitedConnections(String protocol) {
+        swarm.allowOnLimitedConnections(protocol);
+    }
+
+    @Override
+    public Connection upgrade(RawConnection raw, Direction role, PeerId expected) throws IOException {
+        refuseBlockingCall("upgrade");
+        return swarm.upgrade(raw, role, expected);
     }
 
     @Override

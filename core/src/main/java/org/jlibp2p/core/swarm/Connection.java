@@ -29,6 +29,14 @@ public interface Connection extends Closeable {
     /** The address this connection runs to (without {@code /p2p/}). */
     Multiaddr remoteAddress();
 
+    /**
+     * Whether this connection is limited in time or bytes by a third party (a connection through a circuit relay).
+     * Only protocols allowed on limited connections ({@link Swarm#allowOnLimitedConnections}) get streams on it.
+     */
+    default boolean limited() {
+        return false;
+    }
+
     /** The negotiated security protocol id. */
     String security();
 

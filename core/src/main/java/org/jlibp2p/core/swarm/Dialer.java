@@ -114,6 +114,14 @@ final class Dialer {
         }
     }
 
+    private static Multiaddr relayed(Multiaddr address, Optional<PeerId> peer) {
+        Multiaddr bare = address.withoutPeerId();
+        if (address.component(org.jlibp2p.core.multiaddr.Protocol.P2P_CIRCUIT).isEmpty()) {
+            return bare;
+        }
+        return peer.map(p -> bare.withPeerId(p.multihash())).orElse(address);
+    }
+
     private static Optional<PeerId> peerIdOf(Multiaddr address) throws IOException {
         var mh = address.peerIdMultihash();
         if (mh.isEmpty()) {
@@ -123,7 +131,8 @@ final class Dialer {
     }
 
     private Connection dialAddresses(Optional<PeerId> peer, List<Multiaddr> addresses) throws IOException {
-        List<Multiaddr> candidates = addresses.stream().map(Multiaddr::withoutPeerId)
+        // A relayed address names the peer behind the relay: it keeps its /p2p/<peer> for the relay transport.
+        List<Multiaddr> candidates = addresses.stream().map(a -> relayed(a, peer))
                 .filter(a -> config.transports().stream().anyMatch(t -> t.canDial(a))).distinct().toList();
         String who = peer.map(PeerId::toString).orElse("an unknown peer");
         if (candidates.isEmpty()) {

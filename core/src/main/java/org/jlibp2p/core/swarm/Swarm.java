@@ -65,6 +65,7 @@ public final class Swarm implements Closeable {
     private final Dispatcher dispatcher;
     private final Thread dispatcherThread;
     private final Map<String, BehaviourLoop> protocolOwners = new ConcurrentHashMap<>();
+    private final Set<String> limitedProtocols = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, List<SwarmConnection>> connections = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Set<Multiaddr> externalAddresses = new LinkedHashSet<>(); // guarded by itself
@@ -205,6 +206,21 @@ public final class Swarm implements Closeable {
         if (protocolOwners.remove(protocol, owner)) {
             publish(new SwarmEvent.LocalInfoChanged());
         }
+    }
+
+    /**
+     * Lets streams of {@code protocol} run on limited connections (through a circuit relay), in both directions;
+     * streams of other protocols are refused there, as go-libp2p refuses them unless a protocol opts in. Relay
+     * control protocols and hole punching opt in; an application opts in for the protocols it means to run over
+     * relays.
+     */
+    public void allowOnLimitedConnections(String protocol) {
+        Multistream.checkProtocolId(protocol);
+        limitedProtocols.add(protocol);
+    }
+
+    boolean allowedOnLimitedConnections(String protocol) {
+        return limitedProtocols.contains(protocol);
     }
 
     /** The protocols this node serves, sorted. */
@@ -401,6 +417,43 @@ public final class Swarm implements Closeable {
         return dial(peer).newStream(protocols);
     }
 
+    /**
+     * Upgrades a raw connection that did not come from one of the swarm's transports or listeners (a circuit relay's
+     * stream, a hole-punched socket) in the given role, then registers it as any other connection. In the
+     * {@link Direction#OUTBOUND} role this side starts the security handshake and the remote must be
+     * {@code expected}; in the inbound role it answers, and a remote other than {@code expected} is refused. The
+     * connection is limited when {@code raw} is. Closes {@code raw} on failure.
+     */
+    public Connection upgrade(RawConnection raw, Direction role, PeerId expected) throws IOException {
+        BehaviourLoop.refuseBlockingCall("upgrade");
+        ensureOpen();
+        ConnectionScope scope;
+        try {
+            scope = resources.openConnection(role, raw.remoteAddress(), false);
+        } catch (LimitExceededException e) {
+            Closeables.closeQuietly(raw);
+            throw e;
+        }
+        try {
+            Upgrader.Upgraded up = withDeadline(raw, () -> role == Direction.OUTBOUND
+                    ? upgrader.outbound(raw, Optional.of(expected)) : upgrader.inbound(raw));
+            if (!up.secured().remotePeer().equals(expected)) {
+                Closeables.closeQuietly(up.session());
+                throw new org.jlibp2p.core.security.PeerIdMismatchException(expected, up.secured().remotePeer());
+            }
+            try {
+                return register(up, raw, role, scope);
+            } catch (IOException | RuntimeException e) {
+                Closeables.closeQuietly(up.session());
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            scope.close();
+            Closeables.closeQuietly(raw);
+            throw e;
+        }
+    }
+
     Upgrader upgrader() {
         return upgrader;
     }
@@ -455,7 +508,7 @@ public final class Swarm implements Closeable {
             scope.setPeer(remote);
             c = new SwarmConnection(nextConnectionId.getAndIncrement(), direction, localPeer, remote,
                     up.secured().remotePublicKey(), raw.localAddress(), raw.remoteAddress(), up.security(),
-                    up.muxer(), up.session(), scheduler.now(), scope, this);
+                    up.muxer(), up.session(), scheduler.now(), scope, this, raw.limited());
             connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>()).add(c);
         }
         peerstore.putPublicKey(remote, up.secured().remotePublicKey());
@@ -545,6 +598,11 @@ public final class Swarm implements Closeable {
                         + c.remoteAddress(), e.getMessage());
                 throw e;
             }
+            if (c.limited() && !limitedProtocols.contains(protocol)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> protocol + " may not run on the limited " + c);
+                s.reset();
+                return;
+            }
             BehaviourLoop owner = protocolOwners.get(protocol);
             ConnectionHandler handler = owner == null ? null : c.handler(owner);
             if (handler == null) {
@@ -565,13 +623,15 @@ public final class Swarm implements Closeable {
         }
     }
 
-    /** An open connection to {@code peer}, if any. */
+    /** An open connection to {@code peer}, if any; one that is not {@linkplain Connection#limited() limited} first. */
     public Optional<Connection> connection(PeerId peer) {
         List<SwarmConnection> list = connections.get(peer);
         if (list == null) {
             return Optional.empty();
         }
-        return list.stream().filter(c -> c.visible && c.isOpen()).map(Connection.class::cast).findFirst();
+        List<SwarmConnection> open = list.stream().filter(c -> c.visible && c.isOpen()).toList();
+        return open.stream().filter(c -> !c.limited()).findFirst().or(() -> open.stream().findFirst())
+                .map(Connection.class::cast);
     }
 
     /** Every established connection. */

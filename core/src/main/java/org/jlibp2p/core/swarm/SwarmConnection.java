@@ -40,6 +40,7 @@ final class SwarmConnection implements Connection {
     private final Swarm swarm;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConnectionScope scope;
+    private final boolean limited;
     /** Shown by the swarm's queries once its ConnectionEstablished is on its way to the behaviours. */
     volatile boolean visible;
 
@@ -56,7 +57,8 @@ final class SwarmConnection implements Connection {
 
     SwarmConnection(long id, Direction direction, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey,
             Multiaddr localAddress, Multiaddr remoteAddress, String security, String muxer, MuxedSession session,
-            Instant opened, ConnectionScope scope, Swarm swarm) {
+            Instant opened, ConnectionScope scope, Swarm swarm, boolean limited) {
+        this.limited = limited;
         this.id = id;
         this.direction = direction;
         this.localPeer = localPeer;
@@ -110,6 +112,11 @@ final class SwarmConnection implements Connection {
     }
 
     @Override
+    public boolean limited() {
+        return limited;
+    }
+
+    @Override
     public String security() {
         return security;
     }
@@ -148,11 +155,19 @@ final class SwarmConnection implements Connection {
     }
 
     @Override
-    public Stream newStream(List<String> protocols) throws IOException {
+    public Stream newStream(List<String> requested) throws IOException {
+        List<String> protocols = requested;
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("no protocol to negotiate");
         }
         BehaviourLoop.refuseBlockingCall("Connection.newStream");
+        if (limited) {
+            protocols = requested.stream().filter(swarm::allowedOnLimitedConnections).toList();
+            if (protocols.isEmpty()) {
+                throw new LimitedConnectionException("none of " + requested + " may run on the limited connection "
+                        + this);
+            }
+        }
         StreamScope streamScope = scope.openStream(Direction.OUTBOUND);
         MuxedStream muxed;
         try {
@@ -162,7 +177,8 @@ final class SwarmConnection implements Connection {
             throw e;
         }
         try {
-            String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, protocols));
+            List<String> offered = protocols;
+            String chosen = swarm.withStreamDeadline(muxed, () -> Multistream.select(muxed, offered));
             streamScope.setProtocol(chosen, null);
             return new Stream(muxed, this, chosen, Direction.OUTBOUND, streamScope);
         } catch (IOException | RuntimeException e) {
@@ -371,6 +387,6 @@ final class SwarmConnection implements Connection {
     @Override
     public String toString() {
         return "Connection#" + id + "[" + direction + " " + remotePeer + " at " + remoteAddress + " " + security
-                + " " + muxer + "]";
+                + " " + muxer + (limited ? " limited" : "") + "]";
     }
 }

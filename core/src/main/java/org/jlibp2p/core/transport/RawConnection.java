@@ -8,4 +8,12 @@ public interface RawConnection extends Duplex {
     Multiaddr localAddress();
 
     Multiaddr remoteAddress();
+
+    /**
+     * Whether the connection runs through a third party that limits it in time or bytes (a circuit relay): the
+     * swarm then marks its {@link org.jlibp2p.core.swarm.Connection} limited.
+     */
+    default boolean limited() {
+        return false;
+    }
 }

@@ -14,10 +14,21 @@ import org.jlibp2p.core.transport.RawConnection;
 final class TcpListener implements Listener {
     private final ServerSocketChannel server;
     private final Multiaddr address;
+    private final InetSocketAddress bound;
 
     TcpListener(ServerSocketChannel server) throws IOException {
         this.server = server;
-        this.address = SocketAddresses.fromInetSocketAddress((InetSocketAddress) server.getLocalAddress());
+        this.bound = (InetSocketAddress) server.getLocalAddress();
+        this.address = SocketAddresses.fromInetSocketAddress(bound);
+    }
+
+    boolean isOpen() {
+        return server.isOpen();
+    }
+
+    /** The bound socket address. */
+    InetSocketAddress bound() {
+        return bound;
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jlibp2p.core.multiaddr.Component;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.Protocol;
@@ -36,6 +37,9 @@ public final class TcpTransport implements Transport {
             EnumSet.of(Protocol.IP4, Protocol.IP6, Protocol.DNS, Protocol.DNS4, Protocol.DNS6);
 
     private final InetAddress dialSource;
+    private final boolean portReuse;
+    /** With port reuse: the listeners, whose ports outgoing dials bind to. */
+    private final List<TcpListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Dials from whatever local address the system picks. */
     public TcpTransport() {
@@ -47,7 +51,39 @@ public final class TcpTransport implements Transport {
      * several addresses, and for tests that need peers at distinct loopback addresses ({@code 127.0.0.2}, ...).
      */
     public TcpTransport(InetAddress dialSource) {
+        this(dialSource, false);
+    }
+
+    private TcpTransport(InetAddress dialSource, boolean portReuse) {
         this.dialSource = dialSource;
+        this.portReuse = portReuse;
+    }
+
+    /**
+     * A transport that listens with {@code SO_REUSEPORT} and dials from the port it listens on (of the same address
+     * family), as go-libp2p does: a NAT then maps the node's outgoing connections and its listening port alike, so
+     * the address peers observe is one they can dial back, and two nodes dialling each other at once (hole
+     * punching) meet in a TCP simultaneous open. A dial whose port is taken for that destination falls back to a
+     * port the system picks. Only where the platform offers {@code SO_REUSEPORT} (Linux, macOS); elsewhere dials
+     * as usual.
+     */
+    public static TcpTransport withPortReuse() {
+        return new TcpTransport(null, true);
+    }
+
+    /** Whether this transport dials from its listening port (see {@link #withPortReuse()}). */
+    public boolean portReuse() {
+        return portReuse && REUSE_PORT_SUPPORTED;
+    }
+
+    private static final boolean REUSE_PORT_SUPPORTED = reusePortSupported();
+
+    private static boolean reusePortSupported() {
+        try (SocketChannel ch = SocketChannel.open()) {
+            return ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A dialable address split into its family, its host (an IP literal or a name to resolve) and its port. */
@@ -86,13 +122,33 @@ public final class TcpTransport implements Transport {
                 break;
             }
             SocketChannel ch = SocketChannel.open();
+            boolean reused = false;
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (dialSource != null && dialSource.getClass() == target.getAddress().getClass()) {
                     ch.bind(new InetSocketAddress(dialSource, 0));
+                } else if (portReuse()) {
+                    reused = bindToListenPort(ch, target);
                 }
                 ch.socket().connect(target, (int) Math.min(left, Integer.MAX_VALUE));
                 return new TcpConnection(ch);
+            } catch (java.net.BindException e) {
+                ch.close();
+                last = e;
+                if (reused) {
+                    // The listening port already has a connection to this target (it dialled us): once more from
+                    // a port the system picks.
+                    SocketChannel fresh = SocketChannel.open();
+                    try {
+                        fresh.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        long rest = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                        fresh.socket().connect(target, (int) Math.min(rest, Integer.MAX_VALUE));
+                        return new TcpConnection(fresh);
+                    } catch (IOException again) {
+                        fresh.close();
+                        last = again;
+                    }
+                }
             } catch (IOException e) {
                 ch.close();
                 last = e;
@@ -102,6 +158,26 @@ public final class TcpTransport implements Transport {
             throw new SocketTimeoutException("dial to " + address + " timed out after " + timeout);
         }
         throw last;
+    }
+
+    /** Binds {@code ch} to the port of a listener of the target's family, if any; whether it did. */
+    private boolean bindToListenPort(SocketChannel ch, InetSocketAddress target) {
+        for (TcpListener l : listeners) {
+            if (!l.isOpen() || l.bound().getAddress().getClass() != target.getAddress().getClass()
+                    || l.bound().getAddress().isLoopbackAddress() != target.getAddress().isLoopbackAddress()) {
+                continue;
+            }
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                ch.bind(l.bound());
+                return true;
+            } catch (IOException e) {
+                // Not bindable here: the system picks the port.
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The addresses of a {@code /dns}, {@code /dns4} or {@code /dns6} name, of the family it asks for. */
@@ -131,8 +207,16 @@ public final class TcpTransport implements Transport {
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (portReuse()) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             server.bind(bind, BACKLOG);
-            return new TcpListener(server);
+            TcpListener listener = new TcpListener(server);
+            if (portReuse()) {
+                listeners.removeIf(l -> !l.isOpen());
+                listeners.add(listener);
+            }
+            return listener;
         } catch (IOException e) {
             server.close();
             throw e;

@@ -1,0 +1,92 @@
+package org.jlibp2p.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
+import org.jlibp2p.node.DaemonFixture.Control;
+import org.jlibp2p.relay.RelayService;
+import org.jlibp2p.relay.Reservation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon's relay flags: a -relayHop daemon relays, -autoRelay reserves, CONNECT and p2pctl go through. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RelayControlTest {
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {}
+
+    private static Run ctl(P2pd.Daemon d, InputStream stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        all[0] = "-control";
+        all[1] = d.control().address().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int status = P2pctl.run(all, stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Run ctl(P2pd.Daemon d, String... args) {
+        return ctl(d, InputStream.nullInputStream(), args);
+    }
+
+    @Test
+    void aDaemonBehindARelayIsReachedThroughItAndP2pctlShowsTheRelay() throws Exception {
+        try (P2pd.Daemon relay = DaemonFixture.start(Control.TCP, dir, "r", "-relayHop");
+                P2pd.Daemon a = DaemonFixture.start(Control.TCP, dir, "a");
+                P2pd.Daemon b = DaemonFixture.start(Control.TCP, dir, "b", "-autoRelay");
+                P2pd.Daemon c = DaemonFixture.start(Control.TCP, dir, "c")) {
+            assertTrue(relay.swarm().protocols().contains(RelayService.HOP_PROTOCOL_ID));
+            assertTrue(a.swarm().behaviour(RelayService.class).isEmpty(), "the relay service is off unless asked");
+            Multiaddr r = relay.addresses().getFirst().withPeerId(relay.swarm().localPeer().multihash());
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            List<Reservation> made = P2pd.autoRelay(b.swarm(), List.of(r, c.addresses().getFirst()
+                    .withPeerId(c.swarm().localPeer().multihash())), new PrintStream(log, true, StandardCharsets.UTF_8));
+            assertEquals(1, made.size(), "only the relay grants a reservation: " + log);
+
+            Run id = ctl(b, "identify");
+            String circuit = id.out().lines().filter(l -> l.contains("/p2p-circuit")).findFirst().orElseThrow(
+                    () -> new AssertionError("IDENTIFY shows no relayed address: " + id.out()));
+            Run relays = ctl(b, "relays");
+            assertEquals("reservation " + relay.swarm().localPeer() + " " + circuit, relays.out().strip());
+
+            String bId = b.swarm().localPeer().toString();
+            Run connect = ctl(a, "connect", circuit + "/p2p/" + bId);
+            assertEquals(0, connect.status(), connect.err());
+            Run peers = ctl(a, "peers");
+            assertTrue(peers.out().lines().anyMatch(l -> l.startsWith(bId) && l.contains("/p2p-circuit")),
+                    "LIST_PEERS shows the relayed connection: " + peers.out());
+            assertTrue(ctl(a, "relays").out().contains("relayed " + bId + " via " + relay.swarm().localPeer()));
+            assertTrue(a.swarm().connection(b.swarm().localPeer()).orElseThrow().limited());
+
+            Run echo = ctl(a, new ByteArrayInputStream("through the relay".getBytes(StandardCharsets.UTF_8)),
+                    "stream", bId, "/echo/1.0.0");
+            assertEquals("through the relay", echo.out(), echo.err());
+
+            // C holds no reservation: the relay refuses, and the error names why.
+            Multiaddr toC = r.encapsulate(Multiaddr.parse("/p2p-circuit"))
+                    .withPeerId(c.swarm().localPeer().multihash());
+            assertTrue(toC.component(Protocol.P2P_CIRCUIT).isPresent());
+            Run refused = ctl(a, "connect", toC.toString());
+            assertEquals(1, refused.status());
+            assertTrue(refused.err().contains("NO_RESERVATION"), refused.err());
+            assertTrue(DaemonFixture.eventually(Duration.ofSeconds(5), () -> relay.swarm().isConnected(
+                    b.swarm().localPeer())));
+        }
+    }
+}
