@@ -91,7 +91,8 @@ class DaemonClientInteropTest {
             assertTrue(jsPeer.startsWith("12D3KooW"), jsPeer);
             String implementation = cipher.equals("jdk") ? "JDK" : "Conscrypt (BoringSSL)";
             String err = Files.readString(log);
-            assertTrue(err.contains("Noise uses the ChaCha20-Poly1305 of " + implementation + " ("), err);
+            assertTrue(err.contains("Noise uses the ChaCha20-Poly1305 of " + implementation + " ("),
+                    "the daemon's log does not name " + implementation + ":\n" + err);
         } finally {
             daemon.destroy();
             if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
