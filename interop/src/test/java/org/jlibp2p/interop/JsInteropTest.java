@@ -102,10 +102,7 @@ class JsInteropTest {
             assertEquals("/noise", dialed.get("encryption").getAsString());
             // js reports the dial once its side is upgraded; ours registers the connection a moment later
             PeerId jsId = PeerId.parse(js.peerId);
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!java.swarm().isConnected(jsId) && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
+            java.awaitConnected(jsId);
             assertTrue(java.swarm().isConnected(jsId), "the inbound connection from js was not registered");
             exercise(js, java, jsId, listen, muxer);
         }
@@ -135,10 +132,7 @@ class JsInteropTest {
             assertEquals("/plaintext/2.0.0", dialed.get("encryption").getAsString());
             assertEquals(java.swarm().localPeer().toString(), dialed.get("peer").getAsString());
             PeerId jsId = PeerId.parse(js.peerId);
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!java.swarm().isConnected(jsId) && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
+            java.awaitConnected(jsId);
             exercise(js, java, jsId, listen, "yamux");
         }
     }
@@ -158,10 +152,7 @@ class JsInteropTest {
 
         // identify: what Java learnt of js
         Peerstore ps = swarm.peerstore();
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (ps.metadata(jsId, Peerstore.AGENT_VERSION).isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        java.awaitIdentified(jsId);
         assertTrue(ps.metadata(jsId, Peerstore.AGENT_VERSION).orElse("").startsWith("js-libp2p/"),
                 "agent version " + ps.metadata(jsId, Peerstore.AGENT_VERSION));
         assertEquals("ipfs/0.1.0", ps.metadata(jsId, Peerstore.PROTOCOL_VERSION).orElse(""));

@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -15,12 +17,16 @@ import org.jlibp2p.core.mux.StreamMuxer;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
+import org.jlibp2p.core.swarm.Connection;
+import org.jlibp2p.core.swarm.EventSubscription;
 import org.jlibp2p.core.swarm.Stream;
+import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.identify.IdentifyBehaviour;
 import org.jlibp2p.identify.IdentifyConfig;
+import org.jlibp2p.identify.IdentifyEvent;
 import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.node.Stacks;
@@ -31,9 +37,69 @@ import org.jlibp2p.transport.tcp.TcpTransport;
 final class Nodes {
     static final String AGENT = "jlibp2p-interop/0.1.0";
 
-    record Node(Swarm swarm, PingBehaviour ping) implements AutoCloseable {
+    /**
+     * A node and its events from the start, before any connection, so a test can wait for what happened instead of
+     * polling for its effects.
+     */
+    record Node(Swarm swarm, PingBehaviour ping, EventSubscription events) implements AutoCloseable {
+        Node(Swarm swarm, PingBehaviour ping) {
+            this(swarm, ping, swarm.subscribe(4096));
+        }
+
+        /**
+         * Waits up to 15 s for a connection with {@code peer} to be established, failing if none is, and returns it.
+         * The swarm announces a connection just before it shows it to queries (so that its ConnectionClosed always
+         * comes after), so this then waits, bounded, the moment until {@link Swarm#connections()} has it too.
+         */
+        Connection awaitConnected(PeerId peer) throws InterruptedException {
+            Connection[] found = new Connection[1];
+            await("a connection with " + peer, e -> {
+                if (e instanceof SwarmEvent.ConnectionEstablished(Connection c) && c.remotePeer().equals(peer)) {
+                    found[0] = c;
+                    return true;
+                }
+                return false;
+            });
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!swarm.connections().contains(found[0])) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("the swarm announced " + found[0] + " and never showed it");
+                }
+                Thread.sleep(1);
+            }
+            return found[0];
+        }
+
+        /**
+         * Waits up to 15 s for identify to report {@code peer} identified (it has filled the peerstore by then),
+         * failing at once if identify reports it failed.
+         */
+        void awaitIdentified(PeerId peer) throws InterruptedException {
+            await("identify of " + peer, e -> {
+                if (e instanceof SwarmEvent.Emitted(IdentifyEvent.Failed f) && f.peer().equals(peer)) {
+                    throw new AssertionError("identify of " + peer + " failed", f.error());
+                }
+                return e instanceof SwarmEvent.Emitted(IdentifyEvent.Received r) && r.peer().equals(peer);
+            });
+        }
+
+        private void await(String what, Predicate<SwarmEvent> wanted) throws InterruptedException {
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (true) {
+                long left = end - System.nanoTime();
+                SwarmEvent e = left > 0 ? events.poll(Duration.ofNanos(left)).orElse(null) : null;
+                if (e == null) {
+                    throw new AssertionError("no " + what + " within 15 s (" + events.missed() + " events missed)");
+                }
+                if (wanted.test(e)) {
+                    return;
+                }
+            }
+        }
+
         @Override
         public void close() {
+            events.close();
             swarm.close();
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -77,12 +76,7 @@ class TlsInteropTest {
             assertEquals(TlsSecureChannel.PROTOCOL_ID, dialed.get("encryption").getAsString());
             assertEquals(muxerId(muxer), dialed.get("muxer").getAsString());
             // js reports the dial once its side is upgraded; ours registers the connection a moment later
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!listener.swarm().isConnected(jsId) && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
-            Connection in = listener.swarm().connections().stream().filter(x -> x.remotePeer().equals(jsId))
-                    .findFirst().orElseThrow(() -> new AssertionError("the inbound connection from js is missing"));
+            Connection in = listener.awaitConnected(jsId);
             assertEquals(TlsSecureChannel.PROTOCOL_ID, in.security());
             assertEquals(muxerId(muxer), in.muxer());
             echoBothWays(js, listener, jsId);

@@ -27,6 +27,7 @@ import org.jlibp2p.testkit.TestNetwork;
 import org.jlibp2p.testkit.TestNode;
 import org.jlibp2p.testkit.TestStack;
 import org.jlibp2p.testkit.Topology;
+import org.jlibp2p.core.mux.StreamResetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -180,12 +181,14 @@ class KademliaBadPeersTest {
                 out.write(attack);
                 out.flush();
                 s.closeOutput();
-                assertThrows(IOException.class, () -> {
-                    int n = s.input().read();
-                    if (n < 0) {
-                        throw new java.io.EOFException("closed without an answer");
-                    }
-                }, "no answer to garbage");
+                // no answer to garbage: the node resets the stream or closes it without a byte
+                int n;
+                try {
+                    n = s.input().read();
+                } catch (StreamResetException e) {
+                    n = -1;
+                }
+                assertEquals(-1, n, "no answer to garbage");
                 s.reset();
             }
             // The same node still answers a well-formed request, on a new stream of the same connection.

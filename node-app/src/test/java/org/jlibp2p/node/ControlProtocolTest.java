@@ -28,6 +28,7 @@ import org.jlibp2p.core.io.ChannelDuplex;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.testing.Background;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.node.DaemonFixture.Control;
 import org.jlibp2p.proto.p2pd.P2pdProtos;
@@ -235,7 +236,7 @@ class ControlProtocolTest {
         new Random(2).nextBytes(down);
         try (Handler h = Handler.open(kind, dir, "handler")) {
             assertEquals(Response.Type.OK, register(b, h.addr(), PROTO).getType());
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+            Background<byte[]> received = Background.call(() -> {
                 try (ChannelDuplex in = new ChannelDuplex(h.server().accept())) {
                     P2pdProtos.StreamInfo info = P2pdProtos.StreamInfo.parseFrom(
                             LengthPrefixed.read(in.input(), 4096));
@@ -245,10 +246,8 @@ class ControlProtocolTest {
                     in.output().write(down);                     // the stream still carries the answer
                     in.closeOutput();
                     return got;
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
                 }
-            }, THREADS);
+            });
             Response[] r = new Response[1];
             try (ChannelDuplex s = openStream(a, b, List.of("/nope/1.0.0", PROTO), r)) {
                 assertEquals(Response.Type.OK, r[0].getType(), r[0].toString());
@@ -256,17 +255,11 @@ class ControlProtocolTest {
                 assertEquals(b.swarm().localPeer(), PeerId.fromBytes(r[0].getStreamInfo().getPeer().toByteArray()));
                 assertEquals(b.swarm().listenAddresses().getFirst(),
                         Multiaddr.fromBytes(r[0].getStreamInfo().getAddr().toByteArray()));
-                CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return s.input().readAllBytes();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                }, THREADS);
+                Background<byte[]> answer = Background.call(() -> s.input().readAllBytes());
                 s.output().write(up);
                 s.closeOutput();
-                assertArrayEquals(sha256(up), sha256(received.get(10, TimeUnit.SECONDS)));
-                assertArrayEquals(sha256(down), sha256(answer.get(10, TimeUnit.SECONDS)));
+                assertArrayEquals(sha256(up), sha256(received.join(10)));
+                assertArrayEquals(sha256(down), sha256(answer.join(10)));
             }
         }
     }
@@ -315,18 +308,16 @@ class ControlProtocolTest {
         try (Handler first = Handler.open(kind, dir, "first"); Handler second = Handler.open(kind, dir, "second")) {
             assertEquals(Response.Type.OK, register(b, first.addr(), PROTO).getType());
             assertEquals(Response.Type.OK, register(b, second.addr(), PROTO).getType());
-            CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
+            Background<String> got = Background.call(() -> {
                 try (ChannelDuplex in = new ChannelDuplex(second.server().accept())) {
                     LengthPrefixed.read(in.input(), 4096);
                     return new String(in.input().readAllBytes());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
                 }
-            }, THREADS);
+            });
             try (ChannelDuplex s = openStream(a, b, List.of(PROTO), r)) {
                 s.output().write("to the second".getBytes());
                 s.closeOutput();
-                assertEquals("to the second", got.get(10, TimeUnit.SECONDS));
+                assertEquals("to the second", got.join(10));
             }
             first.server().configureBlocking(false);
             assertEquals(null, first.server().accept());

@@ -31,6 +31,7 @@ import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.proto.plaintext.PlaintextProtos;
 import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
 import org.jlibp2p.transport.tcp.TcpTransport;
+import org.jlibp2p.core.swarm.DialException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +145,7 @@ class P2pdTest {
             assertEquals("/tls/1.0.0", c.security());
             assertEquals("/yamux/1.0.0", c.muxer());
             assertEquals(tlsOnly.swarm().localPeer(), c.remotePeer());
-            assertThrows(IOException.class, () -> noiseClient.dial(tlsOnly.swarm().listenAddresses().getFirst()
+            assertThrows(DialException.class, () -> noiseClient.dial(tlsOnly.swarm().listenAddresses().getFirst()
                     .withPeerId(tlsOnly.swarm().localPeer().multihash())), "the daemon was told not to speak Noise");
 
             Connection t = tlsClient.dial(both.swarm().listenAddresses().getFirst()

@@ -2,7 +2,6 @@ package org.jlibp2p.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +10,7 @@ import java.io.InterruptedIOException;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import org.jlibp2p.core.testing.Background;
 import org.jlibp2p.core.testing.Blocking;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,15 +55,11 @@ class MemoryPipeTest {
         MemoryPipe.Pair p = MemoryPipe.create(1000);
         byte[] data = new byte[1 << 20];
         new Random(1).nextBytes(data);
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                for (int off = 0; off < data.length; off += 777) {
-                    p.a().output().write(data, off, Math.min(777, data.length - off));
-                }
-                p.a().closeOutput();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
+        Background<Void> writer = Background.run(() -> {
+            for (int off = 0; off < data.length; off += 777) {
+                p.a().output().write(data, off, Math.min(777, data.length - off));
             }
+            p.a().closeOutput();
         });
         byte[] got = p.b().input().readAllBytes();
         writer.join();
@@ -75,15 +70,12 @@ class MemoryPipeTest {
     void writerBlocksWhileBufferIsFull() throws Exception {
         MemoryPipe.Pair p = MemoryPipe.create(8);
         CountDownLatch done = new CountDownLatch(1);
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                p.a().output().write(new byte[20]);
-                done.countDown();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
+        Background<Void> writer = Background.run(() -> {
+            p.a().output().write(new byte[20]);
+            done.countDown();
         });
-        assertFalse(done.await(100, TimeUnit.MILLISECONDS));
+        Blocking.awaitBlocked(writer.thread());
+        assertEquals(1, done.getCount(), "the write of 20 bytes returned with 8 of room");
         assertEquals(8, p.b().input().available());
         assertEquals(20, p.b().input().readNBytes(20).length);
         assertTrue(done.await(5, TimeUnit.SECONDS));
@@ -119,45 +111,26 @@ class MemoryPipeTest {
     @Test
     void closeWakesBlockedReaderAndWriter() throws Exception {
         MemoryPipe.Pair p = MemoryPipe.create(4);
-        AtomicReference<Throwable> readFailure = new AtomicReference<>();
-        AtomicReference<Throwable> writeFailure = new AtomicReference<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                p.a().input().read();
-            } catch (IOException e) {
-                readFailure.set(e);
-            }
-        });
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                p.a().output().write(new byte[100]);
-            } catch (IOException e) {
-                writeFailure.set(e);
-            }
-        });
-        Blocking.awaitBlocked(reader);
-        Blocking.awaitBlocked(writer);
+        Background<Integer> reader = Background.call(() -> p.a().input().read());
+        Background<Void> writer = Background.run(() -> p.a().output().write(new byte[100]));
+        Blocking.awaitBlocked(reader.thread());
+        Blocking.awaitBlocked(writer.thread());
         p.a().close();
-        reader.join();
-        writer.join();
-        assertTrue(readFailure.get() instanceof IOException);
-        assertTrue(writeFailure.get() instanceof IOException);
+        // The pipe's own closed-pipe failures: not an interruption, not an end of stream
+        IOException read = assertThrows(IOException.class, reader::join);
+        assertEquals(IOException.class, read.getClass());
+        assertEquals("pipe is closed", read.getMessage());
+        IOException write = assertThrows(IOException.class, writer::join);
+        assertEquals(IOException.class, write.getClass());
+        assertEquals("pipe output is closed", write.getMessage());
     }
 
     @Test
     void interruptedReadThrowsInterruptedIOException() throws Exception {
         MemoryPipe.Pair p = MemoryPipe.create(4);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                p.a().input().read();
-            } catch (IOException e) {
-                failure.set(e);
-            }
-        });
-        Blocking.awaitBlocked(reader);
-        reader.interrupt();
-        reader.join();
-        assertTrue(failure.get() instanceof InterruptedIOException);
+        Background<Integer> reader = Background.call(() -> p.a().input().read());
+        Blocking.awaitBlocked(reader.thread());
+        reader.thread().interrupt();
+        assertThrows(InterruptedIOException.class, reader::join);
     }
 }

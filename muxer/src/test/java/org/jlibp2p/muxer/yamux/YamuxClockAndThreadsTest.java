@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.io.MemoryPipe;
 import org.jlibp2p.core.mux.MuxedStream;
 import org.jlibp2p.core.mux.SessionClosedException;
+import org.jlibp2p.core.testing.Background;
 import org.jlibp2p.core.time.ManualScheduler;
 import org.jlibp2p.core.util.TaskGroup;
 import org.jlibp2p.muxer.testing.RawPeer;
@@ -178,13 +179,9 @@ class YamuxClockAndThreadsTest {
         MuxedStream c = client.openStream();
         YamuxStream srv = server.acceptStream();
         int total = 32 << 20;
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                c.output().write(new byte[total]);
-                c.closeOutput();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
+        Background<Void> writer = Background.run(() -> {
+            c.output().write(new byte[total]);
+            c.closeOutput();
         });
         int largest = 0;
         long read = 0;

@@ -18,6 +18,7 @@ import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiformats.Varint;
+import org.jlibp2p.core.mux.StreamResetException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.protocols.ping.PingBehaviour;
 import org.jlibp2p.core.record.Envelope;
@@ -240,7 +241,7 @@ class IdentifyTest {
             try (var s = c.newStream(IdentifyBehaviour.PUSH_PROTOCOL_ID)) {
                 s.output().write(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}); // 2 GiB
                 s.output().flush();
-                assertThrows(java.io.IOException.class, () -> s.input().read(), "the push stream is reset");
+                assertThrows(StreamResetException.class, () -> s.input().read(), "the push stream is reset");
             }
             ra.await(SwarmEvent.InboundStream.class, e -> e.protocol().equals(IdentifyBehaviour.PUSH_PROTOCOL_ID));
             assertTrue(c.isOpen());

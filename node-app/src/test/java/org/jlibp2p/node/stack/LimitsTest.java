@@ -115,7 +115,7 @@ class LimitsTest {
             Stream s1 = c.newStream("/test/hold/1.0.0");
             Stream s2 = c.newStream("/test/hold/1.0.0");
             assertTrue(entered.await(5, TimeUnit.SECONDS));
-            assertThrows(IOException.class, () -> c.newStream("/test/hold/1.0.0"), "the third stream is reset");
+            assertThrows(StreamResetException.class, () -> c.newStream("/test/hold/1.0.0"), "the third stream is reset");
             assertTrue(c.isOpen());
             release.countDown();
             s1.close();

@@ -41,6 +41,7 @@ import org.jlibp2p.core.swarm.Limits;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmEvent;
+import org.jlibp2p.core.testing.Background;
 import org.jlibp2p.core.testing.Ipv6;
 import org.jlibp2p.core.transport.MemoryTransport;
 import org.jlibp2p.testkit.EventRecorder;
@@ -301,13 +302,9 @@ class SwarmConnectionsTest {
             byte[] data = new byte[300_000];
             new Random(7).nextBytes(data);
             try (Stream s = a.newStream(b.localPeer(), List.of(EchoBehaviour.PROTOCOL_ID))) {
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    try {
-                        s.output().write(data);
-                        s.closeOutput();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
+                Background<Void> writer = Background.run(() -> {
+                    s.output().write(data);
+                    s.closeOutput();
                 });
                 assertArrayEquals(data, s.input().readAllBytes());
                 writer.join();

@@ -109,7 +109,7 @@ class TcpTransportTest {
             port = s.getLocalPort();
         }
         Multiaddr closed = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port);
-        assertThrows(IOException.class, () -> tcp.dial(closed, Duration.ofSeconds(2)));
+        assertThrows(java.net.ConnectException.class, () -> tcp.dial(closed, Duration.ofSeconds(2))); // refused
     }
 
     @Test
