@@ -113,8 +113,9 @@ public final class FileBlockstore implements Blockstore {
         Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
         try {
             Files.createDirectories(target.getParent());
-            Files.write(tmp, block.data(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.SYNC);
+            // no fsync: a crash of the process leaves the renamed file whole (the kernel has it); after a power
+            // loss a block may read back short or zeroed, which get() detects by its hash and drops
+            Files.write(tmp, block.data(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
