@@ -31,14 +31,19 @@ public final class BitswapCodec {
         LengthPrefixed.write(out, encode(m));
     }
 
+    /** Reads one message; null when the stream ends cleanly between messages. */
     public static BitswapMessage read(InputStream in, BitswapLimits limits) throws IOException {
         byte[] frame;
         try {
             frame = LengthPrefixed.read(in, limits.maxMessageSize());
         } catch (org.jlibp2p.core.io.FrameTooLargeException e) {
             throw new BitswapProtocolException("message larger than " + limits.maxMessageSize() + " bytes", e);
+        } catch (java.io.EOFException e) {
+            return null; // the varint's first byte never came: a clean end (a truncated frame is a FormatException)
+        } catch (org.jlibp2p.core.FormatException e) {
+            throw new BitswapProtocolException("bad frame: " + e.getMessage(), e);
         }
-        return frame == null ? null : decode(frame, limits);
+        return decode(frame, limits);
     }
 
     public static byte[] encode(BitswapMessage m) {

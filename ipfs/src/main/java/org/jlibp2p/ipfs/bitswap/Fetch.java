@@ -202,6 +202,9 @@ public final class Fetch {
             List<Cid> missing = walkStored(UnixFsExporter.children(block));
             synchronized (this) {
                 missing.forEach(wants::want);
+                if (blocksSeen + wants.remaining() > MAX_BLOCKS) {
+                    throw new IpfsFormatException("DAG of more than " + MAX_BLOCKS + " blocks");
+                }
                 report();
                 notifyAll();
             }

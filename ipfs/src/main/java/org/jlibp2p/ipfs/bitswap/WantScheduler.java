@@ -21,7 +21,8 @@ import org.jlibp2p.core.peer.PeerId;
  * {@code maxInFlightPerPeer} at a time, the least busy first); a block is asked again of another provider when the
  * first answers DONT_HAVE, does not answer within {@code timeout}, disconnects, or is banned for sending a bad block.
  * A provider that answered DONT_HAVE for a block, or timed out on it, is not asked for it again while another one
- * may be; when every provider has been tried, they are tried again. Blocks are keyed by multihash, as stores are.
+ * may be; when every provider has been tried, they are tried again after {@link #RETRY_DELAY} (so that providers
+ * that all answer DONT_HAVE are not asked in a tight loop). Blocks are keyed by multihash, as stores are.
  * Not thread-safe: its owner serializes calls.
  */
 public final class WantScheduler {
@@ -29,6 +30,9 @@ public final class WantScheduler {
     public record Request(PeerId peer, List<Cid> wantBlocks, List<Cid> cancels) {}
 
     private record InFlight(PeerId peer, Instant deadline) {}
+
+    /** How long a block every provider was asked for waits before they are all asked again. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private final int maxInFlightPerPeer;
     private final Duration timeout;
@@ -42,6 +46,7 @@ public final class WantScheduler {
     private final Map<PeerId, Set<Multihash>> asked = new HashMap<>();
     private final Map<PeerId, List<Cid>> cancels = new HashMap<>();
     private final Map<PeerId, Long> received = new HashMap<>();
+    private final Map<Multihash, Instant> notBefore = new HashMap<>();
 
     public WantScheduler(int maxInFlightPerPeer, Duration timeout) {
         if (maxInFlightPerPeer < 1) {
@@ -103,6 +108,7 @@ public final class WantScheduler {
         }
         pending.remove(mh);
         tried.remove(mh);
+        notBefore.remove(mh);
         InFlight f = inFlight.remove(mh);
         if (f != null) {
             unload(f.peer());
@@ -144,10 +150,18 @@ public final class WantScheduler {
         Map<PeerId, List<Cid>> wants = new LinkedHashMap<>();
         for (Iterator<Map.Entry<Multihash, Cid>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Multihash, Cid> e = it.next();
+            Instant wait = notBefore.get(e.getKey());
+            if (wait != null) {
+                if (now.isBefore(wait)) {
+                    continue;
+                }
+                notBefore.remove(e.getKey());
+            }
             Set<PeerId> t = tried.getOrDefault(e.getKey(), Set.of());
             if (!peers.isEmpty() && t.containsAll(peers)) {
-                t = Set.of(); // every provider tried: try them again
-                tried.remove(e.getKey());
+                tried.remove(e.getKey()); // every provider tried: try them all again, a little later
+                notBefore.put(e.getKey(), now.plus(RETRY_DELAY));
+                continue;
             }
             PeerId best = null;
             int bestLoad = maxInFlightPerPeer;

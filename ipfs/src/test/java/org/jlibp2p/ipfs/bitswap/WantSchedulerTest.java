@@ -65,12 +65,15 @@ class WantSchedulerTest {
         assertTrue(s.poll(T0).isEmpty(), "b is busy and a said it has not the block");
         assertTrue(s.onBlock(b, atB));
         assertEquals(List.of(atA), wants(s.poll(T0)).get(b));
-        // b does not answer in time: the want goes back to a, which is tried again as everyone was tried
+        // b does not answer in time: everyone was tried, so both are asked again, after the retry delay
         List<WantScheduler.Request> later = s.poll(T0.plusSeconds(11));
-        WantScheduler.Request toA = later.stream().filter(r -> r.peer().equals(a)).findFirst().orElseThrow();
-        assertEquals(List.of(atA), toA.wantBlocks());
         WantScheduler.Request toB = later.stream().filter(r -> r.peer().equals(b)).findFirst().orElseThrow();
         assertEquals(List.of(atA), toB.cancels(), "the peer that timed out is told to cancel");
+        assertTrue(later.stream().allMatch(r -> r.wantBlocks().isEmpty()), "not at once: " + later);
+        assertTrue(s.poll(T0.plusMillis(11_500)).isEmpty());
+        List<WantScheduler.Request> retry = s.poll(T0.plusSeconds(12));
+        WantScheduler.Request toA = retry.stream().filter(r -> r.peer().equals(a)).findFirst().orElseThrow();
+        assertEquals(List.of(atA), toA.wantBlocks());
         s.removePeer(a);
         assertEquals(List.of(atA), wants(s.poll(T0.plusSeconds(12))).get(b));
         assertFalse(s.done());
