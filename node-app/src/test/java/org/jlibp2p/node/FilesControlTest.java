@@ -51,6 +51,29 @@ class FilesControlTest {
     }
 
     @Test
+    void theProgressBarShowsBytesRateEtaAndPeers() throws Exception {
+        org.jlibp2p.core.multiformats.Cid cid = org.jlibp2p.core.multiformats.Cid.parse(
+                "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku");
+        String bar = FilesCli.bar(new org.jlibp2p.node.control.FilesCodec.Progress(cid, 0, 10, 42L << 20, 100L << 20,
+                40L << 20, 3, java.time.Duration.ofSeconds(10), false));
+        assertEquals("[#############-----------------]  42%  42.0 MiB / 100.0 MiB  4.0 MiB/s  ETA 15s  3 peers ", bar);
+    }
+
+    @Test
+    void withoutBitswapTheFilesRequestsSaySo() throws Exception {
+        try (P2pd.Daemon a = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "plain")) {
+            Path file = dir.resolve("x");
+            Files.write(file, new byte[] {1});
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = P2pctl.run(new String[] {"-control", a.control().address().toString(), "add", file.toString()},
+                    new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, status);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("bitswap not enabled"), err.toString());
+        }
+    }
+
+    @Test
     void aFileAddedInOneDaemonIsFetchedByAnotherWithJsonProgress() throws Exception {
         byte[] data = content(5 * 1024 * 1024 + 123, 1);
         Path file = dir.resolve("in.bin");
