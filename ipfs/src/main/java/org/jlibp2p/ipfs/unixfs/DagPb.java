@@ -19,7 +19,8 @@ import org.jlibp2p.ipfs.IpfsFormatException;
  * The dag-pb codec (ipld/specs {@code block-layer/codecs/dag-pb.md}): {@code PBNode { repeated PBLink Links = 2;
  * optional bytes Data = 1; }}, {@code PBLink { optional bytes Hash = 1; optional string Name = 2; optional uint64
  * Tsize = 3; }}. Encoding is canonical (links first, then data, as the spec requires); decoding is strict: fields out
- * of order, repeated, unknown or of the wrong wire type are refused, as are links without a hash.
+ * of order, repeated, unknown or of the wrong wire type are refused, as are links without a hash and any encoding
+ * that is not the canonical one (non-minimal varints).
  */
 public final class DagPb {
     private DagPb() {}
@@ -102,7 +103,12 @@ public final class DagPb {
                     throw new IpfsFormatException("dag-pb: unexpected field, tag " + tag);
                 }
             }
-            return new Node(links, Optional.ofNullable(data));
+            Node node = new Node(links, Optional.ofNullable(data));
+            if (!java.util.Arrays.equals(encode(node), block)) {
+                // e.g. a varint longer than it needs to be: the same node has one encoding, hence one CID
+                throw new IpfsFormatException("dag-pb not in canonical form");
+            }
+            return node;
         } catch (IpfsFormatException e) {
             throw e;
         } catch (IOException e) {

@@ -140,5 +140,8 @@ class UnixFsImporterTest {
         assertThrows(IpfsFormatException.class, () -> DagPb.decode(new byte[] {0x1a, 0x00})); // unknown field 3
         assertThrows(IpfsFormatException.class, () -> DagPb.decode(new byte[] {0x12, 0x02, 0x12, 0x00})); // no hash
         assertThrows(IpfsFormatException.class, () -> DagPb.decode(new byte[] {0x0a, 0x7f, 0x01})); // truncated
+        // the same data with a two-byte length: not canonical
+        assertThrows(IpfsFormatException.class, () -> DagPb.decode(new byte[] {0x0a, (byte) 0x81, 0x00, 0x07}));
+        assertEquals(1, DagPb.decode(new byte[] {0x0a, 0x01, 0x07}).data().orElseThrow().length);
     }
 }
