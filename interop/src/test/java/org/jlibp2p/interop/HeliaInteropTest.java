@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * File sharing with helia (js IPFS: helia 7, @helia/bitswap, @helia/unixfs, from interop/js/helia.mjs) on loopback,
@@ -134,5 +142,64 @@ class HeliaInteropTest {
                 got.get("sha256").getAsString());
         assertTrue(bitswap.blocksSent() - sent >= 6, "helia got the blocks from us");
         System.out.printf("jlibp2p -> helia: %d bytes in %d ms%n", size, got.get("ms").getAsLong());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Runs p2pctl as a process; returns what it printed, failing on a non-zero status. */
+    private static String p2pctl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java(), "--sun-misc-unsafe-memory-access=allow", "-cp",
+                System.getProperty("java.class.path"), "org.jlibp2p.node.P2pctl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "p2pctl ended");
+        assertEquals(0, p.exitValue(), () -> "p2pctl " + String.join(" ", args) + ": " + out);
+        return out;
+    }
+
+    @Test
+    void ourDaemonFetchesFromHeliaAndServesHeliaThroughP2pctl(@TempDir Path dir) throws Exception {
+        Process daemon = new ProcessBuilder(java(), "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "org.jlibp2p.node.P2pd", "-bitswap", "-blockstore",
+                dir.resolve("blocks").toString(), "-listen", "/unix" + dir.resolve("p2pd.sock"), "-hostAddrs",
+                "/ip4/127.0.0.1/tcp/0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader r = daemon.inputReader(StandardCharsets.UTF_8);
+            String control = r.readLine();
+            String id = r.readLine();
+            r.readLine();
+            String addr = r.readLine();
+            if (control == null || id == null || addr == null) {
+                throw new IOException("the daemon did not print its control socket, peer id and address");
+            }
+            String sock = control.substring("Control socket: ".length());
+            String peer = id.substring("Peer ID: ".length());
+            // helia -> our daemon, by CID, with JSON progress
+            int size = 4 * MIB + 321;
+            String cid = ok(helia.send(60, "cmd", "add", "size", size, "seed", 11)).get("cid").getAsString();
+            Path out = dir.resolve("from-helia.bin");
+            String lines = p2pctl("-control", sock, "get", cid, "-o", out.toString(), "--json", "--peer",
+                    heliaAddr + "/p2p/" + heliaPeer);
+            assertArrayEquals(content(size, 11), Files.readAllBytes(out));
+            assertTrue(lines.strip().endsWith("}") && lines.contains("\"done\":true"), lines);
+            // our daemon -> helia: p2pctl add prints the CID helia then fetches
+            byte[] data = content(3 * MIB + 1, 12);
+            Path in = dir.resolve("to-helia.bin");
+            Files.write(in, data);
+            String ours = p2pctl("-control", sock, "add", in.toString()).strip();
+            ok(helia.send(60, "cmd", "dial", "addr", addr + "/p2p/" + peer));
+            JsonObject got = ok(helia.send(90, "cmd", "cat", "cid", ours, "timeoutMs", 60_000));
+            assertEquals(data.length, got.get("length").getAsLong());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
+                    got.get("sha256").getAsString());
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
     }
 }
