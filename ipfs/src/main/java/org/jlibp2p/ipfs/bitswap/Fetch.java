@@ -48,6 +48,8 @@ public final class Fetch {
     private long bytesFetched;
     private long blocksFetched;
     private long blocksSeen;
+    /** Blocks accepted whose children are still being looked up: the fetch is not done while any is. */
+    private int expanding;
     private IOException failure;
 
     Fetch(BitswapBehaviour bitswap, Blockstore store, Scheduler clock, Cid root, FetchOptions options,
@@ -104,7 +106,7 @@ public final class Fetch {
                     if (failure != null) {
                         throw failure;
                     }
-                    if (wants.done()) {
+                    if (wants.done() && expanding == 0) {
                         report();
                         return;
                     }
@@ -120,7 +122,7 @@ public final class Fetch {
                     bitswap.sendWants(this, r);
                 }
                 synchronized (this) {
-                    if (failure == null && !wants.done()) {
+                    if (failure == null && !(wants.done() && expanding == 0)) {
                         wait(100);
                     }
                 }
@@ -190,12 +192,11 @@ public final class Fetch {
 
     /** A verified block, stored already, from {@code peer}. */
     void onBlock(PeerId peer, Block block) {
-        boolean accepted;
         synchronized (this) {
-            accepted = wants.onBlock(peer, block.cid());
-        }
-        if (!accepted) {
-            return;
+            if (!wants.onBlock(peer, block.cid())) {
+                return;
+            }
+            expanding++;
         }
         try {
             onHeld(block, true);
@@ -206,10 +207,14 @@ public final class Fetch {
                     throw new IpfsFormatException("DAG of more than " + MAX_BLOCKS + " blocks");
                 }
                 report();
-                notifyAll();
             }
         } catch (IOException e) {
             fail(e);
+        } finally {
+            synchronized (this) {
+                expanding--;
+                notifyAll();
+            }
         }
     }
 

@@ -90,6 +90,62 @@ class BitswapNetworkTest {
         }
     }
 
+    /** A store slow to look blocks up, as a disk under load is. */
+    private static final class SlowStore implements Blockstore {
+        final MemoryBlockstore inner = new MemoryBlockstore();
+
+        @Override
+        public boolean has(Cid cid) {
+            return inner.has(cid);
+        }
+
+        @Override
+        public Optional<Block> get(Cid cid) {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return inner.get(cid);
+        }
+
+        @Override
+        public Optional<Integer> size(Cid cid) {
+            return inner.size(cid);
+        }
+
+        @Override
+        public void put(Block b) throws IOException {
+            inner.put(b);
+        }
+
+        @Override
+        public void delete(Cid c) {
+            inner.delete(c);
+        }
+
+        @Override
+        public long usedBytes() {
+            return inner.usedBytes();
+        }
+    }
+
+    @Test
+    void aFetchIsNotDoneWhileTheChildrenOfABlockAreStillBeingLookedUp() throws Exception {
+        byte[] data = TestBytes.of(2 * MIB, 21);
+        MemoryBlockstore source = new MemoryBlockstore();
+        Cid root = UnixFsImporter.importFile(new ByteArrayInputStream(data), CHUNKS_256K, source).root();
+        SlowStore mine = new SlowStore();
+        Net n = network(2, List.of(mine, source));
+        try (TestNetwork net = n.net()) {
+            FileSharing files = new FileSharing(n.bitswap().get(0), Optional.empty());
+            files.fetch(root, FileSharing.GetOptions.defaults().withDht(false).withFetch(FAST)
+                    .withPeers(List.of(info(net, 1))), p -> { });
+            assertEquals(9, mine.inner.count(), "the root and its 8 leaves are stored when the fetch returns");
+            assertArrayEquals(data, export(files, root));
+        }
+    }
+
     private record Net(TestNetwork net, List<BitswapBehaviour> bitswap) {}
 
     private static Net network(int n, List<Blockstore> stores) throws IOException {
