@@ -96,6 +96,7 @@ final class ControlServer implements Closeable {
     private final PubsubControl pubsub;
     private final ConnManagerControl connManager;
     private final ResourcesControl resources;
+    private volatile FilesControl files = new FilesControl(Optional.empty());
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
             Duration requestTimeout, Optional<ConnManager> connManager, Optional<KademliaBehaviour> dht) {
@@ -119,6 +120,11 @@ final class ControlServer implements Closeable {
      * and starts serving. Timeouts run on the node's scheduler. CONNMANAGER requests go to {@code connManager}
      * (when empty they are answered OK and change nothing, as go-libp2p-daemon does without a connection manager).
      */
+    /** Serves the FILES requests with {@code fs} (p2pd -bitswap); without it they are answered "not enabled". */
+    void enableFiles(org.jlibp2p.ipfs.FileSharing fs) {
+        this.files = new FilesControl(Optional.of(fs));
+    }
+
     static ControlServer start(Swarm swarm, Multiaddr listen, Duration requestTimeout,
             Optional<ConnManager> connManager) throws IOException {
         return start(swarm, listen, requestTimeout, connManager, Optional.empty());
@@ -274,6 +280,10 @@ final class ControlServer implements Closeable {
      * answered with an ERROR and the connection stays open, as go-libp2p-daemon does.
      */
     private boolean handle(ControlRequest req, ChannelDuplex client) throws IOException {
+        if (req instanceof ControlRequest.FilesRequest fr) {
+            files.handle(fr, client); // answers itself, GET in several messages
+            return false;
+        }
         if (req instanceof DhtRequest d) {
             // answers itself, a streamed answer in several messages; only a broken connection escapes
             dht.handle(d, client);
@@ -298,6 +308,7 @@ final class ControlServer implements Closeable {
                 }
                 case ControlRequest.PubsubRequest pr -> response = pubsub.handle(pr);
                 case DhtRequest _ -> throw new IllegalStateException("answered above");
+                case ControlRequest.FilesRequest _ -> throw new IllegalStateException("answered above");
                 case Unsupported u -> response = switch (u.area()) {
                     case DHT -> dht.unsupported(u);
                     case PUBSUB -> pubsub.handle(u);

@@ -117,6 +117,9 @@ public final class P2pd {
                 .string("muxer", "yamux", "muxer to use for connections")
                 .bool("echo", true, "Enables echo protocol")
                 .bool("perf", false, "Enables the perf protocol (/perf/1.0.0)")
+                .bool("bitswap", false, "Enables file sharing by content id: Bitswap 1.2.0 and an on-disk blockstore"
+                        + " (p2pctl add, get)")
+                .string("blockstore", "", "the blockstore's directory (default ~/.jlibp2p/blocks)")
                 .string("limits", "", "a JSON file of resource limits, in go-libp2p's names (System, Transient, Peer,"
                         + " Conn, Protocol, Service, IPv4, IPv6, Allowlist); what it leaves out keeps the defaults,"
                         + " scaled to the heap and the open-file limit")
@@ -352,7 +355,10 @@ public final class P2pd {
             if (dht.isPresent()) {
                 swarm.addBehaviour(dht.get());
             }
+            Optional<org.jlibp2p.ipfs.FileSharing> files = FilesControl.fileSharing(f.getBool("bitswap"),
+                    f.getString("blockstore"), swarm, dht);
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
+            files.ifPresent(cs::enableFiles);
             return new Daemon(swarm, cs, dht);
         } catch (IOException | RuntimeException e) {
             swarm.close();

@@ -109,6 +109,7 @@ public final class ControlCodec {
             case DHT -> dht(req);
             case PUBSUB -> pubsub(req);
             case CONNMANAGER -> connManager(req);
+            case FILES -> FilesCodec.decodeRequest(req);
         };
     }
 
@@ -330,6 +331,7 @@ public final class ControlCodec {
     public static byte[] encodeRequest(ControlRequest request) {
         Request.Builder b = Request.newBuilder();
         switch (request) {
+            case ControlRequest.FilesRequest fr -> b.setType(Request.Type.FILES).setFiles(FilesCodec.encodeRequest(fr));
             case Identify _ -> b.setType(Request.Type.IDENTIFY);
             case Connect c -> b.setType(Request.Type.CONNECT).setConnect(P2pdProtos.ConnectRequest.newBuilder()
                     .setPeer(bytes(c.peer())).addAllAddrs(bytes(c.addrs())).setTimeout(seconds(c.timeout())));
@@ -444,6 +446,8 @@ public final class ControlCodec {
             return new ControlResponse.Error(r.getError().getMsg());
         }
         return switch (answered) {
+            case ControlRequest.FilesRequest _ -> throw new IllegalArgumentException(
+                    "FILES answers are read with FilesCodec.decodeProgress");
             case Identify _ -> {
                 expect(r.hasIdentify(), "identify");
                 yield new Identity(peer(r.getIdentify().getId()), multiaddrs(r.getIdentify().getAddrsList()));

@@ -349,4 +349,27 @@ public sealed interface ControlRequest {
             throw new IllegalArgumentException("the timeout must be positive: " + timeout);
         }
     }
+
+    /** The FILES requests (a jlibp2p extension, type 140): file sharing by content id, {@code p2pd -bitswap}. */
+    sealed interface FilesRequest extends ControlRequest {}
+
+    /** Imports the daemon-side file at {@code path} and announces its root. */
+    record FilesAdd(String path, int cidVersion, int chunkSize, boolean rawLeaves) implements FilesRequest {
+        public FilesAdd {
+            java.util.Objects.requireNonNull(path, "path");
+        }
+    }
+
+    /**
+     * Fetches {@code cid} and writes the file to the daemon-side {@code path}, from the providers the DHT finds and
+     * {@code peers}; gives up after {@code timeout} without a block.
+     */
+    record FilesGet(org.jlibp2p.core.multiformats.Cid cid, String path, List<Multiaddr> peers, Duration timeout)
+            implements FilesRequest {
+        public FilesGet {
+            java.util.Objects.requireNonNull(cid, "cid");
+            java.util.Objects.requireNonNull(path, "path");
+            peers = List.copyOf(peers);
+        }
+    }
 }
