@@ -61,6 +61,8 @@ public final class P2pd {
                 .string("listen", "/unix/tmp/p2pd.sock", "daemon control listen multiaddr")
                 .bool("q", false, "be quiet")
                 .string("id", "", "peer identity; private key file")
+                .string("dataDir", "", "a directory to keep the identity key, the peerstore and the DHT's records in"
+                        + " across restarts (created 0700; one daemon at a time); without it nothing is kept")
                 .bool("b", false, "connects to bootstrap peers (the -bootstrapPeers, which are dialled anyway, or else"
                         + " the public IPFS bootstrap nodes) and so bootstraps the DHT if enabled")
                 .string("bootstrapPeers", "", "comma separated list of bootstrap peers (multiaddrs with /p2p/<id>) to connect to at start,"
@@ -259,9 +261,11 @@ public final class P2pd {
         Optional<GossipsubConfig> pubsub = f.getBool("pubsub") ? Optional.of(pubsubConfig(f)) : Optional.empty();
         Optional<ConnManager> connManager = f.getBool("connManager")
                 ? Optional.of(new ConnManager(connManagerConfig(f))) : Optional.empty();
+        Optional<DataDir> data = f.getString("dataDir").isEmpty() ? Optional.empty()
+                : Optional.of(DataDir.open(Path.of(f.getString("dataDir"))));
         PrivateKey identity;
         if (f.getString("id").isEmpty()) {
-            identity = Keys.generateEd25519().privateKey();
+            identity = data.isPresent() ? data.get().identity() : Keys.generateEd25519().privateKey();
         } else {
             try {
                 identity = KeyFiles.load(Path.of(f.getString("id")));
@@ -296,6 +300,10 @@ public final class P2pd {
         Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer))
                 .withLimits(limits));
         try {
+            if (data.isPresent()) {
+                data.get().restorePeerstore(swarm);
+                swarm.addBehaviour(data.get().snapshots(swarm));
+            }
             swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT_VERSION)));
             swarm.addBehaviour(new PingBehaviour());
             if (f.getBool("echo")) {
@@ -316,12 +324,17 @@ public final class P2pd {
             Optional<KademliaBehaviour> dht = dhtMode(f).map(mode -> new KademliaBehaviour(
                     dhtConfig(mode, swarm.listenAddresses())));
             if (dht.isPresent()) {
+                if (data.isPresent()) {
+                    data.get().attach(dht.get());
+                }
                 swarm.addBehaviour(dht.get());
+                data.ifPresent(d -> d.reprovide(dht.get(), swarm));
             }
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             return new Daemon(swarm, cs, dht);
         } catch (IOException | RuntimeException e) {
             swarm.close();
+            data.ifPresent(DataDir::close);
             throw e;
         }
     }

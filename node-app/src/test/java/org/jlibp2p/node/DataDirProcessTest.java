@@ -1,0 +1,146 @@
+package org.jlibp2p.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.crypto.KeyPair;
+import org.jlibp2p.core.crypto.Keys;
+import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiformats.Cid;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.kademlia.KademliaBehaviour;
+import org.jlibp2p.node.control.ControlRequest;
+import org.jlibp2p.node.control.ControlResponse;
+import org.jlibp2p.node.control.PeerInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon with {@code -dataDir}, killed with SIGKILL after storing, restarted alone: the same peer id, the
+ * peerstore, the DHT records it put and those a peer put on it, and its provider record are all still there.
+ */
+class DataDirProcessTest {
+    private static final Duration OP = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private DaemonProcesses daemons;
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        if (daemons != null) {
+            daemons.close();
+        }
+    }
+
+    private Process launch(String name, String... flags) throws IOException {
+        List<String> all = new ArrayList<>(List.of("-listen", "/unix" + dir.resolve(name + ".sock"),
+                "-hostAddrs", "/ip4/127.0.0.1/tcp/0", "-dht"));
+        all.addAll(List.of(flags));
+        return daemons.launch(name, "128m", all.toArray(String[]::new));
+    }
+
+    /** Calls until the daemon answers OK, for at most 15 s (the DHT needs its first peer first). */
+    private static <R extends ControlResponse> R callUntilOk(ControlClient c, ControlRequest req, Class<R> answer)
+            throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try {
+                return c.call(req, answer);
+            } catch (IOException e) {
+                if (System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void everythingStoredSurvivesSigkill() throws Exception {
+        daemons = new DaemonProcesses(dir);
+        Path data = dir.resolve("data");
+        DaemonProcesses.Ready b = DaemonProcesses.awaitReady(launch("b"));
+        Multiaddr bAddr = b.addrs().getFirst();
+        Process a = launch("a", "-dataDir", data.toString(), "-bootstrapPeers", bAddr + "/p2p/" + b.peer());
+        DaemonProcesses.Ready ra = DaemonProcesses.awaitReady(a);
+        ControlClient ca = new ControlClient(ra.control());
+        ControlClient cb = new ControlClient(b.control());
+
+        // RSA keys: their peer ids do not inline them, so only a stored /pk/ record can answer for them
+        KeyPair x = Keys.generateRsa(2048);
+        KeyPair y = Keys.generateRsa(2048);
+        byte[] kx = KademliaBehaviour.pkKey(PeerId.fromPublicKey(x.publicKey()));
+        byte[] ky = KademliaBehaviour.pkKey(PeerId.fromPublicKey(y.publicKey()));
+        Cid cid = Cid.parse("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy");
+        // A puts a record and provides a CID; B puts a record, which A stores for it
+        callUntilOk(ca, new ControlRequest.PutValue(kx, x.publicKey().marshal(), OP), ControlResponse.Ok.class);
+        callUntilOk(cb, new ControlRequest.PutValue(ky, y.publicKey().marshal(), OP), ControlResponse.Ok.class);
+        callUntilOk(ca, new ControlRequest.Provide(cid, OP), ControlResponse.Ok.class);
+        assertTrue(DaemonFixture.eventually(Duration.ofSeconds(10), () -> protocols(ca, b.peer())
+                .contains(KademliaBehaviour.PROTOCOL_ID)), "A learnt B's protocols");
+        // the peerstore is written within a second of a change; the DHT's records before each OK
+        Thread.sleep(DataDir.SNAPSHOT_INTERVAL.toMillis() * 2 + 500);
+
+        a.destroyForcibly();
+        assertTrue(a.waitFor(10, TimeUnit.SECONDS));
+
+        // restarted alone: no bootstrap peer, so whatever it knows comes from the data directory
+        DaemonProcesses.Ready ra2 = DaemonProcesses.awaitReady(launch("a2", "-dataDir", data.toString()));
+        assertEquals(ra.peer(), ra2.peer(), "the same identity");
+        ControlClient ca2 = new ControlClient(ra2.control());
+        assertTrue(ca2.call(new ControlRequest.ListPeers(), ControlResponse.Peers.class).peers().isEmpty());
+
+        PeerInfo bInfo = ca2.call(new ControlRequest.GetPeerInfo(b.peer()), ControlResponse.Peer.class).peer();
+        assertTrue(bInfo.addrs().contains(bAddr), "B's address kept: " + bInfo.addrs());
+        assertTrue(protocols(ca2, b.peer()).contains(KademliaBehaviour.PROTOCOL_ID), "B's protocols kept");
+
+        assertArrayEquals(x.publicKey().marshal(), value(ca2, kx), "the record A put");
+        assertArrayEquals(y.publicKey().marshal(), value(ca2, ky), "the record B put on A");
+        List<PeerId> providers = new ArrayList<>();
+        ca2.dhtStream(new ControlRequest.FindProviders(cid, 20, OP), m -> m.peer().ifPresent(p -> providers.add(p.id())));
+        assertEquals(List.of(ra.peer()), providers, "A's provider record");
+
+        // a second daemon on the same directory is refused while the first runs
+        Process twin = launch("twin", "-dataDir", data.toString());
+        assertTrue(twin.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, twin.exitValue());
+        assertTrue(Files.readString(daemons.stderr("twin")).contains("in use by another daemon"),
+                Files.readString(daemons.stderr("twin")));
+
+        // the key and the directories are the owner's only
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                data.resolve("identity.key"))));
+        for (Path d : List.of(data, data.resolve("dht"), data.resolve("peerstore"))) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+        }
+        assertFalse(Files.exists(data.resolve("blocks")), "blocks/ is left to the blockstore");
+    }
+
+    private static List<String> protocols(ControlClient c, PeerId peer) {
+        try {
+            return c.call(new ControlRequest.GetProtocols(peer), ControlResponse.Protocols.class).protocols();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static byte[] value(ControlClient c, byte[] key) throws IOException {
+        return c.call(new ControlRequest.GetValue(key, OP), ControlResponse.Dht.class).message().value()
+                .orElseThrow();
+    }
+}
