@@ -36,6 +36,7 @@ import org.jlibp2p.identify.IdentifyConfig;
 import org.jlibp2p.kademlia.KademliaBehaviour;
 import org.jlibp2p.kademlia.KademliaConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
+import org.jlibp2p.node.metrics.DaemonMetrics;
 import org.jlibp2p.muxer.yamux.Yamux;
 import org.jlibp2p.security.noise.NoiseConfig;
 import org.jlibp2p.security.noise.NoiseSecureChannel;
@@ -92,7 +93,8 @@ public final class P2pd {
                 .string("hostAddrs", "", "comma separated list of multiaddrs the host should listen on")
                 .string("announceAddrs", "", "comma separated list of multiaddrs the host should announce to the network")
                 .bool("noListenAddrs", false, "sets the host to listen on no addresses")
-                .string("metricsAddr", "", "an address to bind the metrics handler to")
+                .string("metricsAddr", "", "an address to bind the metrics handler to (<host>:<port>, e.g."
+                        + " 127.0.0.1:5001; Prometheus text at /metrics); no metrics without it")
                 .string("f", "", "a file from which to read a json representation of the deamon config")
                 .bool("i", false, "have the daemon read the json config from stdin")
                 .bool("pprof", false, "Enables the HTTP pprof handler")
@@ -234,10 +236,9 @@ public final class P2pd {
         if (f.isSet("relay") && f.getBool("relay")) {
             err.println("p2pd: -relay: circuit relay is not built yet");
         }
-        for (String name : List.of("metricsAddr", "announceAddrs", "f")) {
+        for (String name : List.of("announceAddrs", "f")) {
             if (!f.getString(name).isEmpty()) {
                 err.println("p2pd: -" + name + ": " + switch (name) {
-                    case "metricsAddr" -> "metrics are not built yet; ignored";
                     case "announceAddrs" -> "announce addresses are not supported yet; the listen addresses are"
                             + " announced";
                     default -> "JSON configuration is not supported yet; use flags";
@@ -258,6 +259,8 @@ public final class P2pd {
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new IllegalArgumentException("-requestTimeout must be positive");
         }
+        Optional<DaemonMetrics> metrics = f.getString("metricsAddr").isEmpty() ? Optional.empty()
+                : Optional.of(DaemonMetrics.forAddress(f.getString("metricsAddr")));
         Optional<GossipsubConfig> pubsub = f.getBool("pubsub") ? Optional.of(pubsubConfig(f)) : Optional.empty();
         Optional<ConnManager> connManager = f.getBool("connManager")
                 ? Optional.of(new ConnManager(connManagerConfig(f))) : Optional.empty();
@@ -297,7 +300,8 @@ public final class P2pd {
                 throw new IOException("-limits: " + e.getMessage(), e);
             }
         }
-        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(new TcpTransport()), security, List.of(muxer))
+        Swarm swarm = new Swarm(new SwarmConfig(identity, List.of(metrics.isPresent()
+                ? metrics.get().counting(new TcpTransport()) : new TcpTransport()), security, List.of(muxer))
                 .withLimits(limits));
         try {
             if (data.isPresent()) {
@@ -329,6 +333,10 @@ public final class P2pd {
                 }
                 swarm.addBehaviour(dht.get());
                 data.ifPresent(d -> d.reprovide(dht.get(), swarm));
+            }
+            if (metrics.isPresent()) {
+                metrics.get().start(swarm);
+                err.println("p2pd: metrics at " + metrics.get().url());
             }
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             return new Daemon(swarm, cs, dht);

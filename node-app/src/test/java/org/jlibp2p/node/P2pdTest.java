@@ -225,9 +225,9 @@ class P2pdTest {
     @Test
     void flagsOfFeaturesNotBuiltAreAcceptedWithAClearMessage() throws Exception {
         try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-dht", "-pubsub",
-                "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
+                "-connManager", "-natPortMap", "-autonat", "-tls", "-relay")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
-            for (String s : List.of("-natPortMap:", "-autonat:", "-relay: circuit relay", "-metricsAddr:")) {
+            for (String s : List.of("-natPortMap:", "-autonat:", "-relay: circuit relay")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }
             assertFalse(out.contains("-connManager"), "the connection manager is built:\n" + out);
