@@ -45,8 +45,13 @@ final class DhtLog implements Closeable, RecordStore.Listener, ProviderStore.Lis
     private static final byte RECORD = 1;
     private static final byte REMOVE = 2;
     private static final byte PROVIDER = 3;
-    /** Largest entry body accepted: a record of the largest DHT message, with room to spare. */
-    static final int MAX_ENTRY = 4 << 20;
+    /**
+     * Largest entry body written or read back: more than any record the stores can hold (their byte limit), so that
+     * no entry they accept is ever taken for a broken one. A length read back is also checked against what the file
+     * holds before anything is allocated.
+     */
+    static final int MAX_ENTRY = (int) Math.max(RecordStore.DEFAULT_MAX_BYTES, ProviderStore.DEFAULT_MAX_BYTES)
+            + (1 << 20);
     static final long COMPACT_MIN = 8L << 20;
 
     private final Path file;
@@ -114,6 +119,9 @@ final class DhtLog implements Closeable, RecordStore.Listener, ProviderStore.Lis
         try {
             if (channel == null) {
                 throw new IOException("the DHT log is closed");
+            }
+            if (body.length > MAX_ENTRY) {
+                throw new IOException("an entry of " + body.length + " bytes, over the log's limit of " + MAX_ENTRY);
             }
             writeEntry(channel, body);
             channel.force(false);

@@ -99,6 +99,20 @@ class DataDirTest {
     }
 
     @Test
+    void aLargeRecordAndWhatFollowsItSurvive() throws Exception {
+        Opened o = open(NOW);
+        byte[] big = new byte[5 << 20];   // larger than any DHT message, as a local put may be
+        new java.util.Random(1).nextBytes(big);
+        o.records().put(b("/big"), big, NOW);
+        o.records().put(b("/after"), b("small"), NOW);
+        o.log().close();
+        Opened again = open(NOW);
+        assertArrayEquals(big, again.records().get(b("/big"), NOW).orElseThrow().value());
+        assertArrayEquals(b("small"), again.records().get(b("/after"), NOW).orElseThrow().value());
+        again.log().close();
+    }
+
+    @Test
     void expiredRecordsAreNotLoaded() throws Exception {
         Opened o = open(NOW);
         Instant old = NOW.minus(RecordStore.DEFAULT_EXPIRY).minusSeconds(60);
