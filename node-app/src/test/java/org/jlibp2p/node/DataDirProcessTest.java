@@ -131,6 +131,62 @@ class DataDirProcessTest {
         assertFalse(Files.exists(data.resolve("blocks")), "blocks/ is left to the blockstore");
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void noAcknowledgedPutIsLostWhenKilledInTheMiddleOfWriting() throws Exception {
+        daemons = new DaemonProcesses(dir);
+        Path data = dir.resolve("data");
+        DaemonProcesses.Ready b = DaemonProcesses.awaitReady(launch("b"));
+        Process a = launch("a", "-dataDir", data.toString(), "-bootstrapPeers",
+                b.addrs().getFirst() + "/p2p/" + b.peer());
+        ControlClient ca = new ControlClient(DaemonProcesses.awaitReady(a).control());
+        KeyPair first = Keys.generateEd25519();
+        callUntilOk(ca, new ControlRequest.PutValue(KademliaBehaviour.pkKey(PeerId.fromPublicKey(first.publicKey())),
+                first.publicKey().marshal(), OP), ControlResponse.Ok.class);
+
+        // four clients put as fast as they can; the daemon is killed while they do
+        java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            clients.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    KeyPair k = Keys.generateEd25519();
+                    byte[] key = KademliaBehaviour.pkKey(PeerId.fromPublicKey(k.publicKey()));
+                    try {
+                        ca.call(new ControlRequest.PutValue(key, k.publicKey().marshal(), OP),
+                                ControlResponse.Ok.class);
+                    } catch (IOException e) {
+                        return; // the daemon is gone
+                    }
+                    acked.add(java.util.HexFormat.of().formatHex(key));
+                }
+            }));
+        }
+        Thread.sleep(1500);
+        a.destroyForcibly();
+        assertTrue(a.waitFor(10, TimeUnit.SECONDS));
+        for (Thread t : clients) {
+            assertTrue(t.join(Duration.ofSeconds(20)));
+        }
+        assertTrue(acked.size() > 10, "puts acknowledged before the kill: " + acked.size());
+
+        // what a restart loads: every acknowledged record
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        try (DhtLog log = DhtLog.open(data.resolve("dht"), java.time.Instant.now())) {
+            log.loaded().records().forEach(r -> kept.add(java.util.HexFormat.of().formatHex(r.key())));
+        }
+        java.util.Set<String> lost = new java.util.HashSet<>(acked);
+        lost.removeAll(kept);
+        assertEquals(java.util.Set.of(), lost, lost.size() + " of " + acked.size() + " acknowledged puts lost");
+        System.out.println("killed while putting: " + acked.size() + " puts acknowledged, " + kept.size()
+                + " records in the log");
+
+        // and the daemon starts on it
+        DaemonProcesses.Ready again = DaemonProcesses.awaitReady(launch("a2", "-dataDir", data.toString()));
+        assertTrue(new ControlClient(again.control()).call(new ControlRequest.ListPeers(),
+                ControlResponse.Peers.class).peers().isEmpty());
+    }
+
     private static List<String> protocols(ControlClient c, PeerId peer) {
         try {
             return c.call(new ControlRequest.GetProtocols(peer), ControlResponse.Protocols.class).protocols();
