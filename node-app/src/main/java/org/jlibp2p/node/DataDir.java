@@ -68,7 +68,11 @@ final class DataDir implements Closeable {
                         + " node''s private key", dir, perms);
             }
         }
-        FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = AtomicFiles.posix(dir)
+                ? FileChannel.open(dir.resolve("lock"), options,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_FILE))
+                : FileChannel.open(dir.resolve("lock"), options);
         FileLock lock;
         try {
             lock = ch.tryLock();

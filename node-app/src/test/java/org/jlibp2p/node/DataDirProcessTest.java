@@ -123,8 +123,10 @@ class DataDirProcessTest {
                 Files.readString(daemons.stderr("twin")));
 
         // the key and the directories are the owner's only
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                data.resolve("identity.key"))));
+        for (Path f : List.of(data.resolve("identity.key"), data.resolve("lock"), data.resolve("dht/records.log"),
+                data.resolve("peerstore/peers.snapshot"))) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+        }
         for (Path d : List.of(data, data.resolve("dht"), data.resolve("peerstore"))) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
         }
