@@ -126,9 +126,13 @@ final class DataDir implements Closeable {
         kad.useStores(records, providers);
     }
 
+    /** How long {@link #reprovide} waits for the DHT's first peer. */
+    static final Duration REPROVIDE_WAIT = Duration.ofMinutes(10);
+
     /**
      * Announces again, in the background, what this node provided before it restarted (its own provider records
-     * in the log), so that they keep being republished.
+     * in the log), so that they keep being republished: once the routing table has a peer (checked every second
+     * for at most {@link #REPROVIDE_WAIT}), or, failing that, with the DHT's next republish.
      */
     void reprovide(KademliaBehaviour kad, Swarm swarm) {
         if (dht == null) {
@@ -141,15 +145,27 @@ final class DataDir implements Closeable {
             return;
         }
         Thread.ofVirtual().name("dht-reprovide").start(() -> {
+            try {
+                long end = System.nanoTime() + REPROVIDE_WAIT.toNanos();
+                while (kad.routingTableSize() == 0 && System.nanoTime() < end && !swarm.isClosed()) {
+                    Thread.sleep(1000);
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                return;
+            }
+            int announced = 0;
             for (byte[] k : keys) {
                 try {
                     kad.provide(k);
+                    announced++;
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.DEBUG, () -> "re-providing a key after restart failed: " + e);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
+            LOG.log(System.Logger.Level.INFO, "announced again {0} of {1} keys this node provided before it"
+                    + " restarted", announced, keys.size());
         });
     }
 

@@ -100,7 +100,8 @@ class DataDirProcessTest {
         assertTrue(a.waitFor(10, TimeUnit.SECONDS));
 
         // restarted alone: no bootstrap peer, so whatever it knows comes from the data directory
-        DaemonProcesses.Ready ra2 = DaemonProcesses.awaitReady(launch("a2", "-dataDir", data.toString()));
+        Process a2 = launch("a2", "-dataDir", data.toString());
+        DaemonProcesses.Ready ra2 = DaemonProcesses.awaitReady(a2);
         assertEquals(ra.peer(), ra2.peer(), "the same identity");
         ControlClient ca2 = new ControlClient(ra2.control());
         assertTrue(ca2.call(new ControlRequest.ListPeers(), ControlResponse.Peers.class).peers().isEmpty());
@@ -131,6 +132,25 @@ class DataDirProcessTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
         }
         assertFalse(Files.exists(data.resolve("blocks")), "blocks/ is left to the blockstore");
+
+        // what A provided is announced again after a restart: C, new, hears of it from A alone
+        DaemonProcesses.Ready c = DaemonProcesses.awaitReady(launch("c"));
+        ControlClient cc = new ControlClient(c.control());
+        a2.destroyForcibly();
+        assertTrue(a2.waitFor(10, TimeUnit.SECONDS));
+        Process a3 = launch("a3", "-dataDir", data.toString(), "-bootstrapPeers",
+                c.addrs().getFirst() + "/p2p/" + c.peer());
+        DaemonProcesses.awaitReady(a3);
+        assertTrue(DaemonFixture.eventually(Duration.ofSeconds(20), () -> stderr("a3")
+                .contains("announced again 1 of 1 keys")), () -> stderr("a3"));
+        Thread.sleep(1000);   // C reads and stores what was sent
+        a3.destroyForcibly();
+        assertTrue(a3.waitFor(10, TimeUnit.SECONDS));
+        List<PeerId> heard = new ArrayList<>();
+        // A is gone: what C answers now comes from its own store
+        cc.dhtStream(new ControlRequest.FindProviders(cid, 1, Duration.ofSeconds(5)),
+                m -> m.peer().ifPresent(p -> heard.add(p.id())));
+        assertEquals(List.of(ra.peer()), heard, "C stored A's provider record, announced after the restart");
     }
 
     @Test
@@ -187,6 +207,14 @@ class DataDirProcessTest {
         DaemonProcesses.Ready again = DaemonProcesses.awaitReady(launch("a2", "-dataDir", data.toString()));
         assertTrue(new ControlClient(again.control()).call(new ControlRequest.ListPeers(),
                 ControlResponse.Peers.class).peers().isEmpty());
+    }
+
+    private String stderr(String name) {
+        try {
+            return Files.readString(daemons.stderr(name));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static List<String> protocols(ControlClient c, PeerId peer) {
