@@ -167,6 +167,26 @@ class DataDirTest {
     }
 
     @Test
+    void theDirectorysKeyIsMadeOnceAndIdWins() throws Exception {
+        Path data = dir.resolve("data");
+        PeerId first;
+        try (P2pd.Daemon d = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "d1", "-dataDir", data.toString())) {
+            first = d.swarm().localPeer();
+        }
+        try (P2pd.Daemon d = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "d2", "-dataDir", data.toString())) {
+            assertEquals(first, d.swarm().localPeer(), "a stopped daemon released the directory; its key is reused");
+        }
+        org.jlibp2p.core.crypto.PrivateKey key = Keys.generateEd25519().privateKey();
+        org.jlibp2p.core.crypto.KeyFiles.save(dir.resolve("id.key"), key);
+        try (P2pd.Daemon d = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "d3", "-dataDir", data.toString(),
+                "-id", dir.resolve("id.key").toString())) {
+            assertEquals(PeerId.fromPublicKey(key.publicKey()), d.swarm().localPeer(), "-id wins");
+        }
+        assertEquals(first, PeerId.fromPublicKey(org.jlibp2p.core.crypto.KeyFiles.load(
+                data.resolve(DataDir.IDENTITY)).publicKey()), "and leaves the directory's key alone");
+    }
+
+    @Test
     void oneDaemonPerDirectoryAndTheKeyIsKept() throws Exception {
         Path data = dir.resolve("data");
         try (DataDir first = DataDir.open(data)) {
