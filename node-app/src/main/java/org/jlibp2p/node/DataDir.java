@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.crypto.KeyFiles;
@@ -174,56 +175,77 @@ final class DataDir implements Closeable {
         peerstore.save(swarm.peerstore(), Set.copyOf(swarm.connectedPeers()), swarm.localPeer(), Instant.now());
     }
 
+    /**
+     * Writes the peerstore now if the node keeps one ({@code -dataDir}): CONNECT calls this before its OK, so that
+     * the addresses it was given are on disk when the client hears the answer.
+     */
+    static void persistPeerstore(Swarm swarm) throws IOException {
+        Optional<PeerstoreWriter> w = swarm.behaviour(PeerstoreWriter.class);
+        if (w.isPresent()) {
+            w.get().data.savePeerstore(swarm);
+        }
+    }
+
     /** A behaviour that writes the peerstore when it changed (at most every {@link #SNAPSHOT_INTERVAL}). */
     Behaviour snapshots(Swarm swarm) {
-        return new Behaviour() {
-            private BehaviourContext ctx;
-            private final AtomicBoolean dirty = new AtomicBoolean(true);
-            private final AtomicBoolean writing = new AtomicBoolean();
+        return new PeerstoreWriter(this, swarm);
+    }
 
-            @Override
-            public void start(BehaviourContext context) {
-                this.ctx = context;
-                context.every(SNAPSHOT_INTERVAL, this::maybeWrite);
+    /** Writes the peerstore when it changed, and at stop; then releases the directory. */
+    static final class PeerstoreWriter implements Behaviour {
+        private final DataDir data;
+        private final Swarm swarm;
+        private BehaviourContext ctx;
+        private final AtomicBoolean dirty = new AtomicBoolean(true);
+        private final AtomicBoolean writing = new AtomicBoolean();
+
+        PeerstoreWriter(DataDir data, Swarm swarm) {
+            this.data = data;
+            this.swarm = swarm;
+        }
+
+        @Override
+        public void start(BehaviourContext context) {
+            this.ctx = context;
+            context.every(SNAPSHOT_INTERVAL, this::maybeWrite);
+        }
+
+        @Override
+        public void onEvent(SwarmEvent event) {
+            switch (event) {
+                case SwarmEvent.ConnectionEstablished _, SwarmEvent.ConnectionClosed _,
+                        SwarmEvent.Emitted _ -> dirty.set(true);
+                default -> { }
             }
+        }
 
-            @Override
-            public void onEvent(SwarmEvent event) {
-                switch (event) {
-                    case SwarmEvent.ConnectionEstablished _, SwarmEvent.ConnectionClosed _,
-                            SwarmEvent.Emitted _ -> dirty.set(true);
-                    default -> { }
-                }
+        private void maybeWrite() {
+            if (!dirty.get() || !writing.compareAndSet(false, true)) {
+                return;
             }
-
-            private void maybeWrite() {
-                if (!dirty.get() || !writing.compareAndSet(false, true)) {
-                    return;
-                }
-                dirty.set(false);
-                ctx.spawn("peerstore-snapshot", () -> {
-                    try {
-                        savePeerstore(swarm);
-                    } catch (IOException e) {
-                        dirty.set(true);
-                        LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore snapshot: " + e.getMessage());
-                    } finally {
-                        writing.set(false);
-                    }
-                });
-            }
-
-            @Override
-            public void stop() {
+            dirty.set(false);
+            ctx.spawn("peerstore-snapshot", () -> {
                 try {
-                    savePeerstore(swarm);
+                    data.savePeerstore(swarm);
                 } catch (IOException e) {
+                    dirty.set(true);
                     LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore snapshot: " + e.getMessage());
                 } finally {
-                    close();
+                    writing.set(false);
                 }
+            });
+        }
+
+        @Override
+        public void stop() {
+            try {
+                data.savePeerstore(swarm);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore snapshot: " + e.getMessage());
+            } finally {
+                data.close();
             }
-        };
+        }
     }
 
     /** Closes the DHT log and releases the directory. Idempotent. */

@@ -166,6 +166,8 @@ class DataDirProcessTest {
         callUntilOk(ca, new ControlRequest.PutValue(KademliaBehaviour.pkKey(PeerId.fromPublicKey(first.publicKey())),
                 first.publicKey().marshal(), OP), ControlResponse.Ok.class);
 
+        DaemonProcesses.Ready d = DaemonProcesses.awaitReady(launch("d"));
+
         // four clients put as fast as they can; the daemon is killed while they do
         java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<Thread> clients = new ArrayList<>();
@@ -185,6 +187,8 @@ class DataDirProcessTest {
             }));
         }
         Thread.sleep(1500);
+        // a CONNECT answered OK right before the kill: the peer's address is on disk too
+        ca.call(new ControlRequest.Connect(d.peer(), d.addrs(), OP), ControlResponse.Ok.class);
         a.destroyForcibly();
         assertTrue(a.waitFor(10, TimeUnit.SECONDS));
         for (Thread t : clients) {
@@ -202,6 +206,10 @@ class DataDirProcessTest {
         assertEquals(java.util.Set.of(), lost, lost.size() + " of " + acked.size() + " acknowledged puts lost");
         System.out.println("killed while putting: " + acked.size() + " puts acknowledged, " + kept.size()
                 + " records in the log");
+
+        org.jlibp2p.core.swarm.Peerstore restored = new org.jlibp2p.core.swarm.Peerstore();
+        new PeerstoreSnapshot(data.resolve("peerstore")).restore(restored, java.time.Instant.now());
+        assertEquals(d.addrs(), restored.addresses(d.peer()), "the address CONNECT was given");
 
         // and the daemon starts on it
         DaemonProcesses.Ready again = DaemonProcesses.awaitReady(launch("a2", "-dataDir", data.toString()));
