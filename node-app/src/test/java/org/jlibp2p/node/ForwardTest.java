@@ -207,6 +207,14 @@ class ForwardTest {
         }
         assertEquals(-1, echo.ended.poll(10, TimeUnit.SECONDS).bytes());
 
+        // the same list as JSON
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                p2pctl(b, 0, "-json", "forward", "--list")).getAsJsonObject();
+        com.google.gson.JsonObject only = json.getAsJsonArray("forwardings").get(0).getAsJsonObject();
+        assertEquals("/x/echo", only.get("protocol").getAsString());
+        assertEquals("/ip4/127.0.0.1/tcp/" + port, only.get("listen").getAsString());
+        assertEquals("/p2p/" + a.swarm().localPeer(), only.get("target").getAsString());
+
         // closing the forwarding frees its port
         assertEquals("closed 1", p2pctl(b, 0, "forward", "--close", "-p", "/x/echo").trim());
         assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());

@@ -14,9 +14,4 @@ public record Forwarding(String protocol, Multiaddr listen, Multiaddr target, in
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(target, "target");
     }
-
-    /** Whether this forwarding serves inbound streams (LISTEN) rather than local connections (FORWARD). */
-    public boolean inbound() {
-        return listen.toString().startsWith("/p2p/");
-    }
 }
