@@ -86,7 +86,9 @@ public final class P2pctl {
             {"from":<peer>,"topics":[..],"seqno":<hex>,"data":<base64>} a line for pubsub sub; for dht,
             {"id":..,"addrs":[..]} (find-peer), {"providers":[{"id":..,"addrs":[..]}..]}, {"peers":[<peer>..]}
             (closest), {"id":..,"publicKey":<base64>}, {"key":..,"value":<base64>} (get),
-            {"key":..,"values":[<base64>..]} (search), {"ok":true} (put, provide).
+            {"key":..,"values":[<base64>..]} (search), {"ok":true} (put, provide); for listen, forward and
+            forward --list {"forwardings":[{"protocol":..,"listen":..,"target":..,"connections":<n>}..]}, for
+            forward --close {"closed":<n>}.
             """;
 
     /** A command line that does not say what to do. */
