@@ -53,6 +53,7 @@ final class ForwardControl implements Closeable {
     private static final int PIPE_BUFFER = 64 * 1024;
     private static final int CONNECT_MILLIS = 10_000;
     private static final Duration STREAM_OPEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(2);
 
     private final Swarm swarm;
     /** Every forwarding, in the order made; guarded by itself. */
@@ -151,7 +152,7 @@ final class ForwardControl implements Closeable {
             server.close();
             throw ex;
         }
-        Thread.ofVirtual().name("forward-accept " + req.protocol()).start(e::acceptLoop);
+        e.acceptor = Thread.ofVirtual().name("forward-accept " + req.protocol()).start(e::acceptLoop);
         return e;
     }
 
@@ -304,6 +305,7 @@ final class ForwardControl implements Closeable {
         final Multiaddr listen;
         final PeerId peer;
         final ServerSocketChannel server;
+        volatile Thread acceptor;
 
         Outbound(String protocol, Multiaddr listen, PeerId peer, ServerSocketChannel server) {
             super(protocol);
@@ -317,9 +319,18 @@ final class ForwardControl implements Closeable {
             return new Forwarding(protocol, listen, p2p(peer), connections());
         }
 
+        /** Closes the port (returning once the accepting thread has let go of it) and the connections. */
         @Override
         void close() {
             Closeables.closeQuietly(server);
+            Thread t = acceptor;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(ACCEPTOR_EXIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             super.close();
         }
 
