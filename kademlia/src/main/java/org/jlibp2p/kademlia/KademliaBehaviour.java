@@ -121,6 +121,19 @@ public final class KademliaBehaviour implements Behaviour {
         return config;
     }
 
+    /**
+     * Keeps records and provider records in these stores (preloaded, or with listeners that keep them on disk)
+     * instead of empty default ones. Only before the behaviour is added to a swarm; the behaviour's thread owns
+     * them from then on.
+     */
+    public void useStores(RecordStore records, ProviderStore providers) {
+        if (context != null) {
+            throw new IllegalStateException("the behaviour has started");
+        }
+        this.records = java.util.Objects.requireNonNull(records, "records");
+        this.providers = java.util.Objects.requireNonNull(providers, "providers");
+    }
+
     // ------------------------------------------------------------------------------------------ behaviour
 
     @Override
@@ -128,8 +141,10 @@ public final class KademliaBehaviour implements Behaviour {
         this.context = ctx;
         this.table = new RoutingTable(ctx.localPeer(), config.k(), config.maxPeersPerIpGroupPerBucket(),
                 config.maxPeersPerIpGroupInTable());
-        this.records = RecordStore.defaults();
-        this.providers = ProviderStore.defaults();
+        if (records == null) {
+            this.records = RecordStore.defaults();
+            this.providers = ProviderStore.defaults();
+        }
         this.sender = new RequestSender(ctx, config.protocolId(), codec, config.requestTimeout(),
                 config.streamIdleTimeout());
         if (config.mode() == KademliaConfig.Mode.SERVER) {

@@ -32,6 +32,7 @@ final class ConnectionControl {
     ControlResponse connect(Connect req) throws IOException {
         Timeouts.call(req.timeout(), "connecting to " + req.peer(), () -> swarm.dial(req.peer(), req.addrs()),
                 late -> { });
+        DataDir.persistPeerstore(swarm);   // with -dataDir, the peer's addresses are on disk before the OK
         return new ControlResponse.Ok();
     }
 

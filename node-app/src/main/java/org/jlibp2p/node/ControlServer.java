@@ -97,6 +97,7 @@ final class ControlServer implements Closeable {
     private final ConnManagerControl connManager;
     private final ResourcesControl resources;
     private volatile FilesControl files = new FilesControl(Optional.empty());
+    private final ForwardControl forwards;
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
             Duration requestTimeout, Optional<ConnManager> connManager, Optional<KademliaBehaviour> dht) {
@@ -113,6 +114,7 @@ final class ControlServer implements Closeable {
         this.pubsub = new PubsubControl(swarm, open);
         this.connManager = new ConnManagerControl(connManager);
         this.dht = new DhtControl(dht);
+        this.forwards = new ForwardControl(swarm);
     }
 
     /**
@@ -307,6 +309,7 @@ final class ControlServer implements Closeable {
                     return pubsub.subscribe(sub, client);
                 }
                 case ControlRequest.PubsubRequest pr -> response = pubsub.handle(pr);
+                case ControlRequest.ForwardRequest fr -> response = forwards.handle(fr);
                 case DhtRequest _ -> throw new IllegalStateException("answered above");
                 case ControlRequest.FilesRequest _ -> throw new IllegalStateException("answered above");
                 case Unsupported u -> response = switch (u.area()) {
@@ -375,6 +378,7 @@ final class ControlServer implements Closeable {
         try {
             server.close();
         } finally {
+            forwards.close();
             open.closeAll();
             if (socketFile != null) {
                 Files.deleteIfExists(socketFile);

@@ -28,6 +28,11 @@ final class OpenConnections {
         Closeables.closeQuietly(c);
     }
 
+    /** Stops tracking {@code c} without closing it (something else now tracks it). */
+    void forget(AutoCloseable c) {
+        open.remove(c);
+    }
+
     boolean isClosed() {
         return closed;
     }

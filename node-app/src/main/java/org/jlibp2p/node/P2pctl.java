@@ -53,6 +53,14 @@ public final class P2pctl {
                                                stdout, stdin to the first; stops after <count> streams (0: never)
               resources                        what the node's connections and streams hold per scope (system and
                                                transient against their limits), and its refusals per reason
+              listen <protocol> <host:port>    expose the local TCP service at <host:port> under <protocol> (which
+                                               starts with /x/): each inbound stream is piped to a new connection
+              forward <protocol> <host:port> <peer>|<maddr>/p2p/<peer>  forward a local port: each connection
+                                               accepted at <host:port> (port 0 picks one) opens a stream of
+                                               <protocol> to the peer
+              forward --list                   every forwarding: <protocol> <listen address> <target> <connections>
+              forward --close [-p <protocol>] [-l <listen address>] [-t <target>] | --all
+                                               close the forwardings that match, with their connections
               tag <peer> <tag> <weight>        set a connection manager tag of a peer (p2pd -connManager)
               untag <peer> <tag>               remove a connection manager tag of a peer
               trim                             trim connections now, down to the low water mark (-connLo)
@@ -89,7 +97,9 @@ public final class P2pctl {
             {"from":<peer>,"topics":[..],"seqno":<hex>,"data":<base64>} a line for pubsub sub; for dht,
             {"id":..,"addrs":[..]} (find-peer), {"providers":[{"id":..,"addrs":[..]}..]}, {"peers":[<peer>..]}
             (closest), {"id":..,"publicKey":<base64>}, {"key":..,"value":<base64>} (get),
-            {"key":..,"values":[<base64>..]} (search), {"ok":true} (put, provide).
+            {"key":..,"values":[<base64>..]} (search), {"ok":true} (put, provide); for listen, forward and
+            forward --list {"forwardings":[{"protocol":..,"listen":..,"target":..,"connections":<n>}..]}, for
+            forward --close {"closed":<n>}.
             """;
 
     /** A command line that does not say what to do. */
@@ -299,6 +309,14 @@ public final class P2pctl {
             }
             case "get" -> {
                 return FilesCli.get(client, a, f.getBool("json"), System.console() != null, out, err);
+            }
+            case "listen" -> {
+                exactly(a, 2, "listen <protocol> <host:port>");
+                printForwardings(out, client.call(new ControlRequest.ForwardListen(a.get(0),
+                        hostPort(a.get(1))), ControlResponse.Forwardings.class), f.getBool("json"));
+            }
+            case "forward" -> {
+                return forward(client, a, f.getBool("json"), out);
             }
             default -> throw new UsageException("unknown command \"" + cmd + "\"");
         }
@@ -531,6 +549,96 @@ public final class P2pctl {
             default -> throw new UsageException("unknown dht command \"" + sub + "\"");
         }
         return 0;
+    }
+
+    private static int forward(ControlClient client, List<String> a, boolean json, PrintStream out)
+            throws IOException, UsageException {
+        GoFlags ff = new GoFlags().bool("list", false, "list the forwardings")
+                .bool("close", false, "close forwardings").bool("all", false, "with --close: every forwarding")
+                .string("p", "", "with --close: the protocol").string("l", "", "with --close: the listen address")
+                .string("t", "", "with --close: the target address").bool("json", json, "print JSON");
+        try {
+            ff.parse(a.toArray(String[]::new));
+        } catch (GoFlags.FlagException e) {
+            throw new UsageException("forward: " + e.getMessage());
+        }
+        if (ff.getBool("list")) {
+            exactly(ff.rest(), 0, "forward --list");
+            printForwardings(out, client.call(new ControlRequest.ForwardList(), ControlResponse.Forwardings.class),
+                    ff.getBool("json"));
+        } else if (ff.getBool("close")) {
+            exactly(ff.rest(), 0, "forward --close [-p <protocol>] [-l <listen>] [-t <target>] | --all");
+            java.util.Optional<String> proto = ff.getString("p").isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(ff.getString("p"));
+            java.util.Optional<Multiaddr> listen = ff.getString("l").isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(forwardAddress(ff.getString("l")));
+            java.util.Optional<Multiaddr> target = ff.getString("t").isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(forwardAddress(ff.getString("t")));
+            if (!ff.getBool("all") && proto.isEmpty() && listen.isEmpty() && target.isEmpty()) {
+                throw new UsageException("forward --close needs -p, -l, -t or --all");
+            }
+            int n = client.call(new ControlRequest.ForwardClose(proto, listen, target, ff.getBool("all")),
+                    ControlResponse.ForwardsClosed.class).count();
+            out.println(ff.getBool("json") ? Json.object("closed", String.valueOf(n)) : "closed " + n);
+        } else {
+            exactly(ff.rest(), 3, "forward <protocol> <host:port> <peer>|<maddr>/p2p/<peer>");
+            String dest = ff.rest().get(2);
+            PeerId peer;
+            List<Multiaddr> addrs = List.of();
+            if (dest.startsWith("/")) {
+                Multiaddr m = argument("address", () -> Multiaddr.parse(dest));
+                var mh = m.peerIdMultihash().orElseThrow(() -> new UsageException("forward: " + dest
+                        + " has no /p2p/<peer> part"));
+                peer = argument("peer id in " + dest, () -> PeerId.fromMultihash(mh));
+                Multiaddr bare = m.withoutPeerId();
+                addrs = bare.isEmpty() ? List.of() : List.of(bare);
+            } else {
+                peer = peerArg(dest);
+            }
+            printForwardings(out, client.call(new ControlRequest.ForwardDial(ff.rest().get(0),
+                    hostPort(ff.rest().get(1)), peer, addrs), ControlResponse.Forwardings.class), ff.getBool("json"));
+        }
+        return 0;
+    }
+
+    /** {@code host:port}, {@code [v6]:port} or a multiaddr, as a TCP multiaddr. */
+    static Multiaddr hostPort(String text) throws UsageException {
+        if (text.startsWith("/")) {
+            return argument("address " + text, () -> Multiaddr.parse(text));
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new UsageException("not <host>:<port>: " + text);
+        }
+        String host = text.substring(0, colon);
+        String port = text.substring(colon + 1);
+        if (!port.chars().allMatch(Character::isDigit)) {
+            throw new UsageException("not a port: " + port);
+        }
+        if (host.equals("localhost")) {
+            host = "127.0.0.1";
+        }
+        String ip = host.startsWith("[") && host.endsWith("]") ? "/ip6/" + host.substring(1, host.length() - 1)
+                : host.contains(":") ? "/ip6/" + host : "/ip4/" + host;
+        String m = ip + "/tcp/" + port;
+        return argument("address " + text, () -> Multiaddr.parse(m));
+    }
+
+    private static Multiaddr forwardAddress(String text) throws UsageException {
+        return text.startsWith("/") ? argument("address " + text, () -> Multiaddr.parse(text)) : hostPort(text);
+    }
+
+    private static void printForwardings(PrintStream out, ControlResponse.Forwardings r, boolean json) {
+        if (json) {
+            out.println(Json.object("forwardings", Json.array(r.forwardings().stream().map(x -> Json.object(
+                    "protocol", Json.string(x.protocol()), "listen", Json.string(x.listen().toString()),
+                    "target", Json.string(x.target().toString()),
+                    "connections", String.valueOf(x.connections()))).toList())));
+            return;
+        }
+        for (var x : r.forwardings()) {
+            out.println(x.protocol() + " " + x.listen() + " " + x.target() + " " + x.connections());
+        }
     }
 
     /** A key typed by a person: text, except that {@code /pk/<peer>} and {@code /ipns/<peer>} take the id's bytes. */

@@ -45,6 +45,7 @@ import org.jlibp2p.kademlia.KademliaBehaviour;
 import org.jlibp2p.kademlia.KademliaConfig;
 import org.jlibp2p.muxer.mplex.Mplex;
 import org.jlibp2p.muxer.yamux.Yamux;
+import org.jlibp2p.node.metrics.DaemonMetrics;
 import org.jlibp2p.security.noise.NoiseConfig;
 import org.jlibp2p.security.noise.NoiseSecureChannel;
 import org.jlibp2p.security.plaintext.PlaintextSecureChannel;
@@ -69,6 +70,8 @@ public final class P2pd {
                 .string("listen", "/unix/tmp/p2pd.sock", "daemon control listen multiaddr")
                 .bool("q", false, "be quiet")
                 .string("id", "", "peer identity; private key file")
+                .string("dataDir", "", "a directory to keep the identity key, the peerstore and the DHT's records in"
+                        + " across restarts (created 0700; one daemon at a time); without it nothing is kept")
                 .bool("b", false, "connects to bootstrap peers (the -bootstrapPeers, which are dialled anyway, or else"
                         + " the public IPFS bootstrap nodes) and so bootstraps the DHT if enabled")
                 .string("bootstrapPeers", "", "comma separated list of bootstrap peers (multiaddrs with /p2p/<id>) to connect to at start,"
@@ -104,7 +107,8 @@ public final class P2pd {
                 .string("hostAddrs", "", "comma separated list of multiaddrs the host should listen on")
                 .string("announceAddrs", "", "comma separated list of multiaddrs the host should announce to the network")
                 .bool("noListenAddrs", false, "sets the host to listen on no addresses")
-                .string("metricsAddr", "", "an address to bind the metrics handler to")
+                .string("metricsAddr", "", "an address to bind the metrics handler to (<host>:<port>, e.g."
+                        + " 127.0.0.1:5001; Prometheus text at /metrics); no metrics without it")
                 .string("f", "", "a file from which to read a json representation of the deamon config")
                 .bool("i", false, "have the daemon read the json config from stdin")
                 .bool("pprof", false, "Enables the HTTP pprof handler")
@@ -119,7 +123,7 @@ public final class P2pd {
                 .bool("perf", false, "Enables the perf protocol (/perf/1.0.0)")
                 .bool("bitswap", false, "Enables file sharing by content id: Bitswap 1.2.0 and an on-disk blockstore"
                         + " (p2pctl add, get)")
-                .string("blockstore", "", "the blockstore's directory (default ~/.jlibp2p/blocks)")
+                .string("blockstore", "", "the blockstore's directory (default <dataDir>/blocks with -dataDir, else ~/.jlibp2p/blocks)")
                 .string("limits", "", "a JSON file of resource limits, in go-libp2p's names (System, Transient, Peer,"
                         + " Conn, Protocol, Service, IPv4, IPv6, Allowlist); what it leaves out keeps the defaults,"
                         + " scaled to the heap and the open-file limit")
@@ -254,10 +258,9 @@ public final class P2pd {
             throw new IllegalArgumentException("-autoRelay needs -relay");
         }
         boolean holePunching = f.getBool("relay") && (f.getBool("holePunching") || f.getBool("autoRelay"));
-        for (String name : List.of("metricsAddr", "announceAddrs", "f")) {
+        for (String name : List.of("announceAddrs", "f")) {
             if (!f.getString(name).isEmpty()) {
                 err.println("p2pd: -" + name + ": " + switch (name) {
-                    case "metricsAddr" -> "metrics are not built yet; ignored";
                     case "announceAddrs" -> "announce addresses are not supported yet; the listen addresses are"
                             + " announced";
                     default -> "JSON configuration is not supported yet; use flags";
@@ -278,12 +281,16 @@ public final class P2pd {
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new IllegalArgumentException("-requestTimeout must be positive");
         }
+        Optional<DaemonMetrics> metrics = f.getString("metricsAddr").isEmpty() ? Optional.empty()
+                : Optional.of(DaemonMetrics.forAddress(f.getString("metricsAddr")));
         Optional<GossipsubConfig> pubsub = f.getBool("pubsub") ? Optional.of(pubsubConfig(f)) : Optional.empty();
         Optional<ConnManager> connManager = f.getBool("connManager")
                 ? Optional.of(new ConnManager(connManagerConfig(f))) : Optional.empty();
+        Optional<DataDir> data = f.getString("dataDir").isEmpty() ? Optional.empty()
+                : Optional.of(DataDir.open(Path.of(f.getString("dataDir"))));
         PrivateKey identity;
         if (f.getString("id").isEmpty()) {
-            identity = Keys.generateEd25519().privateKey();
+            identity = data.isPresent() ? data.get().identity() : Keys.generateEd25519().privateKey();
         } else {
             try {
                 identity = KeyFiles.load(Path.of(f.getString("id")));
@@ -317,10 +324,14 @@ public final class P2pd {
         }
         TcpTransport tcp = holePunching ? TcpTransport.withPortReuse() : new TcpTransport();
         Optional<RelayClient> relayClient = f.getBool("relay") ? Optional.of(new RelayClient()) : Optional.empty();
-        List<Transport> transports = new ArrayList<>(List.of(tcp));
+        List<Transport> transports = new ArrayList<>(List.of(metrics.isPresent() ? metrics.get().counting(tcp) : tcp));
         relayClient.ifPresent(c -> transports.add(new RelayTransport(c)));
         Swarm swarm = new Swarm(new SwarmConfig(identity, transports, security, List.of(muxer)).withLimits(limits));
         try {
+            if (data.isPresent()) {
+                data.get().restorePeerstore(swarm);
+                swarm.addBehaviour(data.get().snapshots(swarm));
+            }
             swarm.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withAgentVersion(AGENT_VERSION)));
             swarm.addBehaviour(new PingBehaviour());
             if (f.getBool("echo")) {
@@ -353,15 +364,26 @@ public final class P2pd {
             Optional<KademliaBehaviour> dht = dhtMode(f).map(mode -> new KademliaBehaviour(
                     dhtConfig(mode, swarm.listenAddresses())));
             if (dht.isPresent()) {
+                if (data.isPresent()) {
+                    data.get().attach(dht.get());
+                }
                 swarm.addBehaviour(dht.get());
+                data.ifPresent(d -> d.reprovide(dht.get(), swarm));
             }
+            if (metrics.isPresent()) {
+                metrics.get().start(swarm);
+                err.println("p2pd: metrics at " + metrics.get().url());
+            }
+            String blockstore = !f.getString("blockstore").isEmpty() || data.isEmpty() ? f.getString("blockstore")
+                    : data.get().path().resolve("blocks").toString();
             Optional<org.jlibp2p.ipfs.FileSharing> files = FilesControl.fileSharing(f.getBool("bitswap"),
-                    f.getString("blockstore"), swarm, dht);
+                    blockstore, swarm, dht);
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             files.ifPresent(cs::enableFiles);
             return new Daemon(swarm, cs, dht);
         } catch (IOException | RuntimeException e) {
             swarm.close();
+            data.ifPresent(DataDir::close);
             throw e;
         }
     }

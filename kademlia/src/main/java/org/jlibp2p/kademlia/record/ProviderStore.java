@@ -72,6 +72,21 @@ public final class ProviderStore {
     private final HashMap<ByteKey, LinkedHashMap<PeerId, Held>> byKey = new HashMap<>();
     private final Refusals refusals = new Refusals(ProviderStore.class, "provider store");
     private long bytes;
+    private Listener listener;
+
+    /**
+     * Told of each provider record added or refreshed, on the thread that uses the store, once the store holds it:
+     * a hook to keep the records elsewhere too (on disk). Expiry is not reported: it follows from the records'
+     * times. An exception it throws reaches the caller of the store.
+     */
+    public interface Listener {
+        void added(byte[] key, ProviderRecord record);
+    }
+
+    /** Sets the one listener of this store (null for none). */
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
 
     public ProviderStore(int maxPerKey, long maxBytes, Duration expiry) {
         if (maxPerKey <= 0 || maxBytes <= 0) {
@@ -138,6 +153,9 @@ public final class ProviderStore {
         providers.put(provider, held);
         byAge.put(new Entry(k, provider), held);
         bytes += size;
+        if (listener != null) {
+            listener.added(key.clone(), record);
+        }
         return true;
     }
 

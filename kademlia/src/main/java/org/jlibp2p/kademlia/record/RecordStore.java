@@ -51,6 +51,23 @@ public final class RecordStore {
     private final LinkedHashMap<ByteKey, Held> records = new LinkedHashMap<>();
     private final Refusals refusals = new Refusals(RecordStore.class, "record store");
     private long bytes;
+    private Listener listener;
+
+    /**
+     * Told of each record stored and each removed, on the thread that uses the store, once the store holds the
+     * change: a hook to keep the records elsewhere too (on disk). Expiry is not reported: it follows from the
+     * records' times of reception. An exception it throws reaches the caller of the store.
+     */
+    public interface Listener {
+        void stored(StoredRecord record);
+
+        void removed(byte[] key);
+    }
+
+    /** Sets the one listener of this store (null for none). */
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
 
     public RecordStore(int maxRecords, long maxBytes, Duration expiry) {
         if (maxRecords <= 0 || maxBytes <= 0) {
@@ -95,6 +112,9 @@ public final class RecordStore {
         }
         records.put(k, new Held(record, size));
         bytes += size;
+        if (listener != null) {
+            listener.stored(record);
+        }
         return true;
     }
 
@@ -132,6 +152,9 @@ public final class RecordStore {
         Held h = records.remove(new ByteKey(key));
         if (h != null) {
             bytes -= h.size();
+            if (listener != null) {
+                listener.removed(key.clone());
+            }
         }
         return h != null;
     }

@@ -110,7 +110,56 @@ public final class ControlCodec {
             case PUBSUB -> pubsub(req);
             case CONNMANAGER -> connManager(req);
             case FILES -> FilesCodec.decodeRequest(req);
+            case FORWARD -> forward(req);
         };
+    }
+
+    /**
+     * A FORWARD request: LISTEN needs a protocol and a target address, FORWARD a protocol, a listen address and a
+     * peer, CLOSE a filter or {@code all}. Protocol ids are checked by the daemon (they must start with /x/).
+     */
+    private static ControlRequest forward(Request req) throws BadRequestException, FormatException {
+        require(req.hasForward(), "malformed FORWARD request: missing forward");
+        P2pdProtos.ForwardRequest f = req.getForward();
+        return switch (f.getType()) {
+            case LISTEN -> {
+                checkForwardProtocol(f);
+                if (!f.hasAddr()) {
+                    throw new FormatException("FORWARD LISTEN names no target address");
+                }
+                yield new ControlRequest.ForwardListen(f.getProto(), Multiaddr.fromBytes(f.getAddr().toByteArray()));
+            }
+            case FORWARD -> {
+                checkForwardProtocol(f);
+                if (!f.hasAddr() || !f.hasPeer()) {
+                    throw new FormatException("FORWARD FORWARD needs a listen address and a peer");
+                }
+                yield new ControlRequest.ForwardDial(f.getProto(), Multiaddr.fromBytes(f.getAddr().toByteArray()),
+                        peer(f.getPeer()), multiaddrs(f.getPeerAddrsList()));
+            }
+            case LIST -> new ControlRequest.ForwardList();
+            case CLOSE -> {
+                java.util.Optional<String> proto = f.hasProto() ? java.util.Optional.of(f.getProto())
+                        : java.util.Optional.empty();
+                java.util.Optional<Multiaddr> listen = f.hasListenAddr()
+                        ? java.util.Optional.of(Multiaddr.fromBytes(f.getListenAddr().toByteArray()))
+                        : java.util.Optional.empty();
+                java.util.Optional<Multiaddr> target = f.hasTargetAddr()
+                        ? java.util.Optional.of(Multiaddr.fromBytes(f.getTargetAddr().toByteArray()))
+                        : java.util.Optional.empty();
+                if (!f.getAll() && proto.isEmpty() && listen.isEmpty() && target.isEmpty()) {
+                    throw new FormatException("FORWARD CLOSE needs a protocol, an address or all");
+                }
+                yield new ControlRequest.ForwardClose(proto, listen, target, f.getAll());
+            }
+        };
+    }
+
+    private static void checkForwardProtocol(P2pdProtos.ForwardRequest f) throws FormatException {
+        if (!f.hasProto()) {
+            throw new FormatException("FORWARD " + f.getType() + " names no protocol");
+        }
+        checkProtocolId(f.getProto());
     }
 
     /** Parses the message, naming what is wrong with one that is not a complete request of a known type. */
@@ -368,6 +417,23 @@ public final class ControlCodec {
                     P2pdProtos.PSRequest.newBuilder().setType(P2pdProtos.PSRequest.Type.SUBSCRIBE)
                             .setTopic(sub.topic()));
             case Unsupported u -> throw new IllegalArgumentException("not a request a client can send: " + u);
+            case ControlRequest.ForwardListen l -> b.setType(Request.Type.FORWARD).setForward(
+                    P2pdProtos.ForwardRequest.newBuilder().setType(P2pdProtos.ForwardRequest.Type.LISTEN)
+                            .setProto(l.protocol()).setAddr(ByteString.copyFrom(l.target().bytes())));
+            case ControlRequest.ForwardDial d -> b.setType(Request.Type.FORWARD).setForward(
+                    P2pdProtos.ForwardRequest.newBuilder().setType(P2pdProtos.ForwardRequest.Type.FORWARD)
+                            .setProto(d.protocol()).setAddr(ByteString.copyFrom(d.listen().bytes()))
+                            .setPeer(bytes(d.peer())).addAllPeerAddrs(bytes(d.peerAddrs())));
+            case ControlRequest.ForwardList _ -> b.setType(Request.Type.FORWARD).setForward(
+                    P2pdProtos.ForwardRequest.newBuilder().setType(P2pdProtos.ForwardRequest.Type.LIST));
+            case ControlRequest.ForwardClose c -> {
+                P2pdProtos.ForwardRequest.Builder fb = P2pdProtos.ForwardRequest.newBuilder()
+                        .setType(P2pdProtos.ForwardRequest.Type.CLOSE).setAll(c.all());
+                c.protocol().ifPresent(fb::setProto);
+                c.listen().ifPresent(a -> fb.setListenAddr(ByteString.copyFrom(a.bytes())));
+                c.target().ifPresent(a -> fb.setTargetAddr(ByteString.copyFrom(a.bytes())));
+                b.setType(Request.Type.FORWARD).setForward(fb);
+            }
             // DHT
             case FindPeer r -> b.setType(Request.Type.DHT).setDht(dhtRequest(P2pdProtos.DHTRequest.Type.FIND_PEER,
                     r.timeout()).setPeer(bytes(r.peer())));
@@ -424,6 +490,18 @@ public final class ControlCodec {
                     .addAllTopics(t.topics()));
             case ControlResponse.PubsubPeers p -> b.setPubsub(P2pdProtos.PSResponse.newBuilder()
                     .addAllPeerIDs(p.peers().stream().map(ControlCodec::bytes).toList()));
+            case ControlResponse.Forwardings fw -> {
+                P2pdProtos.ForwardResponse.Builder fb = P2pdProtos.ForwardResponse.newBuilder();
+                for (Forwarding x : fw.forwardings()) {
+                    fb.addForwardings(P2pdProtos.Forwarding.newBuilder().setProto(x.protocol())
+                            .setListenAddr(ByteString.copyFrom(x.listen().bytes()))
+                            .setTargetAddr(ByteString.copyFrom(x.target().bytes()))
+                            .setConnections(x.connections()));
+                }
+                b.setForward(fb);
+            }
+            case ControlResponse.ForwardsClosed c -> b.setForward(P2pdProtos.ForwardResponse.newBuilder()
+                    .setClosed(c.count()));
             case ControlResponse.Error e -> b.setType(Response.Type.ERROR)
                     .setError(P2pdProtos.ErrorResponse.newBuilder().setMsg(e.message()));
         }
@@ -487,6 +565,19 @@ public final class ControlCodec {
             case FindPeer _, FindProviders _, GetClosestPeers _, GetPublicKey _, GetValue _, SearchValue _ -> {
                 expect(r.hasDht(), "dht");
                 yield new ControlResponse.Dht(dhtMessage(r.getDht()));
+            }
+            case ControlRequest.ForwardListen _, ControlRequest.ForwardDial _, ControlRequest.ForwardList _ -> {
+                expect(r.hasForward(), "forward");
+                List<Forwarding> list = new ArrayList<>();
+                for (P2pdProtos.Forwarding x : r.getForward().getForwardingsList()) {
+                    list.add(new Forwarding(x.getProto(), Multiaddr.fromBytes(x.getListenAddr().toByteArray()),
+                            Multiaddr.fromBytes(x.getTargetAddr().toByteArray()), x.getConnections()));
+                }
+                yield new ControlResponse.Forwardings(list);
+            }
+            case ControlRequest.ForwardClose _ -> {
+                expect(r.hasForward(), "forward");
+                yield new ControlResponse.ForwardsClosed(r.getForward().getClosed());
             }
             case Connect _, Disconnect _, StreamHandler _, TagPeer _, UntagPeer _, Trim _, Unsupported _,
                     ControlRequest.PubsubPublish _, ControlRequest.PubsubSubscribe _, PutValue _, Provide _ ->

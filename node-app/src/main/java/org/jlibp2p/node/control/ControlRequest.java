@@ -322,6 +322,52 @@ public sealed interface ControlRequest {
         }
     }
 
+    // ---------------------------------------------------------------- forwarding (a jlibp2p extension)
+
+    /** The FORWARD requests: local TCP services reached through libp2p streams ({@code p2pctl listen/forward}). */
+    sealed interface ForwardRequest extends ControlRequest {}
+
+    /** FORWARD LISTEN: pipe inbound streams of {@code protocol} to the TCP service at {@code target}. */
+    record ForwardListen(String protocol, Multiaddr target) implements ForwardRequest {
+        public ForwardListen {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /**
+     * FORWARD FORWARD: accept TCP connections at {@code listen} and open a stream of {@code protocol} to {@code peer}
+     * for each, dialling it at {@code peerAddrs} besides the addresses already known.
+     */
+    record ForwardDial(String protocol, Multiaddr listen, PeerId peer, List<Multiaddr> peerAddrs)
+            implements ForwardRequest {
+        public ForwardDial {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(peer, "peer");
+            peerAddrs = List.copyOf(peerAddrs);
+        }
+    }
+
+    /** FORWARD LIST: every forwarding. */
+    record ForwardList() implements ForwardRequest {}
+
+    /**
+     * FORWARD CLOSE: closes the forwardings matching every filter given, or every forwarding when {@code all}; at
+     * least one of them is needed.
+     */
+    record ForwardClose(java.util.Optional<String> protocol, java.util.Optional<Multiaddr> listen,
+            java.util.Optional<Multiaddr> target, boolean all) implements ForwardRequest {
+        public ForwardClose {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(target, "target");
+            if (!all && protocol.isEmpty() && listen.isEmpty() && target.isEmpty()) {
+                throw new IllegalArgumentException("CLOSE needs a protocol, an address or all");
+            }
+        }
+    }
+
     /** The areas of the protocol that have requests this daemon does not serve (yet). */
     enum Area { DHT, PUBSUB, PEERSTORE }
 

@@ -147,6 +147,16 @@ public sealed interface ControlResponse {
 
     // ---------------------------------------------------------------- end of DHT
 
+    /** OK to FORWARD LISTEN, FORWARD and LIST: the forwarding made, or all of them. */
+    record Forwardings(List<Forwarding> forwardings) implements ControlResponse {
+        public Forwardings {
+            forwardings = List.copyOf(forwardings);
+        }
+    }
+
+    /** OK to FORWARD CLOSE: how many forwardings were closed. */
+    record ForwardsClosed(int count) implements ControlResponse {}
+
     /** ERROR, with a message for people. */
     record Error(String message) implements ControlResponse {
         public Error {
