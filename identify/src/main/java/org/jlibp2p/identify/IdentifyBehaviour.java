@@ -1,6 +1,7 @@
 package org.jlibp2p.identify;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,8 @@ import org.jlibp2p.core.swarm.SwarmEvent;
  *       rebuilt on its thread when the local addresses or protocols change), fills the peerstore with what peers
  *       say (public key, listen addresses (from the signed peer record when valid), protocols, agent and protocol
  *       version), emits {@link IdentifyEvent}s, reports each observed address as an external address candidate
- *       and confirms it once enough peers agree ({@link IdentifyConfig#confirmations()}), and asks the handlers to
+ *       and confirms it once peers in enough distinct IP groups agree ({@link IdentifyConfig#confirmations()}),
+ *       withdrawing it {@link #OBSERVED_TTL} after they are gone ({@link ObservedAddresses}), and asks the handlers to
  *       push changes;
  *   <li>{@link IdentifyHandler}, one per connection, asks the peer at once, answers it, and pushes;
  *   <li>{@link IdentifyProtocol} and {@link IdentifyCodec} are the wire.
@@ -36,6 +38,8 @@ import org.jlibp2p.core.swarm.SwarmEvent;
 public final class IdentifyBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/ipfs/id/1.0.0";
     public static final String PUSH_PROTOCOL_ID = "/ipfs/id/push/1.0.0";
+    /** How long an observation counts after its connection closed (go-libp2p keeps its own observed addresses 30 min). */
+    public static final Duration OBSERVED_TTL = Duration.ofMinutes(30);
 
     private final IdentifyConfig config;
     private BehaviourContext context;
@@ -48,7 +52,7 @@ public final class IdentifyBehaviour implements Behaviour {
 
     public IdentifyBehaviour(IdentifyConfig config) {
         this.config = config;
-        this.observed = new ObservedAddresses(config.confirmations());
+        this.observed = new ObservedAddresses(config.confirmations(), OBSERVED_TTL);
     }
 
     public IdentifyBehaviour() {
@@ -68,6 +72,7 @@ public final class IdentifyBehaviour implements Behaviour {
         this.context = context;
         context.serve(PROTOCOL_ID);
         context.serve(PUSH_PROTOCOL_ID);
+        context.every(Duration.ofMinutes(1), this::expireObserved);
         refresh();
     }
 
@@ -86,7 +91,10 @@ public final class IdentifyBehaviour implements Behaviour {
                     pushAll();
                 }
             }
-            case SwarmEvent.ConnectionClosed e -> handlers.remove(e.connection().id());
+            case SwarmEvent.ConnectionClosed e -> {
+                handlers.remove(e.connection().id());
+                observed.closed(e.connection().id(), context.scheduler().now());
+            }
             default -> { }
         }
     }
@@ -157,9 +165,16 @@ public final class IdentifyBehaviour implements Behaviour {
         if (info.observedAddr().isPresent()) {
             Multiaddr seen = info.observedAddr().get();
             context.addExternalAddressCandidate(seen);
-            if (observed.report(seen, connection.remoteAddress())) {
+            if (observed.report(connection.id(), seen, connection.remoteAddress(), context.scheduler().now())) {
                 context.confirmExternalAddress(seen);
             }
+        }
+    }
+
+    /** Observed addresses whose observers are gone for longer than {@link #OBSERVED_TTL} are advertised no more. */
+    private void expireObserved() {
+        for (Multiaddr lost : observed.expire(context.scheduler().now())) {
+            context.removeExternalAddress(lost);
         }
     }
 

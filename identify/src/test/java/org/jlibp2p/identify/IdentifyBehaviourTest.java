@@ -158,21 +158,22 @@ class IdentifyBehaviourTest {
     }
 
     @Test
-    void anObservedAddressIsConfirmedOncePeersAtFourDistinctAddressesAgree() throws Exception {
+    void anObservedAddressIsConfirmedOncePeersInFourDistinctIpGroupsAgree() throws Exception {
         context.setListenAddresses(List.of(addr("/ip4/10.0.0.1/tcp/4001")));
         identify.start(context);
         Multiaddr seen = addr("/ip4/203.0.113.7/tcp/4001");
         for (int i = 1; i <= 3; i++) {
-            identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100." + i + "/tcp/5000"), seen);
+            identifiedBy(Keys.generateEd25519(), addr("/ip4/198.5" + i + ".100.1/tcp/5000"), seen);
         }
-        // The same host again, under a new identity and port, does not count twice.
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.3/tcp/6000"), seen);
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.9/tcp/5000"),
+        // The same host again, under a new identity and port, does not count twice; nor does its /16.
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.53.100.1/tcp/6000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.53.7.9/tcp/5000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.59.100.9/tcp/5000"),
                 addr("/ip4/203.0.113.99/tcp/4001"));
         assertTrue(context.externalAddresses().isEmpty(), "three agreeing hosts are not enough");
-        assertEquals(5, context.externalAddressCandidates().size(), "each report is a candidate");
+        assertEquals(6, context.externalAddressCandidates().size(), "each report is a candidate");
 
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.4/tcp/5000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.54.100.4/tcp/5000"), seen);
         assertEquals(List.of(seen), context.externalAddresses());
         identify.onEvent(new SwarmEvent.ExternalAddressConfirmed(seen));
         identify.onEvent(new SwarmEvent.LocalInfoChanged());
