@@ -3,6 +3,7 @@ package org.jlibp2p.node;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.node.control.ControlRequest.Connect;
@@ -18,8 +19,11 @@ final class ConnectionControl {
         this.swarm = swarm;
     }
 
+    /** IDENTIFY: the peer id, and the addresses the node advertises: its listen and confirmed external addresses. */
     ControlResponse identify() {
-        return new ControlResponse.Identity(swarm.localPeer(), swarm.listenAddresses());
+        List<Multiaddr> addrs = new ArrayList<>(swarm.listenAddresses());
+        swarm.externalAddresses().stream().filter(a -> !addrs.contains(a)).forEach(addrs::add);
+        return new ControlResponse.Identity(swarm.localPeer(), addrs);
     }
 
     /** Dials the peer within the request's timeout; a connection that is made after it stays open. */

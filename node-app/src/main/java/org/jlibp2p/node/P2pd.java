@@ -87,6 +87,7 @@ public final class P2pd {
                 .bool("relayDiscovery", false, "Enables passive discovery for relay")
                 .bool("autoRelay", false, "Enables autorelay")
                 .bool("autonat", false, "Enables the AutoNAT service")
+                .bool("mdns", false, "Enables mDNS discovery of peers on the local network (_p2p._udp.local)")
                 .string("hostAddrs", "", "comma separated list of multiaddrs the host should listen on")
                 .string("announceAddrs", "", "comma separated list of multiaddrs the host should announce to the network")
                 .bool("noListenAddrs", false, "sets the host to listen on no addresses")
@@ -117,9 +118,8 @@ public final class P2pd {
             new String[] {"relayHop", "circuit relay is not built yet"},
             new String[] {"relayDiscovery", "circuit relay is not built yet"},
             new String[] {"autoRelay", "circuit relay is not built yet"},
-            new String[] {"autonat", "AutoNAT is not built yet"},
-            new String[] {"forceReachabilityPublic", "AutoNAT is not built yet"},
-            new String[] {"forceReachabilityPrivate", "AutoNAT is not built yet"},
+            new String[] {"forceReachabilityPublic", "forcing the reachability is not supported; AutoNAT finds it"},
+            new String[] {"forceReachabilityPrivate", "forcing the reachability is not supported; AutoNAT finds it"},
             new String[] {"pprof", "there is no pprof handler on the JVM; use JFR (jcmd <pid> JFR.start)"},
             new String[] {"i", "JSON configuration is not supported yet; use flags"});
 
@@ -318,6 +318,7 @@ public final class P2pd {
             if (dht.isPresent()) {
                 swarm.addBehaviour(dht.get());
             }
+            NatControl.install(swarm, f.getBool("autonat"), f.getBool("mdns"), err);
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             return new Daemon(swarm, cs, dht);
         } catch (IOException | RuntimeException e) {

@@ -227,12 +227,13 @@ class P2pdTest {
         try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-dht", "-pubsub",
                 "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-metricsAddr", "127.0.0.1:1")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
-            for (String s : List.of("-natPortMap:", "-autonat:", "-relay: circuit relay", "-metricsAddr:")) {
+            for (String s : List.of("-natPortMap:", "-relay: circuit relay", "-metricsAddr:")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }
             assertFalse(out.contains("-connManager"), "the connection manager is built:\n" + out);
             assertFalse(out.contains("-pubsub"), "pubsub is built:\n" + out);
             assertFalse(out.contains("-dht"), "the DHT is built:\n" + out);
+            assertFalse(out.contains("-autonat"), "AutoNAT is built:\n" + out);
             assertFalse(out.contains("-tls"), "TLS is built: -tls is no feature to excuse\n" + out);
         }
     }
