@@ -364,9 +364,9 @@ public final class AutonatBehaviour implements Behaviour {
         }
         try {
             Multiaddr reached = null;
-            long deadline = System.nanoTime() + config.dialTimeout().toNanos();
+            Instant deadline = hc.scheduler().now().plus(config.dialTimeout());
             for (Multiaddr target : targets) {
-                if (System.nanoTime() - deadline >= 0) {
+                if (!hc.scheduler().now().isBefore(deadline)) {
                     break;
                 }
                 if (dialBackTo(hc, peer, target)) {
