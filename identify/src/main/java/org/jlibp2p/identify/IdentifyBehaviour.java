@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.record.PeerRecord;
 import org.jlibp2p.core.swarm.Behaviour;
@@ -27,7 +29,8 @@ import org.jlibp2p.core.swarm.SwarmEvent;
  *   <li>this behaviour keeps what the node says about itself (an immutable snapshot with a signed peer record,
  *       rebuilt on its thread when the local addresses or protocols change), fills the peerstore with what peers
  *       say (public key, listen addresses (from the signed peer record when valid), protocols, agent and protocol
- *       version), emits {@link IdentifyEvent}s, reports each observed address as an external address candidate
+ *       version), emits {@link IdentifyEvent}s, reports each observed address of a connection from a listen port
+ *       (not an outbound one from an ephemeral port, which no one can dial) as an external address candidate
  *       and confirms it once peers in enough distinct IP groups agree ({@link IdentifyConfig#confirmations()}),
  *       withdrawing it {@link #OBSERVED_TTL} after they are gone ({@link ObservedAddresses}), and asks the handlers to
  *       push changes;
@@ -162,13 +165,37 @@ public final class IdentifyBehaviour implements Behaviour {
         info.agentVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
         context.emit(new IdentifyEvent.Received(peer, info, pushed));
-        if (info.observedAddr().isPresent()) {
+        if (info.observedAddr().isPresent() && fromListenPort(connection)) {
             Multiaddr seen = info.observedAddr().get();
             context.addExternalAddressCandidate(seen);
             if (observed.report(connection.id(), seen, connection.remoteAddress(), context.scheduler().now())) {
                 context.confirmExternalAddress(seen);
             }
         }
+    }
+
+    /**
+     * Whether what a peer observes of {@code connection} is an address others could dial: true when the connection's
+     * local TCP port is one the node listens on (an inbound connection, or an outbound one that reuses the listen
+     * port), false for an outbound connection from an ephemeral port, which no one can dial. Connections over
+     * transports without TCP ports count.
+     */
+    private boolean fromListenPort(Connection connection) {
+        OptionalInt port = tcpPort(connection.localAddress());
+        if (port.isEmpty()) {
+            return true;
+        }
+        for (Multiaddr a : context.listenAddresses()) {
+            if (tcpPort(a).equals(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static OptionalInt tcpPort(Multiaddr a) {
+        return SocketAddresses.toInetSocketAddress(a.withoutPeerId()).map(s -> OptionalInt.of(s.getPort()))
+                .orElse(OptionalInt.empty());
     }
 
     /** Observed addresses whose observers are gone for longer than {@link #OBSERVED_TTL} are advertised no more. */

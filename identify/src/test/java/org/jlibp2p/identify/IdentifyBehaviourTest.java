@@ -145,8 +145,13 @@ class IdentifyBehaviourTest {
 
     /** Identifies a peer over a fake connection from {@code remoteAddr}; the peer says it sees us at {@code seen}. */
     private void identifiedBy(KeyPair peer, Multiaddr remoteAddr, Multiaddr seen) throws Exception {
+        identifiedBy(peer, addr("/ip4/10.0.0.1/tcp/4001"), remoteAddr, seen);
+    }
+
+    private void identifiedBy(KeyPair peer, Multiaddr localAddr, Multiaddr remoteAddr, Multiaddr seen)
+            throws Exception {
         FakeConnection conn = new FakeConnection(org.jlibp2p.core.swarm.Direction.INBOUND, context.localPeer(),
-                peer.publicKey(), addr("/ip4/10.0.0.1/tcp/4001"), remoteAddr, clock.now());
+                peer.publicKey(), localAddr, remoteAddr, clock.now());
         PipeStreams.Pair stream = PipeStreams.outbound(conn, IdentifyBehaviour.PROTOCOL_ID);
         FakeHandlerContext hc = new FakeHandlerContext(conn, clock).streams(p -> stream.local());
         identify.newHandler(hc);
@@ -181,5 +186,18 @@ class IdentifyBehaviourTest {
                 "the node now advertises it");
         assertEquals(identify.localIdentity().info().listenAddrs(),
                 PeerRecord.consume(identify.localIdentity().signedRecord()).addresses(), "in its signed record too");
+    }
+
+    @Test
+    void whatPeersSeeOfAConnectionFromAnEphemeralPortIsNoCandidate() throws Exception {
+        context.setListenAddresses(List.of(addr("/ip4/10.0.0.1/tcp/4001")));
+        identify.start(context);
+        Multiaddr ephemeral = addr("/ip4/203.0.113.7/tcp/51234");
+        for (int i = 1; i <= 6; i++) {
+            identifiedBy(Keys.generateEd25519(), addr("/ip4/10.0.0.1/tcp/5" + i + "000"),
+                    addr("/ip4/198.5" + i + ".100.1/tcp/4001"), ephemeral);
+        }
+        assertTrue(context.externalAddressCandidates().isEmpty(), "no one can dial an outbound connection's port");
+        assertTrue(context.externalAddresses().isEmpty());
     }
 }
