@@ -428,7 +428,7 @@ public final class AutonatBehaviour implements Behaviour {
             }
             Multiaddr target = request.addresses().get(index).withoutPeerId();
             if (!DialPolicy.sameIp(target, hc.connection().remoteAddress())) {
-                receiveDialData(s, index);
+                receiveDialData(s, index, hc.scheduler().now().plus(config.requestTimeout()), hc);
             }
             AutonatV2Codec.DialStatus status;
             try (Connection c = dialBack.dial(peer, target)) {
@@ -454,9 +454,10 @@ public final class AutonatBehaviour implements Behaviour {
 
     /**
      * Before dialling an IP that is not the requester's, the requester pays in bytes: a random amount between the
-     * configured bounds, in chunks of at least 1 byte each, at most one message per 100 bytes asked (plus slack).
+     * configured bounds, at most one message per 100 bytes asked (plus slack), all within the request timeout (so
+     * that a slow payer cannot hold one of the few dial-back slots for long).
      */
-    private void receiveDialData(Stream s, int index) throws IOException {
+    private void receiveDialData(Stream s, int index, Instant deadline, HandlerContext hc) throws IOException {
         long wanted = config.dialDataMin() + random.nextInt(config.dialDataMax() - config.dialDataMin() + 1);
         AutonatV2Codec.write(s.output(), new AutonatV2Codec.DialDataRequest(index, wanted));
         long got = 0;
@@ -465,6 +466,11 @@ public final class AutonatBehaviour implements Behaviour {
             if (messages-- == 0) {
                 throw new AutonatException("dial data in too many small pieces");
             }
+            Duration left = Duration.between(hc.scheduler().now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new AutonatException("dial data not sent within " + config.requestTimeout());
+            }
+            s.setReadTimeout(left);
             if (!(AutonatV2Codec.read(s.input()) instanceof AutonatV2Codec.DialDataResponse d)) {
                 throw new AutonatException("expected dial data");
             }

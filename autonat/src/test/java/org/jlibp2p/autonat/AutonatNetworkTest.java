@@ -239,6 +239,31 @@ class AutonatNetworkTest {
     }
 
     @Test
+    void aSlowPayerLosesItsStreamWhenTheRequestTimeoutEndsThoughEachPieceCameInTime() throws Exception {
+        Multiaddr server = server(serverConfig(true).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        Swarm attacker = swarm();
+        attacker.dial(server);
+        Multiaddr elsewhere = Multiaddr.parse("/ip4/127.0.0.2/tcp/" + deadAddress().valueOf(
+                org.jlibp2p.core.multiaddr.Protocol.TCP).orElseThrow());
+        long start = System.nanoTime();
+        try (Stream s = attacker.newStream(peer(server.peerIdMultihash().orElseThrow()),
+                List.of(AutonatBehaviour.V2_DIAL_REQUEST))) {
+            s.setReadTimeout(Duration.ofSeconds(10));
+            AutonatV2Codec.write(s.output(), new AutonatV2Codec.DialRequest(List.of(elsewhere), 45));
+            assertInstanceOf(AutonatV2Codec.DialDataRequest.class, AutonatV2Codec.read(s.input()));
+            assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 100; i++) { // one small piece every 300 ms: each in time, the whole too slow
+                    AutonatV2Codec.write(s.output(), new AutonatV2Codec.DialDataResponse(new byte[100]));
+                    Thread.sleep(300);
+                }
+                AutonatV2Codec.read(s.input());
+            });
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 10, "cut off after " + seconds + " s");
+    }
+
+    @Test
     void garbageCostsTheSenderItsStreamAndTheServerKeepsServing() throws Exception {
         Multiaddr server = server(serverConfig(false));
         Swarm attacker = swarm();
