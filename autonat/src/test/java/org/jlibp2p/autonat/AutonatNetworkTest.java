@@ -154,6 +154,18 @@ class AutonatNetworkTest {
             c.events().await(SwarmEvent.ExternalAddressConfirmed.class, e -> e.address().equals(forwarded),
                     Duration.ofSeconds(10));
             assertEquals(List.of(forwarded), c.swarm().externalAddresses());
+
+            // The node now advertises it: a newcomer's identify gets it, in the signed peer record too.
+            Swarm newcomer = swarm();
+            newcomer.addBehaviour(new IdentifyBehaviour(IdentifyConfig.defaults().withConfirmations(0)));
+            EventRecorder seen = TestNodes.recorder(newcomer);
+            newcomer.dial(c.swarm().localPeer(), List.of(bound));
+            org.jlibp2p.identify.IdentifyEvent.Received r = seen.awaitEmitted(
+                    org.jlibp2p.identify.IdentifyEvent.Received.class,
+                    e -> e.peer().equals(c.swarm().localPeer()), Duration.ofSeconds(10));
+            assertTrue(r.info().listenAddrs().contains(forwarded), r.info().listenAddrs().toString());
+            assertTrue(r.info().signedPeerRecord().orElseThrow().addresses().contains(forwarded));
+            assertTrue(newcomer.peerstore().addresses(c.swarm().localPeer()).contains(forwarded));
         }
     }
 
