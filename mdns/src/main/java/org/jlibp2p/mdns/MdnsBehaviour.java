@@ -12,6 +12,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -30,7 +31,8 @@ import org.jlibp2p.mdns.internal.MdnsState;
  * and every {@link MdnsConfig#queryInterval()}, answers others' queries with its listen and external addresses
  * (loopback left out unless {@link MdnsConfig#includeLoopback()}), puts the peers it hears of into the peerstore,
  * reports them ({@link MdnsEvent.Discovered}, {@link MdnsEvent.Expired}) and, with {@link MdnsConfig#autoDial()},
- * dials them.
+ * dials them (of two peers that find each other, the one with the lower id at once, the other only if still
+ * unconnected {@link #DIAL_BACKOFF} later).
  *
  * <p>A virtual thread owns the socket (joined on every up, multicast-capable IPv4 interface) and only parses; the
  * state ({@link MdnsState}) lives on the behaviour's thread; a datagram that does not parse is dropped.
@@ -38,6 +40,8 @@ import org.jlibp2p.mdns.internal.MdnsState;
 public final class MdnsBehaviour implements Behaviour {
     private static final Logger LOG = System.getLogger(MdnsBehaviour.class.getName());
     private static final InetAddress GROUP = groupAddress();
+    /** How long the peer with the higher id waits for the other to dial before dialling itself. */
+    static final Duration DIAL_BACKOFF = Duration.ofSeconds(3);
 
     private final MdnsConfig config;
     private volatile BehaviourContext context;
@@ -152,11 +156,25 @@ public final class MdnsBehaviour implements Behaviour {
             if (f.changed()) {
                 context.emit(new MdnsEvent.Discovered(f.peer(), f.addresses()));
             }
-            if (config.autoDial() && context.connections().stream().map(Connection::remotePeer)
-                    .noneMatch(f.peer()::equals)) {
-                context.dial(f.peer(), f.addresses());
+            if (config.autoDial() && !connected(f.peer())) {
+                // Both ends hear each other at once: the one with the lower id dials, the other only if still
+                // unconnected a little later (a dial that failed, a peer that does not dial), so that a pair does not
+                // end up with two connections.
+                if (context.localPeer().toBase58().compareTo(f.peer().toBase58()) < 0) {
+                    context.dial(f.peer(), f.addresses());
+                } else {
+                    context.schedule(DIAL_BACKOFF, () -> {
+                        if (!connected(f.peer())) {
+                            context.dial(f.peer(), f.addresses());
+                        }
+                    });
+                }
             }
         }
+    }
+
+    private boolean connected(org.jlibp2p.core.peer.PeerId peer) {
+        return context.connections().stream().map(Connection::remotePeer).anyMatch(peer::equals);
     }
 
     private void expire() {

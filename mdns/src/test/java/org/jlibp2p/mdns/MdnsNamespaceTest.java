@@ -1,5 +1,6 @@
 package org.jlibp2p.mdns;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -117,6 +118,10 @@ class MdnsNamespaceTest {
             assertTrue(await(() -> na.lines().contains("CONNECTED " + idB) && nb.lines().contains("CONNECTED " + idA),
                     10_000), "and they connect: " + na.lines() + " " + nb.lines());
             assertTrue(na.lines().stream().noneMatch(l -> l.startsWith("FOUND " + idA)), "a node never finds itself");
+            Thread.sleep(MdnsBehaviour.DIAL_BACKOFF.toMillis() + 1000);
+            assertEquals(1, na.lines().stream().filter(l -> l.equals("CONNECTED " + idB)).count(),
+                    "one connection, not one from each side: " + na.lines());
+            assertEquals(1, nb.lines().stream().filter(l -> l.equals("CONNECTED " + idA)).count(), nb.lines().toString());
             System.out.println("mDNS in namespaces: " + na.lines() + " / " + nb.lines());
         } finally {
             for (Node n : new Node[] {a, b}) {
