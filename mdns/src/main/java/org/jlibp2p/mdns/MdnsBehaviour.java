@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.DatagramPacket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.MulticastSocket;
@@ -27,26 +26,31 @@ import org.jlibp2p.mdns.internal.DnsMessage;
 import org.jlibp2p.mdns.internal.MdnsState;
 
 /**
- * mDNS discovery (libp2p/specs {@code discovery/mdns.md}) over IPv4 (224.0.0.251, port 5353): the node asks at start
- * and every {@link MdnsConfig#queryInterval()}, answers others' queries with its listen and external addresses
- * (loopback left out unless {@link MdnsConfig#includeLoopback()}), puts the peers it hears of into the peerstore,
- * reports them ({@link MdnsEvent.Discovered}, {@link MdnsEvent.Expired}) and, with {@link MdnsConfig#autoDial()},
+ * mDNS discovery (libp2p/specs {@code discovery/mdns.md}) on 224.0.0.251 and ff02::fb, port 5353: the node asks at
+ * start and every {@link MdnsConfig#queryInterval()}, answers others' queries with its listen and external addresses
+ * (loopback left out unless {@link MdnsConfig#includeLoopback()}, IPv6 link-local always: it needs a zone), puts the
+ * peers it hears of into the peerstore, reports them ({@link MdnsEvent.Discovered}, {@link MdnsEvent.Expired}) and, with {@link MdnsConfig#autoDial()},
  * dials them (of two peers that find each other, the one with the lower id at once, the other only if still
  * unconnected {@link #DIAL_BACKOFF} later).
  *
- * <p>A virtual thread owns the socket (joined on every up, multicast-capable IPv4 interface) and only parses; the
- * state ({@link MdnsState}) lives on the behaviour's thread; a datagram that does not parse is dropped.
+ * <p>A virtual thread owns the socket (each group joined on every up, multicast-capable interface with an address of
+ * its family) and only parses; the state ({@link MdnsState}) lives on the behaviour's thread; a datagram that does not
+ * parse is dropped.
  */
 public final class MdnsBehaviour implements Behaviour {
     private static final Logger LOG = System.getLogger(MdnsBehaviour.class.getName());
-    private static final InetAddress GROUP = groupAddress();
+    private static final InetAddress GROUP = groupAddress(false);
+    private static final InetAddress GROUP6 = groupAddress(true);
     /** How long the peer with the higher id waits for the other to dial before dialling itself. */
     static final Duration DIAL_BACKOFF = Duration.ofSeconds(3);
 
     private final MdnsConfig config;
     private volatile BehaviourContext context;
     private volatile MulticastSocket socket;
-    private volatile List<NetworkInterface> interfaces = List.of();
+    private volatile List<Joined> interfaces = List.of();
+
+    /** A group joined on an interface: where queries and answers are sent. */
+    private record Joined(NetworkInterface ni, InetAddress group) {}
     private MdnsState state; // behaviour's thread
 
     public MdnsBehaviour(MdnsConfig config) {
@@ -57,9 +61,10 @@ public final class MdnsBehaviour implements Behaviour {
         this(MdnsConfig.defaults());
     }
 
-    private static InetAddress groupAddress() {
+    private static InetAddress groupAddress(boolean v6) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) 224, 0, 0, (byte) 251});
+            return v6 ? InetAddress.getByAddress(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                    (byte) 0xfb}) : InetAddress.getByAddress(new byte[] {(byte) 224, 0, 0, (byte) 251});
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -98,19 +103,27 @@ public final class MdnsBehaviour implements Behaviour {
         try {
             s.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
             s.setTimeToLive(255);
-            List<NetworkInterface> joined = new ArrayList<>();
+            List<Joined> joined = new ArrayList<>();
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (usable(ni)) {
+                if (!usable(ni)) {
+                    continue;
+                }
+                for (InetAddress group : List.of(GROUP, GROUP6)) {
+                    boolean family = ni.inetAddresses().anyMatch(a -> a.getClass() == group.getClass());
+                    if (!family) {
+                        continue;
+                    }
                     try {
-                        s.joinGroup(new InetSocketAddress(GROUP, config.port()), ni);
-                        joined.add(ni);
+                        s.joinGroup(new InetSocketAddress(group, config.port()), ni);
+                        joined.add(new Joined(ni, group));
                     } catch (IOException e) {
-                        LOG.log(Level.DEBUG, "mDNS: cannot join on {0}: {1}", ni.getName(), e.toString());
+                        LOG.log(Level.DEBUG, "mDNS: cannot join {0} on {1}: {2}", group, ni.getName(),
+                                e.toString());
                     }
                 }
             }
             if (joined.isEmpty()) {
-                LOG.log(Level.INFO, "mDNS: no multicast-capable IPv4 interface up; discovery is idle");
+                LOG.log(Level.INFO, "mDNS: no multicast-capable interface up; discovery is idle");
             }
             interfaces = List.copyOf(joined);
             socket = s;
@@ -139,8 +152,7 @@ public final class MdnsBehaviour implements Behaviour {
 
     private static boolean usable(NetworkInterface ni) {
         try {
-            return ni.isUp() && ni.supportsMulticast() && !ni.isLoopback()
-                    && ni.inetAddresses().anyMatch(a -> a instanceof Inet4Address);
+            return ni.isUp() && ni.supportsMulticast() && !ni.isLoopback();
         } catch (SocketException e) {
             return false;
         }
@@ -193,9 +205,11 @@ public final class MdnsBehaviour implements Behaviour {
             if (first.isEmpty() || (first.get() != Protocol.IP4 && first.get() != Protocol.IP6)) {
                 continue;
             }
-            boolean loopback = a.valueOf(first.get()).map(v -> v.equals("127.0.0.1") || v.startsWith("127.")
-                    || v.equals("::1")).orElse(false);
-            if (!loopback || config.includeLoopback()) {
+            boolean loopback = a.valueOf(first.get()).map(v -> v.startsWith("127.") || v.equals("::1")).orElse(false);
+            boolean linkLocal = first.get() == Protocol.IP6
+                    && a.valueOf(first.get()).map(v -> v.toLowerCase(java.util.Locale.ROOT).startsWith("fe80"))
+                            .orElse(false);
+            if (!linkLocal && (!loopback || config.includeLoopback())) {
                 out.add(a);
             }
         }
@@ -208,12 +222,17 @@ public final class MdnsBehaviour implements Behaviour {
             return;
         }
         byte[] bytes = m.encode();
-        List<NetworkInterface> nis = interfaces;
+        List<Joined> targets = interfaces;
         context.spawn("mdns-send", () -> {
             synchronized (s) {
-                for (NetworkInterface ni : nis) {
-                    s.setNetworkInterface(ni);
-                    s.send(new DatagramPacket(bytes, bytes.length, GROUP, config.port()));
+                for (Joined j : targets) {
+                    try {
+                        s.setNetworkInterface(j.ni());
+                        s.send(new DatagramPacket(bytes, bytes.length, j.group(), config.port()));
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, "mDNS: cannot send to {0} on {1}: {2}", j.group(), j.ni().getName(),
+                                e.toString());
+                    }
                 }
             }
         });

@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two nodes on one Ethernet segment (two network namespaces joined by a veth pair, 10.214.77.0/24, created and removed
- * here) find each other by mDNS and connect, given no address at all. A JVM thread cannot enter a namespace, so each
+ * Two nodes on one Ethernet segment (two network namespaces joined by a veth pair, created and removed here) find each
+ * other by mDNS and connect, given no address at all: over IPv4 (10.214.77.0/24) and over IPv6 alone (fd00:214:77::/64,
+ * no IPv4 address, so only ff02::fb can carry the queries). A JVM thread cannot enter a namespace, so each
  * node is a child JVM ({@link MdnsNode}) started with {@code ip netns exec}. Needs root and iproute2; skipped
  * otherwise.
  */
@@ -49,10 +51,10 @@ class MdnsNamespaceTest {
         }
     }
 
-    private static Node start(String ns) throws IOException {
+    private static Node start(String ns, String listen) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, java, "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), MdnsNode.class.getName(), "40")
+                System.getProperty("java.class.path"), MdnsNode.class.getName(), "40", listen)
                 .redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread.ofVirtual().start(() -> {
@@ -79,8 +81,10 @@ class MdnsNamespaceTest {
         return c.getAsBoolean();
     }
 
-    @Test
-    void twoNodesOnOneLanFindEachOtherAndConnectWithoutAnyAddressGiven() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ipv4", "ipv6"})
+    void twoNodesOnOneLanFindEachOtherAndConnectWithoutAnyAddressGiven(String family) throws Exception {
+        boolean v6 = family.equals("ipv6");
         assumeTrue(canUseNamespaces(), "needs root and iproute2");
         String sfx = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         String nsA = "jl-mdns-a-" + sfx;
@@ -95,15 +99,27 @@ class MdnsNamespaceTest {
             ip("link", "add", vethA, "type", "veth", "peer", "name", vethB);
             ip("link", "set", vethA, "netns", nsA);
             ip("link", "set", vethB, "netns", nsB);
-            String[][] sides = {{nsA, vethA, "10.214.77.1/24"}, {nsB, vethB, "10.214.77.2/24"}};
+            // IPv4 with a multicast route; or IPv6 only (ULA addresses, no IPv4 at all), so that only ff02::fb can work.
+            String[][] sides = v6
+                    ? new String[][] {{nsA, vethA, "fd00:214:77::1/64"}, {nsB, vethB, "fd00:214:77::2/64"}}
+                    : new String[][] {{nsA, vethA, "10.214.77.1/24"}, {nsB, vethB, "10.214.77.2/24"}};
             for (String[] s : sides) {
-                ip("-n", s[0], "addr", "add", s[2], "dev", s[1]);
+                if (v6) {
+                    ip("-n", s[0], "-6", "addr", "add", s[2], "dev", s[1], "nodad");
+                } else {
+                    ip("-n", s[0], "addr", "add", s[2], "dev", s[1]);
+                }
                 ip("-n", s[0], "link", "set", "lo", "up");
                 ip("-n", s[0], "link", "set", s[1], "up");
-                ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
+                if (!v6) {
+                    ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
+                }
             }
-            a = start(nsA);
-            b = start(nsB);
+            String listen = v6 ? "/ip6/::/tcp/0" : "/ip4/0.0.0.0/tcp/0";
+            String prefixA = v6 ? "/ip6/fd00:214:77::1/tcp/" : "/ip4/10.214.77.1/tcp/";
+            String prefixB = v6 ? "/ip6/fd00:214:77::2/tcp/" : "/ip4/10.214.77.2/tcp/";
+            a = start(nsA, listen);
+            b = start(nsB, listen);
             Node na = a;
             Node nb = b;
             assertTrue(await(() -> !na.peer().isEmpty() && !nb.peer().isEmpty(), 30_000),
@@ -111,9 +127,9 @@ class MdnsNamespaceTest {
             String idA = na.peer();
             String idB = nb.peer();
             assertTrue(await(() -> na.lines().stream().anyMatch(l -> l.startsWith("FOUND " + idB)
-                            && l.contains("/ip4/10.214.77.2/tcp/"))
+                            && l.contains(prefixB))
                     && nb.lines().stream().anyMatch(l -> l.startsWith("FOUND " + idA)
-                            && l.contains("/ip4/10.214.77.1/tcp/")), 30_000),
+                            && l.contains(prefixA)), 30_000),
                     "each finds the other at its LAN address: " + na.lines() + " " + nb.lines());
             assertTrue(await(() -> na.lines().contains("CONNECTED " + idB) && nb.lines().contains("CONNECTED " + idA),
                     10_000), "and they connect: " + na.lines() + " " + nb.lines());
@@ -122,7 +138,7 @@ class MdnsNamespaceTest {
             assertEquals(1, na.lines().stream().filter(l -> l.equals("CONNECTED " + idB)).count(),
                     "one connection, not one from each side: " + na.lines());
             assertEquals(1, nb.lines().stream().filter(l -> l.equals("CONNECTED " + idA)).count(), nb.lines().toString());
-            System.out.println("mDNS in namespaces: " + na.lines() + " / " + nb.lines());
+            System.out.println("mDNS in namespaces (" + family + "): " + na.lines() + " / " + nb.lines());
         } finally {
             for (Node n : new Node[] {a, b}) {
                 if (n != null) {

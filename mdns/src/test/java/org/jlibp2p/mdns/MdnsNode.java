@@ -14,7 +14,8 @@ import org.jlibp2p.testkit.TestStack;
 /**
  * A node with mDNS and nothing else, given no address of any peer, for {@link MdnsNamespaceTest} to run inside a
  * network namespace: it prints {@code PEER <id>}, then {@code FOUND <id> <addrs>} and {@code CONNECTED <id>} as they
- * happen, and ends after the number of seconds its argument says.
+ * happen, and ends after the number of seconds its first argument says; it listens on its second argument (default
+ * {@code /ip4/0.0.0.0/tcp/0}).
  */
 public final class MdnsNode {
     private MdnsNode() {}
@@ -24,7 +25,7 @@ public final class MdnsNode {
         try (Swarm s = TestNodes.tcp(TestStack.NOISE_YAMUX, Limits.defaults());
                 EventSubscription events = s.subscribe()) {
             s.addBehaviour(new MdnsBehaviour(MdnsConfig.defaults().withQueryInterval(Duration.ofSeconds(1))));
-            s.listen(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"));
+            s.listen(Multiaddr.parse(args.length > 1 ? args[1] : "/ip4/0.0.0.0/tcp/0"));
             System.out.println("PEER " + s.localPeer());
             System.out.flush();
             while (Instant.now().isBefore(end)) {
