@@ -23,11 +23,13 @@ import org.jlibp2p.testkit.FakeConnection;
 import org.jlibp2p.testkit.FakeHandlerContext;
 import org.jlibp2p.testkit.PipeStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The identify behaviour driven through fake contexts: no swarm, no transport, no muxer; streams are in-memory pipes
  * whose other end the test plays.
  */
+@Timeout(20)
 class IdentifyBehaviourTest {
     private final ManualScheduler clock = new ManualScheduler();
     private final KeyPair local = Keys.generateEd25519();
