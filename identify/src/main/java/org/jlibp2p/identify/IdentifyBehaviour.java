@@ -1,13 +1,16 @@
 package org.jlibp2p.identify;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.SocketAddresses;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.record.PeerRecord;
 import org.jlibp2p.core.swarm.Behaviour;
@@ -26,8 +29,10 @@ import org.jlibp2p.core.swarm.SwarmEvent;
  *   <li>this behaviour keeps what the node says about itself (an immutable snapshot with a signed peer record,
  *       rebuilt on its thread when the local addresses or protocols change), fills the peerstore with what peers
  *       say (public key, listen addresses (from the signed peer record when valid), protocols, agent and protocol
- *       version), emits {@link IdentifyEvent}s, reports each observed address as an external address candidate
- *       and confirms it once enough peers agree ({@link IdentifyConfig#confirmations()}), and asks the handlers to
+ *       version), emits {@link IdentifyEvent}s, reports each observed address of a connection from a listen port
+ *       (not an outbound one from an ephemeral port, which no one can dial) as an external address candidate
+ *       and confirms it once peers in enough distinct IP groups agree ({@link IdentifyConfig#confirmations()}),
+ *       withdrawing it {@link #OBSERVED_TTL} after they are gone ({@link ObservedAddresses}), and asks the handlers to
  *       push changes;
  *   <li>{@link IdentifyHandler}, one per connection, asks the peer at once, answers it, and pushes;
  *   <li>{@link IdentifyProtocol} and {@link IdentifyCodec} are the wire.
@@ -36,6 +41,8 @@ import org.jlibp2p.core.swarm.SwarmEvent;
 public final class IdentifyBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/ipfs/id/1.0.0";
     public static final String PUSH_PROTOCOL_ID = "/ipfs/id/push/1.0.0";
+    /** How long an observation counts after its connection closed (go-libp2p keeps its own observed addresses 30 min). */
+    public static final Duration OBSERVED_TTL = Duration.ofMinutes(30);
 
     private final IdentifyConfig config;
     private BehaviourContext context;
@@ -48,7 +55,7 @@ public final class IdentifyBehaviour implements Behaviour {
 
     public IdentifyBehaviour(IdentifyConfig config) {
         this.config = config;
-        this.observed = new ObservedAddresses(config.confirmations());
+        this.observed = new ObservedAddresses(config.confirmations(), OBSERVED_TTL);
     }
 
     public IdentifyBehaviour() {
@@ -68,6 +75,7 @@ public final class IdentifyBehaviour implements Behaviour {
         this.context = context;
         context.serve(PROTOCOL_ID);
         context.serve(PUSH_PROTOCOL_ID);
+        context.every(Duration.ofMinutes(1), this::expireObserved);
         refresh();
     }
 
@@ -86,7 +94,10 @@ public final class IdentifyBehaviour implements Behaviour {
                     pushAll();
                 }
             }
-            case SwarmEvent.ConnectionClosed e -> handlers.remove(e.connection().id());
+            case SwarmEvent.ConnectionClosed e -> {
+                handlers.remove(e.connection().id());
+                observed.closed(e.connection().id(), context.scheduler().now());
+            }
             default -> { }
         }
     }
@@ -154,12 +165,43 @@ public final class IdentifyBehaviour implements Behaviour {
         info.agentVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
         context.emit(new IdentifyEvent.Received(peer, info, pushed));
-        if (info.observedAddr().isPresent()) {
+        if (info.observedAddr().isPresent() && fromListenPort(connection)) {
             Multiaddr seen = info.observedAddr().get();
             context.addExternalAddressCandidate(seen);
-            if (observed.report(seen, connection.remoteAddress())) {
+            if (observed.report(connection.id(), seen, connection.remoteAddress(), context.scheduler().now())) {
                 context.confirmExternalAddress(seen);
             }
+        }
+    }
+
+    /**
+     * Whether what a peer observes of {@code connection} is an address others could dial: true when the connection's
+     * local TCP port is one the node listens on (an inbound connection, or an outbound one that reuses the listen
+     * port), false for an outbound connection from an ephemeral port, which no one can dial. Connections over
+     * transports without TCP ports count.
+     */
+    private boolean fromListenPort(Connection connection) {
+        OptionalInt port = tcpPort(connection.localAddress());
+        if (port.isEmpty()) {
+            return true;
+        }
+        for (Multiaddr a : context.listenAddresses()) {
+            if (tcpPort(a).equals(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static OptionalInt tcpPort(Multiaddr a) {
+        return SocketAddresses.toInetSocketAddress(a.withoutPeerId()).map(s -> OptionalInt.of(s.getPort()))
+                .orElse(OptionalInt.empty());
+    }
+
+    /** Observed addresses whose observers are gone for longer than {@link #OBSERVED_TTL} are advertised no more. */
+    private void expireObserved() {
+        for (Multiaddr lost : observed.expire(context.scheduler().now())) {
+            context.removeExternalAddress(lost);
         }
     }
 

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param push whether local changes are pushed to connected peers (default true)
  * @param maxMessageSize largest identify message accepted (default 64 KiB)
  * @param timeout how long reading a peer's identify message may wait for its bytes (default 10 s)
- * @param confirmations how many peers at distinct IP addresses must report the same observed address before it is
+ * @param confirmations how many peers in distinct IP groups (IPv4 /16, IPv6 /64, or the address itself when loopback or
+ *     private) must report the same observed address before it is
  *     confirmed as an external address of this node (default 4, as go-libp2p); 0 confirms none
  */
 public record IdentifyConfig(String protocolVersion, String agentVersion, boolean push, int maxMessageSize,

@@ -23,11 +23,13 @@ import org.jlibp2p.testkit.FakeConnection;
 import org.jlibp2p.testkit.FakeHandlerContext;
 import org.jlibp2p.testkit.PipeStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The identify behaviour driven through fake contexts: no swarm, no transport, no muxer; streams are in-memory pipes
  * whose other end the test plays.
  */
+@Timeout(20)
 class IdentifyBehaviourTest {
     private final ManualScheduler clock = new ManualScheduler();
     private final KeyPair local = Keys.generateEd25519();
@@ -145,8 +147,13 @@ class IdentifyBehaviourTest {
 
     /** Identifies a peer over a fake connection from {@code remoteAddr}; the peer says it sees us at {@code seen}. */
     private void identifiedBy(KeyPair peer, Multiaddr remoteAddr, Multiaddr seen) throws Exception {
+        identifiedBy(peer, addr("/ip4/10.0.0.1/tcp/4001"), remoteAddr, seen);
+    }
+
+    private void identifiedBy(KeyPair peer, Multiaddr localAddr, Multiaddr remoteAddr, Multiaddr seen)
+            throws Exception {
         FakeConnection conn = new FakeConnection(org.jlibp2p.core.swarm.Direction.INBOUND, context.localPeer(),
-                peer.publicKey(), addr("/ip4/10.0.0.1/tcp/4001"), remoteAddr, clock.now());
+                peer.publicKey(), localAddr, remoteAddr, clock.now());
         PipeStreams.Pair stream = PipeStreams.outbound(conn, IdentifyBehaviour.PROTOCOL_ID);
         FakeHandlerContext hc = new FakeHandlerContext(conn, clock).streams(p -> stream.local());
         identify.newHandler(hc);
@@ -158,21 +165,22 @@ class IdentifyBehaviourTest {
     }
 
     @Test
-    void anObservedAddressIsConfirmedOncePeersAtFourDistinctAddressesAgree() throws Exception {
+    void anObservedAddressIsConfirmedOncePeersInFourDistinctIpGroupsAgree() throws Exception {
         context.setListenAddresses(List.of(addr("/ip4/10.0.0.1/tcp/4001")));
         identify.start(context);
         Multiaddr seen = addr("/ip4/203.0.113.7/tcp/4001");
         for (int i = 1; i <= 3; i++) {
-            identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100." + i + "/tcp/5000"), seen);
+            identifiedBy(Keys.generateEd25519(), addr("/ip4/198.5" + i + ".100.1/tcp/5000"), seen);
         }
-        // The same host again, under a new identity and port, does not count twice.
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.3/tcp/6000"), seen);
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.9/tcp/5000"),
+        // The same host again, under a new identity and port, does not count twice; nor does its /16.
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.53.100.1/tcp/6000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.53.7.9/tcp/5000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.59.100.9/tcp/5000"),
                 addr("/ip4/203.0.113.99/tcp/4001"));
         assertTrue(context.externalAddresses().isEmpty(), "three agreeing hosts are not enough");
-        assertEquals(5, context.externalAddressCandidates().size(), "each report is a candidate");
+        assertEquals(6, context.externalAddressCandidates().size(), "each report is a candidate");
 
-        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.51.100.4/tcp/5000"), seen);
+        identifiedBy(Keys.generateEd25519(), addr("/ip4/198.54.100.4/tcp/5000"), seen);
         assertEquals(List.of(seen), context.externalAddresses());
         identify.onEvent(new SwarmEvent.ExternalAddressConfirmed(seen));
         identify.onEvent(new SwarmEvent.LocalInfoChanged());
@@ -180,5 +188,18 @@ class IdentifyBehaviourTest {
                 "the node now advertises it");
         assertEquals(identify.localIdentity().info().listenAddrs(),
                 PeerRecord.consume(identify.localIdentity().signedRecord()).addresses(), "in its signed record too");
+    }
+
+    @Test
+    void whatPeersSeeOfAConnectionFromAnEphemeralPortIsNoCandidate() throws Exception {
+        context.setListenAddresses(List.of(addr("/ip4/10.0.0.1/tcp/4001")));
+        identify.start(context);
+        Multiaddr ephemeral = addr("/ip4/203.0.113.7/tcp/51234");
+        for (int i = 1; i <= 6; i++) {
+            identifiedBy(Keys.generateEd25519(), addr("/ip4/10.0.0.1/tcp/5" + i + "000"),
+                    addr("/ip4/198.5" + i + ".100.1/tcp/4001"), ephemeral);
+        }
+        assertTrue(context.externalAddressCandidates().isEmpty(), "no one can dial an outbound connection's port");
+        assertTrue(context.externalAddresses().isEmpty());
     }
 }

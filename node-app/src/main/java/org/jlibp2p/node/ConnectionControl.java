@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jlibp2p.core.multiaddr.Multiaddr;
-import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.node.control.ControlRequest.Connect;
@@ -20,11 +19,10 @@ final class ConnectionControl {
         this.swarm = swarm;
     }
 
-    /** The listen addresses and, as go's daemon shows them, the relayed ones of the reservations held. */
+    /** IDENTIFY: the peer id, and the addresses the node advertises: its listen and confirmed external addresses. */
     ControlResponse identify() {
         List<Multiaddr> addrs = new ArrayList<>(swarm.listenAddresses());
-        swarm.externalAddresses().stream().filter(a -> a.component(Protocol.P2P_CIRCUIT).isPresent())
-                .forEach(addrs::add);
+        swarm.externalAddresses().stream().filter(a -> !addrs.contains(a)).forEach(addrs::add);
         return new ControlResponse.Identity(swarm.localPeer(), addrs);
     }
 

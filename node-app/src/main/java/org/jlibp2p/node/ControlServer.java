@@ -98,6 +98,7 @@ final class ControlServer implements Closeable {
     private final ResourcesControl resources;
     private volatile FilesControl files = new FilesControl(Optional.empty());
     private final ForwardControl forwards;
+    private final NatControl nat;
 
     private ControlServer(Swarm swarm, Multiaddr address, ServerSocketChannel server, Path socketFile,
             Duration requestTimeout, Optional<ConnManager> connManager, Optional<KademliaBehaviour> dht) {
@@ -108,6 +109,7 @@ final class ControlServer implements Closeable {
         this.timer = swarm.scheduler();
         this.refusals = swarm.resources().refusals();
         this.resources = new ResourcesControl(swarm);
+        this.nat = new NatControl(swarm);
         this.connections = new ConnectionControl(swarm);
         this.streams = new StreamControl(swarm, open);
         this.peerstore = new PeerstoreControl(swarm);
@@ -302,6 +304,7 @@ final class ControlServer implements Closeable {
                 case Disconnect d -> response = connections.disconnect(d);
                 case ListPeers _ -> response = connections.listPeers();
                 case Resources _ -> response = resources.usage();
+                case ControlRequest.Reachability _ -> response = nat.reachability();
                 case StreamHandler sh -> response = streams.register(sh);
                 case PeerstoreQuery q -> response = peerstore.query(q);
                 case ConnManagerRequest cm -> response = connManager.handle(cm);

@@ -40,6 +40,8 @@ public final class P2pctl {
     static final String USAGE = """
             usage: p2pctl [-control <maddr>] [-json] <command> [args]
               identify                         the daemon's peer id and addresses
+              reachability                     whether the daemon is reachable (AutoNAT: PUBLIC, PRIVATE, UNKNOWN),
+                                               its listen and its confirmed external addresses
               connect <maddr>/p2p/<peer>       connect to a peer
               peers                            connected peers, one line per connection: <peer> <address>
               disconnect <peer>                close every connection to a peer
@@ -245,6 +247,11 @@ public final class P2pctl {
                 } else {
                     printPeer(out, p.peer());
                 }
+            }
+            case "reachability" -> {
+                Query q = query(cmd, a, f.getBool("json"), 0, "reachability");
+                printReachability(out, client.call(new ControlRequest.Reachability(),
+                        ControlResponse.Reachability.class), q.json());
             }
             case "resources" -> {
                 Query q = query(cmd, a, f.getBool("json"), 0, "resources");
@@ -686,6 +693,26 @@ public final class P2pctl {
             throw new UsageException("usage: p2pctl " + usage);
         }
         return new Query(qf.rest(), qf.getBool("json"));
+    }
+
+    private static void printReachability(PrintStream out, ControlResponse.Reachability r, boolean json) {
+        if (json) {
+            List<String> fields = new java.util.ArrayList<>(List.of("reachability", Json.string(r.reachability())));
+            r.reachableAddr().ifPresent(x -> fields.addAll(List.of("reachableAddr", Json.string(x.toString()))));
+            fields.addAll(List.of("listenAddrs", Json.array(r.listenAddrs().stream()
+                            .map(x -> Json.string(x.toString())).toList()),
+                    "externalAddrs", Json.array(r.externalAddrs().stream().map(x -> Json.string(x.toString())).toList()),
+                    "autonatServer", String.valueOf(r.autonatServer())));
+            out.println(Json.object(fields.toArray(String[]::new)));
+            return;
+        }
+        out.println("Reachability: " + r.reachability() + r.reachableAddr().map(x -> " (reached at " + x + ")")
+                .orElse(""));
+        out.println("AutoNAT server: " + (r.autonatServer() ? "on" : "off"));
+        out.println("Listen Addrs:");
+        r.listenAddrs().forEach(out::println);
+        out.println("External Addrs:");
+        r.externalAddrs().forEach(out::println);
     }
 
     private static void printResources(PrintStream out, ControlResponse.Resources r, boolean json) {

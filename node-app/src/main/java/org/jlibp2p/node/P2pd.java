@@ -104,6 +104,7 @@ public final class P2pd {
                 .bool("holePunching", false, "Enables hole punching (DCUtR) over relayed connections; dials then"
                         + " leave from the listening port (on with -autoRelay)")
                 .bool("autonat", false, "Enables the AutoNAT service")
+                .bool("mdns", false, "Enables mDNS discovery of peers on the local network (_p2p._udp.local)")
                 .string("hostAddrs", "", "comma separated list of multiaddrs the host should listen on")
                 .string("announceAddrs", "", "comma separated list of multiaddrs the host should announce to the network")
                 .bool("noListenAddrs", false, "sets the host to listen on no addresses")
@@ -136,9 +137,8 @@ public final class P2pd {
             new String[] {"natPortMap", "NAT port mapping is not built yet"},
             new String[] {"relayActive", "circuit relay v1 only; ignored (v2 is spoken)"},
             new String[] {"relayDiscovery", "circuit relay v1 only; ignored (v2 is spoken)"},
-            new String[] {"autonat", "AutoNAT is not built yet"},
-            new String[] {"forceReachabilityPublic", "AutoNAT is not built yet"},
-            new String[] {"forceReachabilityPrivate", "AutoNAT is not built yet"},
+            new String[] {"forceReachabilityPublic", "forcing the reachability is not supported; AutoNAT finds it"},
+            new String[] {"forceReachabilityPrivate", "forcing the reachability is not supported; AutoNAT finds it"},
             new String[] {"pprof", "there is no pprof handler on the JVM; use JFR (jcmd <pid> JFR.start)"},
             new String[] {"i", "JSON configuration is not supported yet; use flags"});
 
@@ -378,6 +378,7 @@ public final class P2pd {
                     : data.get().path().resolve("blocks").toString();
             Optional<org.jlibp2p.ipfs.FileSharing> files = FilesControl.fileSharing(f.getBool("bitswap"),
                     blockstore, swarm, dht);
+            NatControl.install(swarm, f.getBool("autonat"), f.getBool("mdns"), err);
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             files.ifPresent(cs::enableFiles);
             return new Daemon(swarm, cs, dht);

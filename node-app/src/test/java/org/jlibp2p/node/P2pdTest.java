@@ -226,15 +226,16 @@ class P2pdTest {
     @Test
     void flagsOfFeaturesNotBuiltAreAcceptedWithAClearMessage() throws Exception {
         try (P2pd.Daemon d = start("-listen", sock("c.sock"), "-noListenAddrs", "-dht", "-pubsub",
-                "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-relayActive")) {
+                "-connManager", "-natPortMap", "-autonat", "-tls", "-relay", "-relayActive", "-forceReachabilityPublic")) {
             String out = errBytes.toString(StandardCharsets.UTF_8);
-            for (String s : List.of("-natPortMap:", "-autonat:", "-relayActive: circuit relay v1")) {
+            for (String s : List.of("-natPortMap:", "-relayActive: circuit relay v1", "-forceReachabilityPublic:")) {
                 assertTrue(out.contains(s), s + " in\n" + out);
             }
             assertFalse(out.contains("-relay:"), "circuit relay v2 is built:\n" + out);
             assertFalse(out.contains("-connManager"), "the connection manager is built:\n" + out);
             assertFalse(out.contains("-pubsub"), "pubsub is built:\n" + out);
             assertFalse(out.contains("-dht"), "the DHT is built:\n" + out);
+            assertFalse(out.contains("-autonat"), "AutoNAT is built:\n" + out);
             assertFalse(out.contains("-tls"), "TLS is built: -tls is no feature to excuse\n" + out);
         }
     }

@@ -6,6 +6,7 @@ import com.google.protobuf.UnknownFieldSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.MultiaddrException;
@@ -87,6 +88,7 @@ public final class ControlCodec {
             }
             case LIST_PEERS -> new ListPeers();
             case RESOURCES -> new Resources();
+            case REACHABILITY -> new ControlRequest.Reachability();
             case STREAM_OPEN -> {
                 require(req.hasStreamOpen(), "malformed STREAM_OPEN request: missing streamOpen");
                 P2pdProtos.StreamOpenRequest so = req.getStreamOpen();
@@ -388,6 +390,7 @@ public final class ControlCodec {
                     .setDisconnect(P2pdProtos.DisconnectRequest.newBuilder().setPeer(bytes(d.peer())));
             case ListPeers _ -> b.setType(Request.Type.LIST_PEERS);
             case Resources _ -> b.setType(Request.Type.RESOURCES);
+            case ControlRequest.Reachability _ -> b.setType(Request.Type.REACHABILITY);
             case StreamOpen so -> b.setType(Request.Type.STREAM_OPEN).setStreamOpen(
                     P2pdProtos.StreamOpenRequest.newBuilder().setPeer(bytes(so.peer())).addAllProto(so.protocols())
                             .setTimeout(seconds(so.timeout())));
@@ -482,6 +485,13 @@ public final class ControlCodec {
                         .setReason(reason).setCount(n)));
                 b.setResources(rb);
             }
+            case ControlResponse.Reachability r -> {
+                P2pdProtos.ReachabilityResponse.Builder rb = P2pdProtos.ReachabilityResponse.newBuilder()
+                        .setReachability(r.reachability()).addAllListenAddrs(bytes(r.listenAddrs()))
+                        .addAllExternalAddrs(bytes(r.externalAddrs())).setAutonatServer(r.autonatServer());
+                r.reachableAddr().ifPresent(a -> rb.setReachableAddr(ByteString.copyFrom(a.bytes())));
+                b.setReachability(rb);
+            }
             case StreamOpened so -> b.setStreamInfo(streamInfo(so.stream()));
             case Protocols p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().addAllProtos(p.protocols()));
             case Peer p -> b.setPeerStore(P2pdProtos.PeerstoreResponse.newBuilder().setPeer(peerInfo(p.peer())));
@@ -537,6 +547,17 @@ public final class ControlCodec {
                 java.util.Map<String, Long> refusals = new java.util.TreeMap<>();
                 r.getResources().getRefusalsList().forEach(c -> refusals.put(c.getReason(), c.getCount()));
                 yield new ControlResponse.Resources(scopes, refusals);
+            }
+            case ControlRequest.Reachability _ -> {
+                expect(r.hasReachability(), "reachability");
+                P2pdProtos.ReachabilityResponse rr = r.getReachability();
+                Optional<Multiaddr> reached = Optional.empty();
+                if (rr.hasReachableAddr()) {
+                    reached = Optional.of(multiaddrs(List.of(rr.getReachableAddr())).get(0));
+                }
+                yield new ControlResponse.Reachability(rr.getReachability(), reached,
+                        multiaddrs(rr.getListenAddrsList()), multiaddrs(rr.getExternalAddrsList()),
+                        rr.getAutonatServer());
             }
             case ListPeers _ -> {
                 List<PeerInfo> peers = new ArrayList<>();

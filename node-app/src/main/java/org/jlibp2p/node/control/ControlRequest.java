@@ -39,6 +39,9 @@ public sealed interface ControlRequest {
     /** RESOURCES (a jlibp2p extension): what the node's resource manager holds, and its refusals. */
     record Resources() implements ControlRequest {}
 
+    /** REACHABILITY (a jlibp2p extension): what AutoNAT says of the node, its listen and external addresses. */
+    record Reachability() implements ControlRequest {}
+
     /**
      * STREAM_OPEN: a stream to {@code peer} on the first of {@code protocols} it supports; after the answer the
      * control connection carries the stream.

@@ -22,6 +22,18 @@ public sealed interface ControlResponse {
         }
     }
 
+    /**
+     * The REACHABILITY answer: {@code reachability} is PUBLIC, PRIVATE or UNKNOWN; {@code reachableAddr} the address
+     * AutoNAT servers reached, when PUBLIC.
+     */
+    record Reachability(String reachability, Optional<Multiaddr> reachableAddr, List<Multiaddr> listenAddrs,
+            List<Multiaddr> externalAddrs, boolean autonatServer) implements ControlResponse {
+        public Reachability {
+            listenAddrs = List.copyOf(listenAddrs);
+            externalAddrs = List.copyOf(externalAddrs);
+        }
+    }
+
     /** What one scope holds; {@code limit} is present for the system and transient scopes. */
     record ScopeUsage(String scope, long connsInbound, long connsOutbound, long streamsInbound, long streamsOutbound,
             long memory, long fd, java.util.Optional<ScopeUsage> limit) {}
