@@ -39,8 +39,8 @@ class P2pdProtoTest {
   @Test
   void fileIsProto2InPackageP2pdPb() {
     assertFile(P2pdProtos.getDescriptor(), "proto2", "p2pd.pb");
-    // go-libp2p-daemon's 18 messages, and the 3 of the RESOURCES extension
-    assertEquals(18 + 3, P2pdProtos.getDescriptor().getMessageTypes().size());
+    // go-libp2p-daemon's 18 messages, and those of the extensions: RESOURCES 3, REACHABILITY 1, FORWARD 3, FILES 2
+    assertEquals(18 + 3 + 1 + 3 + 2, P2pdProtos.getDescriptor().getMessageTypes().size());
   }
 
   @Test
@@ -49,7 +49,7 @@ class P2pdProtoTest {
         Request.Type.getDescriptor(),
         "IDENTIFY = 0", "CONNECT = 1", "STREAM_OPEN = 2", "STREAM_HANDLER = 3", "DHT = 4",
         "LIST_PEERS = 5", "CONNMANAGER = 6", "DISCONNECT = 7", "PUBSUB = 8", "PEERSTORE = 9",
-        "RESOURCES = 100");
+        "RESOURCES = 100", "REACHABILITY = 101", "FORWARD = 120", "FILES = 140");
     assertClosed(Request.Type.getDescriptor(), true);
     assertFields(
         Request.getDescriptor(),
@@ -61,7 +61,9 @@ class P2pdProtoTest {
         "optional p2pd.pb.ConnManagerRequest connManager = 6",
         "optional p2pd.pb.DisconnectRequest disconnect = 7",
         "optional p2pd.pb.PSRequest pubsub = 8",
-        "optional p2pd.pb.PeerstoreRequest peerStore = 9");
+        "optional p2pd.pb.PeerstoreRequest peerStore = 9",
+        "optional p2pd.pb.ForwardRequest forward = 120",
+        "optional p2pd.pb.FilesRequest files = 140");
     assertEnum(Response.Type.getDescriptor(), "OK = 0", "ERROR = 1");
     assertFields(
         Response.getDescriptor(),
@@ -73,7 +75,10 @@ class P2pdProtoTest {
         "repeated p2pd.pb.PeerInfo peers = 6",
         "optional p2pd.pb.PSResponse pubsub = 7",
         "optional p2pd.pb.PeerstoreResponse peerStore = 8",
-        "optional p2pd.pb.ResourcesResponse resources = 100");
+        "optional p2pd.pb.ResourcesResponse resources = 100",
+        "optional p2pd.pb.ReachabilityResponse reachability = 101",
+        "optional p2pd.pb.ForwardResponse forward = 120",
+        "optional p2pd.pb.FilesResponse files = 140");
   }
 
   @Test
