@@ -27,12 +27,13 @@ import org.jlibp2p.kademlia.KademliaConfig;
 public final class ChatMain {
     static final String USAGE = """
             usage: p2p-chat [--listen MULTIADDR] [--bootstrap MULTIADDR]... [--nick NAME] [--room NAME]...
-                            [--dht-client] [--json]
+                            [--dht-client] [--mdns] [--json]
               --listen     address to listen on (default /ip4/0.0.0.0/tcp/0)
               --bootstrap  a peer to connect to at start, with its /p2p/ part (repeatable)
               --nick       your nickname (default: the end of your peer id)
               --room       a room to join at start (repeatable; the last is the current room)
               --dht-client use the DHT without serving it (default: serve it)
+              --mdns       also find peers on the local network by mDNS
               --json       one JSON object per line in and out, for programs""";
     static final String HELP = """
             /join ROOM         join ROOM (or switch to it) and make it the current room
@@ -63,6 +64,7 @@ public final class ChatMain {
         List<String> rooms = new ArrayList<>();
         Optional<String> nick = Optional.empty();
         boolean json = false;
+        boolean mdns = false;
         KademliaConfig.Mode mode = KademliaConfig.Mode.SERVER;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -74,6 +76,7 @@ public final class ChatMain {
                     }
                     case "--json" -> json = true;
                     case "--dht-client" -> mode = KademliaConfig.Mode.CLIENT;
+                    case "--mdns" -> mdns = true;
                     case "--listen", "--bootstrap", "--nick", "--room" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(a + " needs a value");
@@ -109,6 +112,9 @@ public final class ChatMain {
         });
         try (ChatNode node = new ChatNode(key, listen, mode, name, chat::show)) {
             chat.node = node;
+            if (mdns) {
+                node.addDiscovery(new MdnsDiscovery(node.swarm()));
+            }
             for (Multiaddr b : bootstrap) {
                 try {
                     node.connect(b);

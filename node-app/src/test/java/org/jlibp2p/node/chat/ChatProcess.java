@@ -25,8 +25,14 @@ final class ChatProcess implements AutoCloseable {
     private final Thread reader;
 
     ChatProcess(String name, Path dir, String... args) throws IOException {
+        this(List.of(), name, dir, args);
+    }
+
+    /** A chat process started behind {@code prefix} (e.g. {@code ip netns exec NS}). */
+    ChatProcess(List<String> prefix, String name, Path dir, String... args) throws IOException {
         this.name = name;
-        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(javaCommand(), "-cp", System.getProperty("java.class.path"),
                 ChatMain.class.getName(), "--json", "--listen", "/ip4/127.0.0.1/tcp/0"));
         cmd.addAll(List.of(args));
         process = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".err").toFile()).start();

@@ -1,0 +1,93 @@
+package org.jlibp2p.node.chat;
+
+import static org.jlibp2p.node.chat.ChatProcess.cmd;
+import static org.jlibp2p.node.chat.ChatProcess.is;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two chats on one LAN segment (two network namespaces joined by a veth pair, made and removed here), started with
+ * {@code --mdns} and no {@code --bootstrap}: they find each other, meet in their room and talk. Needs root and
+ * iproute2; skipped otherwise.
+ */
+@Timeout(120)
+class ChatMdnsNamespaceTest {
+    @TempDir
+    Path dir;
+
+    private static void ip(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
+    @Test
+    void twoChatsOnOneLanMeetInTheirRoomWithoutAnyAddressGiven() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name"))
+                && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))),
+                "needs root and iproute2 for network namespaces");
+        String sfx = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String nsA = "jl-chat-a-" + sfx;
+        String nsB = "jl-chat-b-" + sfx;
+        String vethA = "jca" + sfx;
+        String vethB = "jcb" + sfx;
+        ChatProcess ann = null;
+        ChatProcess bob = null;
+        try {
+            ip("netns", "add", nsA);
+            ip("netns", "add", nsB);
+            ip("link", "add", vethA, "type", "veth", "peer", "name", vethB);
+            ip("link", "set", vethA, "netns", nsA);
+            ip("link", "set", vethB, "netns", nsB);
+            String[][] sides = {{nsA, vethA, "10.215.77.1/24"}, {nsB, vethB, "10.215.77.2/24"}};
+            for (String[] s : sides) {
+                ip("-n", s[0], "addr", "add", s[2], "dev", s[1]);
+                ip("-n", s[0], "link", "set", "lo", "up");
+                ip("-n", s[0], "link", "set", s[1], "up");
+                ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
+            }
+            ann = new ChatProcess(List.of("ip", "netns", "exec", nsA), "ann", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
+                    "--mdns", "--nick", "ann", "--room", "lan");
+            bob = new ChatProcess(List.of("ip", "netns", "exec", nsB), "bob", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
+                    "--mdns", "--nick", "bob", "--room", "lan");
+            ann.await("ready", Duration.ofSeconds(30), e -> is(e, "ready"));
+            String bobId = bob.await("ready", Duration.ofSeconds(30), e -> is(e, "ready")).get("peer").getAsString();
+            ann.await("bob in the room", Duration.ofSeconds(40), e -> is(e, "peer-joined", "room", "lan", "peer", bobId));
+            ann.send(cmd("cmd", "send", "room", "lan", "text", "found you on the LAN"));
+            bob.await("ann's message", Duration.ofSeconds(20),
+                    e -> is(e, "message", "room", "lan", "nick", "ann", "text", "found you on the LAN"));
+        } finally {
+            for (ChatProcess c : new ChatProcess[] {ann, bob}) {
+                if (c != null) {
+                    c.close();
+                    c.process.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            for (String ns : List.of(nsA, nsB)) {
+                try {
+                    ip("netns", "del", ns);
+                } catch (IOException e) {
+                    // not made
+                }
+            }
+        }
+    }
+}
