@@ -45,6 +45,7 @@ import org.jlibp2p.kademlia.internal.KadCodec;
 import org.jlibp2p.kademlia.internal.KadKey;
 import org.jlibp2p.kademlia.internal.KadMessage;
 import org.jlibp2p.kademlia.internal.KadMessage.Type;
+import org.jlibp2p.kademlia.internal.KadServer;
 import org.jlibp2p.kademlia.internal.PeerLookup;
 import org.jlibp2p.kademlia.internal.RequestSender;
 import org.jlibp2p.kademlia.internal.RoutingTable;
@@ -53,7 +54,6 @@ import org.jlibp2p.kademlia.record.NamespacedValidator;
 import org.jlibp2p.kademlia.record.ProviderRecord;
 import org.jlibp2p.kademlia.record.ProviderStore;
 import org.jlibp2p.kademlia.record.RecordStore;
-import org.jlibp2p.kademlia.record.StoredRecord;
 import org.jlibp2p.kademlia.record.Validator;
 
 /**
@@ -96,6 +96,7 @@ public final class KademliaBehaviour implements Behaviour {
     private RoutingTable table;
     private RecordStore records;
     private ProviderStore providers;
+    private KadServer server;
     private final Set<Key> provided = new HashSet<>();
     private final Map<Long, Query> queries = new HashMap<>();
     private long nextQueryId;
@@ -130,6 +131,8 @@ public final class KademliaBehaviour implements Behaviour {
                 config.maxPeersPerIpGroupInTable());
         this.records = RecordStore.defaults();
         this.providers = ProviderStore.defaults();
+        this.server = new KadServer(config.k(), config.maxPeersPerMessage(), validator, addressFilter, table, records,
+                providers, new NodeHost());
         this.sender = new RequestSender(ctx, config.protocolId(), codec, config.requestTimeout(),
                 config.streamIdleTimeout());
         if (config.mode() == KademliaConfig.Mode.SERVER) {
@@ -584,118 +587,45 @@ public final class KademliaBehaviour implements Behaviour {
 
     /** The answer to one request, on the behaviour's thread; empty for ADD_PROVIDER, which has none. */
     private Optional<KadMessage> answer(PeerId from, KadMessage req) throws IOException {
-        Instant now = context.scheduler().now();
-        // A peer that sends us requests over the protocol is not proven a server: only identify and answers are.
-        return switch (req.type()) {
-            case PING -> Optional.of(KadMessage.request(Type.PING, new byte[0]));
-            case FIND_NODE -> Optional.of(new KadMessage(Type.FIND_NODE, req.key(), Optional.empty(),
-                    closerPeers(req.key(), from, true), List.of()));
-            case GET_VALUE -> {
-                Optional<KadMessage.Record> record = localRecord(req.key(), now);
-                yield Optional.of(new KadMessage(Type.GET_VALUE, req.key(), record, closerPeers(req.key(), from, false),
-                        List.of()));
-            }
-            case PUT_VALUE -> {
-                KadMessage.Record r = req.record().orElseThrow(
-                        () -> new KadProtocolException("PUT_VALUE without a record"));
-                if (!Arrays.equals(r.key(), req.key())) {
-                    throw new KadProtocolException("PUT_VALUE's record key differs from the message key");
-                }
-                validator.validate(r.key(), r.value(), now);
-                Optional<StoredRecord> existing = records.get(r.key(), now);
-                boolean better = true;
-                if (existing.isPresent() && !Arrays.equals(existing.get().value(), r.value())) {
-                    better = validator.select(r.key(), List.of(existing.get().value(), r.value()), now) == 1;
-                }
-                if (better) {
-                    records.put(r.key(), r.value(), now);
-                }
-                yield Optional.of(req);
-            }
-            case ADD_PROVIDER -> {
-                for (PeerInfo p : req.providerPeers()) {
-                    if (p.peer().equals(from)) {
-                        providers.add(req.key(), from, addressFilter.filter(p.addresses()), now);
-                    }
-                    // Records for other peers than the sender are ignored, as the spec says.
-                }
-                yield Optional.empty();
-            }
-            case GET_PROVIDERS -> {
-                List<PeerInfo> found = new ArrayList<>();
-                for (ProviderRecord pr : providers.get(req.key(), now)) {
-                    List<Multiaddr> addrs = pr.addresses().isEmpty()
-                            ? addressFilter.filter(context.peerstore().addresses(pr.provider())) : pr.addresses();
-                    found.add(new PeerInfo(pr.provider(), addrs));
-                    if (found.size() == config.maxPeersPerMessage()) {
-                        break;
-                    }
-                }
-                yield Optional.of(new KadMessage(Type.GET_PROVIDERS, req.key(), Optional.empty(),
-                        closerPeers(req.key(), from, false), found));
-            }
-        };
+        return server.answer(from, req, context.scheduler().now());
     }
 
     private Optional<KadMessage.Record> localRecord(byte[] key, Instant now) {
-        Optional<StoredRecord> stored = records.get(key, now);
-        if (stored.isPresent()) {
-            return Optional.of(new KadMessage.Record(key, stored.get().value(),
-                    stored.get().received().toString()));
-        }
-        // A /pk/ key of a peer whose key we know is answered from the peerstore, as go does.
-        String text = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (text.startsWith("/pk/")) {
-            try {
-                PeerId peer = PeerId.fromBytes(Arrays.copyOfRange(key, 4, key.length));
-                Optional<PublicKey> pk = peer.equals(context.localPeer())
-                        ? Optional.of(context.identity().publicKey()) : context.peerstore().publicKey(peer);
-                if (pk.isPresent()) {
-                    return Optional.of(new KadMessage.Record(key, pk.get().marshal(), now.toString()));
-                }
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return server.localRecord(key, now);
     }
 
-    /**
-     * The peers of the table closest to {@code key}, without the requester; for FIND_NODE of a peer id, that peer
-     * too when it is connected (so that client-mode peers can be found), and this node when it is the target.
-     */
-    private List<PeerInfo> closerPeers(byte[] key, PeerId requester, boolean findNode) {
-        List<PeerInfo> out = new ArrayList<>();
-        if (findNode) {
-            try {
-                PeerId target = PeerId.fromBytes(key);
-                if (target.equals(context.localPeer())) {
-                    out.add(new PeerInfo(target, advertised(context)));
-                } else if (!target.equals(requester) && !table.contains(target)) {
-                    for (Connection c : context.connections()) {
-                        if (c.remotePeer().equals(target)) {
-                            List<Multiaddr> addrs = addressFilter.filter(context.peerstore().addresses(target));
-                            if (!addrs.isEmpty()) {
-                                out.add(new PeerInfo(target, addrs));
-                            }
-                            break;
-                        }
-                    }
+    /** What the server needs of this node: its addresses, the peerstore, its connections. */
+    private final class NodeHost implements KadServer.Host {
+        @Override
+        public PeerId localPeer() {
+            return context.localPeer();
+        }
+
+        @Override
+        public List<Multiaddr> advertised() {
+            return KademliaBehaviour.this.advertised(context);
+        }
+
+        @Override
+        public List<Multiaddr> knownAddresses(PeerId peer) {
+            return context.peerstore().addresses(peer);
+        }
+
+        @Override
+        public Optional<PublicKey> publicKey(PeerId peer) {
+            return peer.equals(context.localPeer()) ? Optional.of(context.identity().publicKey())
+                    : context.peerstore().publicKey(peer);
+        }
+
+        @Override
+        public boolean isConnected(PeerId peer) {
+            for (Connection c : context.connections()) {
+                if (c.remotePeer().equals(peer)) {
+                    return true;
                 }
-            } catch (IOException e) {
-                // not a peer id: a plain key
             }
+            return false;
         }
-        for (RoutingTable.Entry e : table.closest(KadKey.of(key), config.k() + 1)) {
-            if (out.size() >= config.k()) {
-                break;
-            }
-            if (e.peer().equals(requester)) {
-                continue;
-            }
-            out.add(new PeerInfo(e.peer(), e.addresses()));
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ queries
