@@ -632,6 +632,7 @@ final class DhtSimulation {
         }
         long joined = n * joinInterval + EventLoop.seconds(sc.num("settle_s", 30));
         runUntil(joined);
+        progress("joined", wallStart);
 
         // Records and provider records.
         int puts = sc.integer("puts", 100);
@@ -657,6 +658,7 @@ final class DhtSimulation {
         }
         long stored = joined + storeSpan + EventLoop.seconds(sc.num("settle_s", 30));
         runUntil(stored);
+        progress("records stored", wallStart);
 
         // Lookups, under churn.
         long span = EventLoop.seconds(sc.num("lookup_duration_s", 100));
@@ -718,7 +720,13 @@ final class DhtSimulation {
             windowAll = 0;
         }
         runUntil(end + config.queryTimeout().toNanos() + dialTimeout);
+        progress("lookups done", wallStart);
         return result((System.nanoTime() - wallStart) / 1e9);
+    }
+
+    private void progress(String phase, long wallStart) {
+        System.err.printf("sim: %s at %.0f s simulated, %.0f s wall, %d events%n", phase, loop.nanoTime() / 1e9,
+                (System.nanoTime() - wallStart) / 1e9, loop.executed());
     }
 
     private void runUntil(long t) {
