@@ -785,6 +785,8 @@ final class DhtSimulation {
         r.put("disjoint_paths", config.disjointPaths());
         r.put("events", loop.executed());
         r.finish(loop.nanoTime() / 1e9, wall, n);
+        // The nodes must stay reachable through the heap measurement in finish, or the JIT may let them go first.
+        java.lang.ref.Reference.reachabilityFence(nodes);
         r.series("lookup_latency_ms", find.latencyMs.sorted());
         r.series("lookup_hops", find.hops.sorted());
         r.timeline = timeline;

@@ -430,6 +430,8 @@ final class GossipSimulation {
         r.put("lost", net.lost());
         r.put("events", loop.executed());
         r.finish(sim, wall, n);
+        // The nodes must stay reachable through the heap measurement in finish, or the JIT may let them go first.
+        java.lang.ref.Reference.reachabilityFence(nodes);
         r.series("delivery_ms", delays.sorted());
         r.series("duplicates", dupPerNode.sorted());
         return r;
