@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +39,12 @@ import org.jlibp2p.kademlia.KademliaEvent.QueryKind;
 import org.jlibp2p.kademlia.KademliaEvent.QueryStats;
 import org.jlibp2p.kademlia.internal.AddressFilter;
 import org.jlibp2p.kademlia.internal.ClosestPeersQuery;
-import org.jlibp2p.kademlia.internal.DisjointPeersQuery;
 import org.jlibp2p.kademlia.internal.KadCodec;
 import org.jlibp2p.kademlia.internal.KadKey;
 import org.jlibp2p.kademlia.internal.KadMessage;
 import org.jlibp2p.kademlia.internal.KadMessage.Type;
 import org.jlibp2p.kademlia.internal.KadServer;
+import org.jlibp2p.kademlia.internal.LookupDriver;
 import org.jlibp2p.kademlia.internal.PeerLookup;
 import org.jlibp2p.kademlia.internal.RequestSender;
 import org.jlibp2p.kademlia.internal.RoutingTable;
@@ -635,19 +634,12 @@ public final class KademliaBehaviour implements Behaviour {
     }
 
     private void startQuery(Query q) {
-        List<PeerId> seeds = table.closest(KadKey.of(q.key), config.k()).stream().map(RoutingTable.Entry::peer)
-                .toList();
         q.id = nextQueryId++;
         q.startedAt = context.scheduler().nanoTime();
-        q.deadline = q.startedAt + q.timeout.toNanos();
-        q.iter = config.disjointPaths() > 1
-                ? new DisjointPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(), config.disjointPaths(),
-                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY)
-                : new ClosestPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(),
-                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY);
-        for (RoutingTable.Entry e : table.closest(KadKey.of(q.key), config.k())) {
-            q.addresses.put(e.peer(), e.addresses());
-        }
+        q.driver = new LookupDriver(context.localPeer(), KadKey.of(q.key), table, config.k(), config.alpha(),
+                config.disjointPaths(), config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY, addressFilter,
+                q.startedAt + q.timeout.toNanos());
+        q.iter = q.driver.lookup();
         queries.put(q.id, q);
         q.started();
         drive(q);
@@ -656,26 +648,20 @@ public final class KademliaBehaviour implements Behaviour {
     private void drive(Query q) {
         while (!q.done) {
             long now = context.scheduler().nanoTime();
-            if (now >= q.deadline) {
-                q.iter.finish();
-                finish(q);
-                return;
-            }
-            switch (q.iter.next(now)) {
-                case ClosestPeersQuery.Action.Send s -> request(q, s.peer());
-                case ClosestPeersQuery.Action.Wait w -> {
-                    long at = Math.min(w.until(), q.deadline);
-                    if (q.tickAt == 0 || at < q.tickAt) {
-                        q.tick.cancel();
-                        q.tickAt = at;
-                        q.tick = context.schedule(Duration.ofNanos(Math.max(0, at - now)), () -> {
-                            q.tickAt = 0;
-                            drive(q);
-                        });
-                    }
+            switch (q.driver.step(now)) {
+                case LookupDriver.Step.Send s -> request(q, s.peer(), s.addresses());
+                case LookupDriver.Step.WakeAt w -> {
+                    q.tick.cancel();
+                    q.tick = context.schedule(Duration.ofNanos(Math.max(0, w.at() - now)), () -> {
+                        q.driver.wokeUp();
+                        drive(q);
+                    });
                     return;
                 }
-                case ClosestPeersQuery.Action.Finished f -> {
+                case LookupDriver.Step.Idle i -> {
+                    return;
+                }
+                case LookupDriver.Step.Finished f -> {
                     finish(q);
                     return;
                 }
@@ -683,8 +669,7 @@ public final class KademliaBehaviour implements Behaviour {
         }
     }
 
-    private void request(Query q, PeerId peer) {
-        List<Multiaddr> addrs = q.addresses.getOrDefault(peer, List.of());
+    private void request(Query q, PeerId peer, List<Multiaddr> addrs) {
         if (!addrs.isEmpty()) {
             context.peerstore().addAddresses(peer, addrs);
         }
@@ -715,29 +700,17 @@ public final class KademliaBehaviour implements Behaviour {
             // It did not answer at all: it leaves the table, and a replacement takes its place.
             removeFromTable(peer);
         }
-        if (q.iter.onFailure(peer)) {
+        if (q.driver.onFailure(peer)) {
             drive(q);
         }
     }
 
     private void onAnswer(Query q, PeerId peer, KadMessage answer) {
-        List<Multiaddr> used = q.addresses.getOrDefault(peer, context.peerstore().addresses(peer));
+        List<Multiaddr> used = q.driver.addressesOf(peer, context.peerstore().addresses(peer));
         addToTable(peer, addressFilter.filter(used));
-        if (q.done || !q.iter.isWaitingFor(peer)) {
+        if (q.done || !q.driver.absorb(peer, answer.closerPeers())) {
             return;
         }
-        List<PeerId> closer = new ArrayList<>();
-        for (PeerInfo p : answer.closerPeers()) {
-            if (p.peer().equals(context.localPeer())) {
-                continue;
-            }
-            List<Multiaddr> addrs = addressFilter.filter(p.addresses());
-            if (!addrs.isEmpty() && q.addresses.size() < MAX_PEERS_PER_QUERY) {
-                q.addresses.merge(p.peer(), addrs, (old, add) -> old.isEmpty() ? add : old);
-            }
-            closer.add(p.peer());
-        }
-        q.iter.onSuccess(peer, closer);
         q.answered(peer, answer);
         drive(q);
     }
@@ -779,14 +752,12 @@ public final class KademliaBehaviour implements Behaviour {
         final Type type;
         final byte[] key;
         final Duration timeout;
-        final Map<PeerId, List<Multiaddr>> addresses = new LinkedHashMap<>();
         final java.util.concurrent.BlockingQueue<Object> results = new java.util.concurrent.LinkedBlockingQueue<>();
         long id;
         long startedAt;
-        long deadline;
+        LookupDriver driver;
         PeerLookup iter;
         boolean done;
-        long tickAt;
         Cancellable tick = Cancellable.NONE;
 
         /** What ends the result stream. */
@@ -808,7 +779,7 @@ public final class KademliaBehaviour implements Behaviour {
         void completed() {
             List<PeerInfo> closest = new ArrayList<>();
             for (PeerId p : iter.closest()) {
-                closest.add(new PeerInfo(p, addresses.getOrDefault(p, List.of())));
+                closest.add(new PeerInfo(p, driver.addressesOf(p, List.of())));
             }
             results.add(closest);
             results.add(END);
