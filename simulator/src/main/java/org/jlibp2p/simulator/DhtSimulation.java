@@ -16,6 +16,7 @@ import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.kademlia.KadProtocolException;
 import org.jlibp2p.kademlia.KademliaBehaviour;
 import org.jlibp2p.kademlia.KademliaConfig;
@@ -28,6 +29,7 @@ import org.jlibp2p.kademlia.internal.KadKey;
 import org.jlibp2p.kademlia.internal.KadMessage;
 import org.jlibp2p.kademlia.internal.KadMessage.Type;
 import org.jlibp2p.kademlia.internal.KadServer;
+import org.jlibp2p.kademlia.internal.LookupDriver;
 import org.jlibp2p.kademlia.internal.PeerLookup;
 import org.jlibp2p.kademlia.internal.RoutingTable;
 import org.jlibp2p.kademlia.record.NamespacedValidator;
@@ -157,23 +159,22 @@ final class DhtSimulation {
         final Stats bytes = new Stats();
     }
 
-    /** One lookup in progress: the same steps KademliaBehaviour takes around its lookup state machine. */
+    /** One lookup in progress, driven by the LookupDriver that KademliaBehaviour drives its lookups with. */
     private final class Lookup {
         final Node origin;
         final int session;
         final Type type;
         final byte[] key;
+        final LookupDriver driver;
         final PeerLookup iter;
-        final Map<PeerId, List<Multiaddr>> addresses = new HashMap<>();
         final long startedAt;
-        final long deadline;
         final Op op;
         final PeerId target;
         final Runnable then;
         boolean done;
         boolean found;
         int foundHop;
-        long tickAt = -1;
+        Cancellable tick = Cancellable.NONE;
         int messages;
         long bytes;
 
@@ -185,19 +186,11 @@ final class DhtSimulation {
             this.op = op;
             this.target = target;
             this.then = then;
-            KadKey k = KadKey.of(key);
-            List<RoutingTable.Entry> seeds = origin.table().closest(k, config.k());
-            List<PeerId> start = seeds.stream().map(RoutingTable.Entry::peer).toList();
-            for (RoutingTable.Entry e : seeds) {
-                addresses.put(e.peer(), e.addresses());
-            }
-            iter = config.disjointPaths() > 1 && !origin.colluder
-                    ? new DisjointPeersQuery(k, start, config.k(), config.alpha(), config.disjointPaths(),
-                            config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY)
-                    : new ClosestPeersQuery(k, start, config.k(), config.alpha(), config.requestTimeout().toNanos(),
-                            MAX_PEERS_PER_QUERY);
             startedAt = loop.nanoTime();
-            deadline = startedAt + config.queryTimeout().toNanos();
+            driver = new LookupDriver(origin.id, KadKey.of(key), origin.table(), config.k(), config.alpha(),
+                    origin.colluder ? 1 : config.disjointPaths(), config.requestTimeout().toNanos(),
+                    MAX_PEERS_PER_QUERY, addressFilter, startedAt + config.queryTimeout().toNanos());
+            iter = driver.lookup();
             if (op != null) {
                 op.started++;
             }
@@ -211,30 +204,24 @@ final class DhtSimulation {
             while (!done) {
                 if (!alive()) {
                     done = true;
+                    tick.cancel();
                     return;
                 }
                 long now = loop.nanoTime();
-                if (now >= deadline) {
-                    iter.finish();
-                    finish();
-                    return;
-                }
-                switch (iter.next(now)) {
-                    case ClosestPeersQuery.Action.Send s -> request(this, s.peer());
-                    case ClosestPeersQuery.Action.Wait w -> {
-                        long at = Math.min(w.until(), deadline);
-                        if (tickAt < 0 || at < tickAt) {
-                            tickAt = at;
-                            loop.at(at, () -> {
-                                if (tickAt == at) {
-                                    tickAt = -1;
-                                    drive();
-                                }
-                            });
-                        }
+                switch (driver.step(now)) {
+                    case LookupDriver.Step.Send s -> request(this, s.peer());
+                    case LookupDriver.Step.WakeAt w -> {
+                        tick.cancel();
+                        tick = loop.at(w.at(), () -> {
+                            driver.wokeUp();
+                            drive();
+                        });
                         return;
                     }
-                    case ClosestPeersQuery.Action.Finished f -> {
+                    case LookupDriver.Step.Idle i -> {
+                        return;
+                    }
+                    case LookupDriver.Step.Finished f -> {
                         finish();
                         return;
                     }
@@ -243,30 +230,18 @@ final class DhtSimulation {
         }
 
         void onAnswer(PeerId peer, KadMessage answer) {
-            List<Multiaddr> used = addresses.getOrDefault(peer, List.of());
+            List<Multiaddr> used = driver.addressesOf(peer, List.of());
             origin.table().add(peer, addressFilter.filter(used), loop.nanoTime());
-            if (done || !iter.isWaitingFor(peer)) {
+            if (done || !driver.absorb(peer, answer.closerPeers())) {
                 return;
             }
-            List<PeerId> closer = new ArrayList<>();
-            for (PeerInfo p : answer.closerPeers()) {
-                if (p.peer().equals(origin.id)) {
-                    continue;
-                }
-                List<Multiaddr> addrs = addressFilter.filter(p.addresses());
-                if (!addrs.isEmpty() && addresses.size() < MAX_PEERS_PER_QUERY) {
-                    addresses.merge(p.peer(), addrs, (old, add) -> old.isEmpty() ? add : old);
-                }
-                closer.add(p.peer());
-            }
-            iter.onSuccess(peer, closer);
             answered(peer, answer);
             drive();
         }
 
         void onFailure(PeerId peer) {
             origin.table().remove(peer);
-            if (!done && iter.onFailure(peer)) {
+            if (!done && driver.onFailure(peer)) {
                 drive();
             }
         }
@@ -307,6 +282,7 @@ final class DhtSimulation {
                 return;
             }
             done = true;
+            tick.cancel();
             if (op != null) {
                 boolean ok = target == null && type == Type.FIND_NODE ? iter.successes() > 0 : found;
                 if (ok) {
