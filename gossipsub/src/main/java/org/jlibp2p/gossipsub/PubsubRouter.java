@@ -676,11 +676,20 @@ public final class PubsubRouter {
         }
     }
 
+    /**
+     * Tells the v1.2 mesh peers at once, each in an RPC of its own, that this node has the message: sent with the
+     * forwarded copy it would arrive only after that copy, too late to stop a peer from sending its own.
+     */
     private void sendIDontWant(MessageId id, String topic, PeerId from) {
+        Rpc rpc = null;
         for (PeerId p : mesh.getOrDefault(topic, Set.of())) {
             PeerState s = peers.get(p);
             if (!p.equals(from) && s != null && s.v12()) {
-                pending(p).idontwant.add(new Rpc.IDontWant(List.of(id)));
+                if (rpc == null) {
+                    rpc = Rpc.ofControl(new Rpc.Control(List.of(), List.of(), List.of(), List.of(),
+                            List.of(new Rpc.IDontWant(List.of(id)))));
+                }
+                out.send(p, rpc);
                 counters.idontwantsSent++;
             }
         }

@@ -323,6 +323,10 @@ class PubsubRouterTest {
         MessageId bigId = MessageIdFunction.FROM_AND_SEQNO.apply(big);
         h.router.handleRpc(a.id(), Rpc.ofMessages(List.of(big)));
         assertEquals(List.of(bigId), h.idontwantsTo(b.id()).getFirst().ids());
+        Rpc first = h.sentTo(b.id()).getFirst();
+        assertTrue(first.messages().isEmpty() && first.control().idontwant().size() == 1,
+                "the IDONTWANT goes alone, before the forwarded copy: " + first);
+        assertEquals(List.of(big), h.messagesTo(b.id()));
         assertTrue(h.idontwantsTo(a.id()).isEmpty(), "not to the source");
         assertTrue(h.idontwantsTo(c.id()).isEmpty(), "not to a v1.1 peer");
         Message small = a.message(T, new byte[10], 2);

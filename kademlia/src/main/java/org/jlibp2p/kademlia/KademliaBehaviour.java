@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +39,12 @@ import org.jlibp2p.kademlia.KademliaEvent.QueryKind;
 import org.jlibp2p.kademlia.KademliaEvent.QueryStats;
 import org.jlibp2p.kademlia.internal.AddressFilter;
 import org.jlibp2p.kademlia.internal.ClosestPeersQuery;
-import org.jlibp2p.kademlia.internal.DisjointPeersQuery;
 import org.jlibp2p.kademlia.internal.KadCodec;
 import org.jlibp2p.kademlia.internal.KadKey;
 import org.jlibp2p.kademlia.internal.KadMessage;
 import org.jlibp2p.kademlia.internal.KadMessage.Type;
+import org.jlibp2p.kademlia.internal.KadServer;
+import org.jlibp2p.kademlia.internal.LookupDriver;
 import org.jlibp2p.kademlia.internal.PeerLookup;
 import org.jlibp2p.kademlia.internal.RequestSender;
 import org.jlibp2p.kademlia.internal.RoutingTable;
@@ -53,7 +53,6 @@ import org.jlibp2p.kademlia.record.NamespacedValidator;
 import org.jlibp2p.kademlia.record.ProviderRecord;
 import org.jlibp2p.kademlia.record.ProviderStore;
 import org.jlibp2p.kademlia.record.RecordStore;
-import org.jlibp2p.kademlia.record.StoredRecord;
 import org.jlibp2p.kademlia.record.Validator;
 
 /**
@@ -96,6 +95,7 @@ public final class KademliaBehaviour implements Behaviour {
     private RoutingTable table;
     private RecordStore records;
     private ProviderStore providers;
+    private KadServer server;
     private final Set<Key> provided = new HashSet<>();
     private final Map<Long, Query> queries = new HashMap<>();
     private long nextQueryId;
@@ -145,6 +145,8 @@ public final class KademliaBehaviour implements Behaviour {
             this.records = RecordStore.defaults();
             this.providers = ProviderStore.defaults();
         }
+        this.server = new KadServer(config.k(), config.maxPeersPerMessage(), validator, addressFilter, table, records,
+                providers, new NodeHost());
         this.sender = new RequestSender(ctx, config.protocolId(), codec, config.requestTimeout(),
                 config.streamIdleTimeout());
         if (config.mode() == KademliaConfig.Mode.SERVER) {
@@ -599,118 +601,45 @@ public final class KademliaBehaviour implements Behaviour {
 
     /** The answer to one request, on the behaviour's thread; empty for ADD_PROVIDER, which has none. */
     private Optional<KadMessage> answer(PeerId from, KadMessage req) throws IOException {
-        Instant now = context.scheduler().now();
-        // A peer that sends us requests over the protocol is not proven a server: only identify and answers are.
-        return switch (req.type()) {
-            case PING -> Optional.of(KadMessage.request(Type.PING, new byte[0]));
-            case FIND_NODE -> Optional.of(new KadMessage(Type.FIND_NODE, req.key(), Optional.empty(),
-                    closerPeers(req.key(), from, true), List.of()));
-            case GET_VALUE -> {
-                Optional<KadMessage.Record> record = localRecord(req.key(), now);
-                yield Optional.of(new KadMessage(Type.GET_VALUE, req.key(), record, closerPeers(req.key(), from, false),
-                        List.of()));
-            }
-            case PUT_VALUE -> {
-                KadMessage.Record r = req.record().orElseThrow(
-                        () -> new KadProtocolException("PUT_VALUE without a record"));
-                if (!Arrays.equals(r.key(), req.key())) {
-                    throw new KadProtocolException("PUT_VALUE's record key differs from the message key");
-                }
-                validator.validate(r.key(), r.value(), now);
-                Optional<StoredRecord> existing = records.get(r.key(), now);
-                boolean better = true;
-                if (existing.isPresent() && !Arrays.equals(existing.get().value(), r.value())) {
-                    better = validator.select(r.key(), List.of(existing.get().value(), r.value()), now) == 1;
-                }
-                if (better) {
-                    records.put(r.key(), r.value(), now);
-                }
-                yield Optional.of(req);
-            }
-            case ADD_PROVIDER -> {
-                for (PeerInfo p : req.providerPeers()) {
-                    if (p.peer().equals(from)) {
-                        providers.add(req.key(), from, addressFilter.filter(p.addresses()), now);
-                    }
-                    // Records for other peers than the sender are ignored, as the spec says.
-                }
-                yield Optional.empty();
-            }
-            case GET_PROVIDERS -> {
-                List<PeerInfo> found = new ArrayList<>();
-                for (ProviderRecord pr : providers.get(req.key(), now)) {
-                    List<Multiaddr> addrs = pr.addresses().isEmpty()
-                            ? addressFilter.filter(context.peerstore().addresses(pr.provider())) : pr.addresses();
-                    found.add(new PeerInfo(pr.provider(), addrs));
-                    if (found.size() == config.maxPeersPerMessage()) {
-                        break;
-                    }
-                }
-                yield Optional.of(new KadMessage(Type.GET_PROVIDERS, req.key(), Optional.empty(),
-                        closerPeers(req.key(), from, false), found));
-            }
-        };
+        return server.answer(from, req, context.scheduler().now());
     }
 
     private Optional<KadMessage.Record> localRecord(byte[] key, Instant now) {
-        Optional<StoredRecord> stored = records.get(key, now);
-        if (stored.isPresent()) {
-            return Optional.of(new KadMessage.Record(key, stored.get().value(),
-                    stored.get().received().toString()));
-        }
-        // A /pk/ key of a peer whose key we know is answered from the peerstore, as go does.
-        String text = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (text.startsWith("/pk/")) {
-            try {
-                PeerId peer = PeerId.fromBytes(Arrays.copyOfRange(key, 4, key.length));
-                Optional<PublicKey> pk = peer.equals(context.localPeer())
-                        ? Optional.of(context.identity().publicKey()) : context.peerstore().publicKey(peer);
-                if (pk.isPresent()) {
-                    return Optional.of(new KadMessage.Record(key, pk.get().marshal(), now.toString()));
-                }
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return server.localRecord(key, now);
     }
 
-    /**
-     * The peers of the table closest to {@code key}, without the requester; for FIND_NODE of a peer id, that peer
-     * too when it is connected (so that client-mode peers can be found), and this node when it is the target.
-     */
-    private List<PeerInfo> closerPeers(byte[] key, PeerId requester, boolean findNode) {
-        List<PeerInfo> out = new ArrayList<>();
-        if (findNode) {
-            try {
-                PeerId target = PeerId.fromBytes(key);
-                if (target.equals(context.localPeer())) {
-                    out.add(new PeerInfo(target, advertised(context)));
-                } else if (!target.equals(requester) && !table.contains(target)) {
-                    for (Connection c : context.connections()) {
-                        if (c.remotePeer().equals(target)) {
-                            List<Multiaddr> addrs = addressFilter.filter(context.peerstore().addresses(target));
-                            if (!addrs.isEmpty()) {
-                                out.add(new PeerInfo(target, addrs));
-                            }
-                            break;
-                        }
-                    }
+    /** What the server needs of this node: its addresses, the peerstore, its connections. */
+    private final class NodeHost implements KadServer.Host {
+        @Override
+        public PeerId localPeer() {
+            return context.localPeer();
+        }
+
+        @Override
+        public List<Multiaddr> advertised() {
+            return KademliaBehaviour.this.advertised(context);
+        }
+
+        @Override
+        public List<Multiaddr> knownAddresses(PeerId peer) {
+            return context.peerstore().addresses(peer);
+        }
+
+        @Override
+        public Optional<PublicKey> publicKey(PeerId peer) {
+            return peer.equals(context.localPeer()) ? Optional.of(context.identity().publicKey())
+                    : context.peerstore().publicKey(peer);
+        }
+
+        @Override
+        public boolean isConnected(PeerId peer) {
+            for (Connection c : context.connections()) {
+                if (c.remotePeer().equals(peer)) {
+                    return true;
                 }
-            } catch (IOException e) {
-                // not a peer id: a plain key
             }
+            return false;
         }
-        for (RoutingTable.Entry e : table.closest(KadKey.of(key), config.k() + 1)) {
-            if (out.size() >= config.k()) {
-                break;
-            }
-            if (e.peer().equals(requester)) {
-                continue;
-            }
-            out.add(new PeerInfo(e.peer(), e.addresses()));
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ queries
@@ -720,19 +649,12 @@ public final class KademliaBehaviour implements Behaviour {
     }
 
     private void startQuery(Query q) {
-        List<PeerId> seeds = table.closest(KadKey.of(q.key), config.k()).stream().map(RoutingTable.Entry::peer)
-                .toList();
         q.id = nextQueryId++;
         q.startedAt = context.scheduler().nanoTime();
-        q.deadline = q.startedAt + q.timeout.toNanos();
-        q.iter = config.disjointPaths() > 1
-                ? new DisjointPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(), config.disjointPaths(),
-                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY)
-                : new ClosestPeersQuery(KadKey.of(q.key), seeds, config.k(), config.alpha(),
-                        config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY);
-        for (RoutingTable.Entry e : table.closest(KadKey.of(q.key), config.k())) {
-            q.addresses.put(e.peer(), e.addresses());
-        }
+        q.driver = new LookupDriver(context.localPeer(), KadKey.of(q.key), table, config.k(), config.alpha(),
+                config.disjointPaths(), config.requestTimeout().toNanos(), MAX_PEERS_PER_QUERY, addressFilter,
+                q.startedAt + q.timeout.toNanos());
+        q.iter = q.driver.lookup();
         queries.put(q.id, q);
         q.started();
         drive(q);
@@ -741,26 +663,20 @@ public final class KademliaBehaviour implements Behaviour {
     private void drive(Query q) {
         while (!q.done) {
             long now = context.scheduler().nanoTime();
-            if (now >= q.deadline) {
-                q.iter.finish();
-                finish(q);
-                return;
-            }
-            switch (q.iter.next(now)) {
-                case ClosestPeersQuery.Action.Send s -> request(q, s.peer());
-                case ClosestPeersQuery.Action.Wait w -> {
-                    long at = Math.min(w.until(), q.deadline);
-                    if (q.tickAt == 0 || at < q.tickAt) {
-                        q.tick.cancel();
-                        q.tickAt = at;
-                        q.tick = context.schedule(Duration.ofNanos(Math.max(0, at - now)), () -> {
-                            q.tickAt = 0;
-                            drive(q);
-                        });
-                    }
+            switch (q.driver.step(now)) {
+                case LookupDriver.Step.Send s -> request(q, s.peer(), s.addresses());
+                case LookupDriver.Step.WakeAt w -> {
+                    q.tick.cancel();
+                    q.tick = context.schedule(Duration.ofNanos(Math.max(0, w.at() - now)), () -> {
+                        q.driver.wokeUp();
+                        drive(q);
+                    });
                     return;
                 }
-                case ClosestPeersQuery.Action.Finished f -> {
+                case LookupDriver.Step.Idle i -> {
+                    return;
+                }
+                case LookupDriver.Step.Finished f -> {
                     finish(q);
                     return;
                 }
@@ -768,8 +684,7 @@ public final class KademliaBehaviour implements Behaviour {
         }
     }
 
-    private void request(Query q, PeerId peer) {
-        List<Multiaddr> addrs = q.addresses.getOrDefault(peer, List.of());
+    private void request(Query q, PeerId peer, List<Multiaddr> addrs) {
         if (!addrs.isEmpty()) {
             context.peerstore().addAddresses(peer, addrs);
         }
@@ -800,29 +715,17 @@ public final class KademliaBehaviour implements Behaviour {
             // It did not answer at all: it leaves the table, and a replacement takes its place.
             removeFromTable(peer);
         }
-        if (q.iter.onFailure(peer)) {
+        if (q.driver.onFailure(peer)) {
             drive(q);
         }
     }
 
     private void onAnswer(Query q, PeerId peer, KadMessage answer) {
-        List<Multiaddr> used = q.addresses.getOrDefault(peer, context.peerstore().addresses(peer));
+        List<Multiaddr> used = q.driver.addressesOf(peer, context.peerstore().addresses(peer));
         addToTable(peer, addressFilter.filter(used));
-        if (q.done || !q.iter.isWaitingFor(peer)) {
+        if (q.done || !q.driver.absorb(peer, answer.closerPeers())) {
             return;
         }
-        List<PeerId> closer = new ArrayList<>();
-        for (PeerInfo p : answer.closerPeers()) {
-            if (p.peer().equals(context.localPeer())) {
-                continue;
-            }
-            List<Multiaddr> addrs = addressFilter.filter(p.addresses());
-            if (!addrs.isEmpty() && q.addresses.size() < MAX_PEERS_PER_QUERY) {
-                q.addresses.merge(p.peer(), addrs, (old, add) -> old.isEmpty() ? add : old);
-            }
-            closer.add(p.peer());
-        }
-        q.iter.onSuccess(peer, closer);
         q.answered(peer, answer);
         drive(q);
     }
@@ -864,14 +767,12 @@ public final class KademliaBehaviour implements Behaviour {
         final Type type;
         final byte[] key;
         final Duration timeout;
-        final Map<PeerId, List<Multiaddr>> addresses = new LinkedHashMap<>();
         final java.util.concurrent.BlockingQueue<Object> results = new java.util.concurrent.LinkedBlockingQueue<>();
         long id;
         long startedAt;
-        long deadline;
+        LookupDriver driver;
         PeerLookup iter;
         boolean done;
-        long tickAt;
         Cancellable tick = Cancellable.NONE;
 
         /** What ends the result stream. */
@@ -893,7 +794,7 @@ public final class KademliaBehaviour implements Behaviour {
         void completed() {
             List<PeerInfo> closest = new ArrayList<>();
             for (PeerId p : iter.closest()) {
-                closest.add(new PeerInfo(p, addresses.getOrDefault(p, List.of())));
+                closest.add(new PeerInfo(p, driver.addressesOf(p, List.of())));
             }
             results.add(closest);
             results.add(END);

@@ -71,6 +71,7 @@ public final class RoutingTable {
 
     private final PeerId localPeer;
     private final KadKey local;
+    private final byte[] localBytes;
     private final int k;
     private final int maxPerGroupPerBucket;
     private final int maxPerGroupInTable;
@@ -86,6 +87,7 @@ public final class RoutingTable {
         }
         this.localPeer = localPeer;
         this.local = KadKey.of(localPeer);
+        this.localBytes = local.bytes();
         this.k = k;
         this.maxPerGroupPerBucket = maxPerGroupPerBucket;
         this.maxPerGroupInTable = maxPerGroupInTable;
@@ -193,15 +195,51 @@ public final class RoutingTable {
         return Optional.ofNullable(buckets.get(bucketOf(KadKey.of(peer))).get(peer));
     }
 
-    /** The {@code count} peers of the table closest to {@code target}, closest first. */
+    /**
+     * The {@code count} peers of the table closest to {@code target}, closest first. Only the buckets that can hold
+     * them are sorted, each on its own, in the order of their distance to the target: with {@code b} the bucket of
+     * the target, bucket {@code b} first; then each deeper bucket {@code i} comes before every bucket deeper than it
+     * if the target's bit {@code i} differs from the local key's, and after all of them if not; then buckets
+     * {@code b - 1}, {@code b - 2}, ..., each farther than the one before.
+     */
     public List<Entry> closest(KadKey target, int count) {
-        List<Entry> all = new ArrayList<>(size);
-        // Buckets sharing a longer prefix with the target come first; a full sort keeps this simple and exact.
-        for (LinkedHashMap<PeerId, Entry> bucket : buckets) {
-            all.addAll(bucket.values());
+        Comparator<Entry> byDistance = (x, y) -> target.compareDistance(x.key, y.key);
+        List<Entry> out = new ArrayList<>(Math.min(count, size));
+        int bt = bucketOf(target);
+        addSorted(out, buckets.get(bt), byDistance, count);
+        byte[] t = target.bytes();
+        int[] behind = new int[KadKey.BITS];
+        int behindCount = 0;
+        for (int i = bt + 1; i < KadKey.BITS && out.size() < count; i++) {
+            if (buckets.get(i).isEmpty()) {
+                continue;
+            }
+            boolean differs = ((t[i >> 3] ^ localBytes[i >> 3]) & (0x80 >>> (i & 7))) != 0;
+            if (differs) {
+                addSorted(out, buckets.get(i), byDistance, count);
+            } else {
+                behind[behindCount++] = i;
+            }
         }
-        all.sort(Comparator.comparing(e -> e.key, target::compareDistance));
-        return all.size() > count ? new ArrayList<>(all.subList(0, count)) : all;
+        for (int j = behindCount - 1; j >= 0 && out.size() < count; j--) {
+            addSorted(out, buckets.get(behind[j]), byDistance, count);
+        }
+        for (int i = bt - 1; i >= 0 && out.size() < count; i--) {
+            addSorted(out, buckets.get(i), byDistance, count);
+        }
+        return out;
+    }
+
+    private static void addSorted(List<Entry> out, LinkedHashMap<PeerId, Entry> bucket, Comparator<Entry> order,
+            int count) {
+        if (bucket.isEmpty() || out.size() >= count) {
+            return;
+        }
+        List<Entry> tier = new ArrayList<>(bucket.values());
+        tier.sort(order);
+        for (int i = 0; i < tier.size() && out.size() < count; i++) {
+            out.add(tier.get(i));
+        }
     }
 
     public int size() {

@@ -128,4 +128,32 @@ class RoutingTableTest {
         b[0] = (byte) 0x80;
         assertEquals(0, a.commonPrefixLength(KadKey.ofHash(b)));
     }
+
+    @Test
+    void closestSortsOnlyTheBucketsItNeedsYetAnswersAsAFullSortWould() {
+        RoutingTable t = new RoutingTable(self, 20, 10, 10);
+        List<PeerId> all = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            PeerId p = Peers.random(random);
+            if (t.add(p, List.of(), i) == RoutingTable.Outcome.ADDED) {
+                all.add(p);
+            }
+        }
+        assertTrue(all.size() > 100, "a table of several buckets: " + all.size());
+        List<KadKey> targets = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            targets.add(KadKey.of(Peers.random(random)));
+        }
+        targets.add(t.localKey());
+        targets.add(KadKey.of(all.get(0)));
+        for (KadKey target : targets) {
+            for (int count : new int[] {1, 20, 21, all.size(), all.size() + 5}) {
+                List<PeerId> expected = all.stream()
+                        .sorted(Comparator.comparing(KadKey::of, target::compareDistance))
+                        .limit(count).toList();
+                List<PeerId> got = t.closest(target, count).stream().map(RoutingTable.Entry::peer).toList();
+                assertEquals(expected, got, "closest " + count + " to " + target);
+            }
+        }
+    }
 }
