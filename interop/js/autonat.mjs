@@ -37,7 +37,10 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), autonat: autoNAT() }
+  services: { identify: identify(), autonat: autoNAT() },
+  // js refuses a host's inbound connections past 5 a second by default; the tests' client, server and dial-back
+  // swarms all connect from 127.0.0.1 in quick succession
+  connectionManager: { inboundConnectionThreshold: 1000, maxConnections: 1000 }
 })
 
 // v2 dial-backs: the nonces that came back, answered OK.

@@ -47,7 +47,9 @@ async function start (msg) {
     transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services
+    services,
+    // js refuses a host's inbound connections past 5 a second by default; every peer of the test is on loopback
+    connectionManager: { inboundConnectionThreshold: 1000 }
   })
   await node.handle(ECHO, async (stream) => {
     try {
