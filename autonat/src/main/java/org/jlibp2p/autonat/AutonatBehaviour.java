@@ -362,8 +362,8 @@ public final class AutonatBehaviour implements Behaviour {
             respondV1(s, AutonatV1Codec.Status.E_DIAL_REFUSED, refused, null);
             return;
         }
+        Multiaddr reached = null;
         try {
-            Multiaddr reached = null;
             Instant deadline = hc.scheduler().now().plus(config.dialTimeout());
             for (Multiaddr target : targets) {
                 if (!hc.scheduler().now().isBefore(deadline)) {
@@ -374,13 +374,13 @@ public final class AutonatBehaviour implements Behaviour {
                     break;
                 }
             }
-            if (reached != null) {
-                respondV1(s, AutonatV1Codec.Status.OK, "OK", reached);
-            } else {
-                respondV1(s, AutonatV1Codec.Status.E_DIAL_ERROR, "dial failed", null);
-            }
         } finally {
-            v1Limiter.done(peer);
+            v1Limiter.done(peer); // before the answer: a client's next request may follow it at once
+        }
+        if (reached != null) {
+            respondV1(s, AutonatV1Codec.Status.OK, "OK", reached);
+        } else {
+            respondV1(s, AutonatV1Codec.Status.E_DIAL_ERROR, "dial failed", null);
         }
     }
 
@@ -414,6 +414,7 @@ public final class AutonatBehaviour implements Behaviour {
             respondV2(s, AutonatV2Codec.ResponseStatus.E_REQUEST_REJECTED, 0, AutonatV2Codec.DialStatus.UNUSED);
             return;
         }
+        boolean released = false;
         try {
             int index = -1;
             for (int i = 0; i < request.addresses().size(); i++) {
@@ -446,9 +447,13 @@ public final class AutonatBehaviour implements Behaviour {
             }
             boolean reached = status != AutonatV2Codec.DialStatus.E_DIAL_ERROR;
             hc.toBehaviour(() -> context.emit(new AutonatEvent.DialedBack(peer, target, reached)));
+            v2Limiter.done(peer); // before the answer: a client's next request may follow it at once
+            released = true;
             respondV2(s, AutonatV2Codec.ResponseStatus.OK, index, status);
         } finally {
-            v2Limiter.done(peer);
+            if (!released) {
+                v2Limiter.done(peer);
+            }
         }
     }
 
