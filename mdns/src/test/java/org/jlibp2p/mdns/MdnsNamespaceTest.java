@@ -2,20 +2,18 @@ package org.jlibp2p.mdns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jlibp2p.testkit.NetNamespaces.ip;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.testkit.NetNamespaces;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,22 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(90)
 class MdnsNamespaceTest {
-    private static boolean canUseNamespaces() {
-        return Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
-                ? "root".equals(System.getProperty("user.name")) : false;
-    }
-
-    private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
     private record Node(Process process, List<String> lines) {
         String peer() {
             return lines.stream().filter(l -> l.startsWith("PEER ")).map(l -> l.substring(5)).findFirst().orElse("");
@@ -85,8 +67,8 @@ class MdnsNamespaceTest {
     @ValueSource(strings = {"ipv4", "ipv6"})
     void twoNodesOnOneLanFindEachOtherAndConnectWithoutAnyAddressGiven(String family) throws Exception {
         boolean v6 = family.equals("ipv6");
-        assumeTrue(canUseNamespaces(), "needs root and iproute2");
-        String sfx = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        assumeTrue(NetNamespaces.usable(), "needs root and iproute2");
+        String sfx = NetNamespaces.suffix();
         String nsA = "jl-mdns-a-" + sfx;
         String nsB = "jl-mdns-b-" + sfx;
         String vethA = "jma" + sfx;
@@ -148,13 +130,7 @@ class MdnsNamespaceTest {
                     }
                 }
             }
-            for (String ns : new String[] {nsA, nsB}) {
-                try {
-                    ip("netns", "del", ns);
-                } catch (IOException e) {
-                    // not created
-                }
-            }
+            NetNamespaces.delete(List.of(nsA, nsB));
         }
     }
 }

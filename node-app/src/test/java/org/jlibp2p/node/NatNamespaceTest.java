@@ -1,6 +1,8 @@
 package org.jlibp2p.node;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jlibp2p.testkit.NetNamespaces.ip;
+import static org.jlibp2p.testkit.NetNamespaces.run;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
@@ -14,13 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.testkit.NetNamespaces;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,26 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NatNamespaceTest {
     @TempDir
     Path dir;
-
-    private static boolean canUseNamespaces() {
-        return (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")))
-                && "root".equals(System.getProperty("user.name"));
-    }
-
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
-    private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        run(cmd.toArray(String[]::new));
-    }
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -103,8 +84,8 @@ class NatNamespaceTest {
 
     @Test
     void aNodeOnTheServersSegmentIsPublicAndOneBehindTheRouterIsPrivate() throws Exception {
-        assumeTrue(canUseNamespaces(), "needs root and iproute2");
-        String sfx = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        assumeTrue(NetNamespaces.usable(), "needs root and iproute2");
+        String sfx = NetNamespaces.suffix();
         String n = "jl-nat-n-" + sfx;
         String r = "jl-nat-r-" + sfx;
         String s = "jl-nat-s-" + sfx;
@@ -163,13 +144,7 @@ class NatNamespaceTest {
                     p.destroyForcibly();
                 }
             }
-            for (String ns : List.of(n, r, s)) {
-                try {
-                    ip("netns", "del", ns);
-                } catch (IOException e) {
-                    // not created
-                }
-            }
+            NetNamespaces.delete(List.of(n, r, s));
         }
     }
 }

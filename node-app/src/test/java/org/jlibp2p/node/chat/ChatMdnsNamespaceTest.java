@@ -2,18 +2,14 @@ package org.jlibp2p.node.chat;
 
 import static org.jlibp2p.node.chat.ChatProcess.cmd;
 import static org.jlibp2p.node.chat.ChatProcess.is;
+import static org.jlibp2p.testkit.NetNamespaces.ip;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.testkit.NetNamespaces;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,23 +24,10 @@ class ChatMdnsNamespaceTest {
     @TempDir
     Path dir;
 
-    private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
     @Test
     void twoChatsOnOneLanMeetInTheirRoomWithoutAnyAddressGiven() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name"))
-                && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))),
-                "needs root and iproute2 for network namespaces");
-        String sfx = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        assumeTrue(NetNamespaces.usable(), "needs root and iproute2 for network namespaces");
+        String sfx = NetNamespaces.suffix();
         String nsA = "jl-chat-a-" + sfx;
         String nsB = "jl-chat-b-" + sfx;
         String vethA = "jca" + sfx;
@@ -64,9 +47,9 @@ class ChatMdnsNamespaceTest {
                 ip("-n", s[0], "link", "set", s[1], "up");
                 ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
             }
-            ann = new ChatProcess(List.of("ip", "netns", "exec", nsA), "ann", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
+            ann = new ChatProcess(NetNamespaces.exec(nsA), "ann", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
                     "--mdns", "--nick", "ann", "--room", "lan");
-            bob = new ChatProcess(List.of("ip", "netns", "exec", nsB), "bob", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
+            bob = new ChatProcess(NetNamespaces.exec(nsB), "bob", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
                     "--mdns", "--nick", "bob", "--room", "lan");
             ann.await("ready", Duration.ofSeconds(30), e -> is(e, "ready"));
             String bobId = bob.await("ready", Duration.ofSeconds(30), e -> is(e, "ready")).get("peer").getAsString();
@@ -81,13 +64,7 @@ class ChatMdnsNamespaceTest {
                     c.process.waitFor(5, TimeUnit.SECONDS);
                 }
             }
-            for (String ns : List.of(nsA, nsB)) {
-                try {
-                    ip("netns", "del", ns);
-                } catch (IOException e) {
-                    // not made
-                }
-            }
+            NetNamespaces.delete(List.of(nsA, nsB));
         }
     }
 }

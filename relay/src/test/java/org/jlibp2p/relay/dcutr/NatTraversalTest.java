@@ -1,5 +1,6 @@
 package org.jlibp2p.relay.dcutr;
 
+import static org.jlibp2p.testkit.NetNamespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -18,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.testkit.NetNamespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,27 +106,6 @@ class NatTraversalTest {
         }
     }
 
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", cmd));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
-    private static boolean available(String tool) {
-        try {
-            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).start();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     private void ns(String ns, String... cmd) throws Exception {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         c.addAll(List.of(cmd));
@@ -180,7 +161,7 @@ class NatTraversalTest {
 
     @BeforeAll
     void buildTheNetwork() throws Exception {
-        assumeTrue(available("ip") && available("iptables"), "needs ip and iptables");
+        assumeTrue(NetNamespaces.installed("ip") && NetNamespaces.installed("iptables"), "needs ip and iptables");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         for (String n : List.of(pub, ra, rb, ha, hb)) {
             run("ip", "netns", "add", n);
@@ -215,13 +196,7 @@ class NatTraversalTest {
             Files.deleteIfExists(c.log);
         }
         if (ready) {
-            for (String n : List.of(hb, ha, rb, ra, pub)) {
-                try {
-                    run("ip", "netns", "del", n);
-                } catch (IOException e) {
-                    // already gone
-                }
-            }
+            NetNamespaces.delete(List.of(hb, ha, rb, ra, pub));
         }
     }
 
