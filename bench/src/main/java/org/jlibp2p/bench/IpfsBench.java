@@ -82,6 +82,9 @@ final class IpfsBench {
 
     /** Runs {@code java-1}, {@code helia-1}, {@code java-3}, {@code helia-3} in interleaved rounds; returns the lines. */
     static List<Json> run(long size, int warmupRounds, int runs, Path jsDir) throws Exception {
+        if (size < 1 || size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--ipfs-size must be 1 byte to 2 GiB: the file is held in memory");
+        }
         byte[] file = bytes((int) size, SEED);
         byte[] sha = MessageDigest.getInstance("SHA-256").digest(file);
         List<Case> cases = new ArrayList<>();
