@@ -31,10 +31,14 @@ import java.util.Set;
  * --pubsub-signing S,.. strict and/or anonymous: the pubsub case's signing policies, each measured (default both)
  * --pubsub-runs N       runs of each pubsub measurement; the median counts (default 3)
  * --pubsub-messages A,B messages per run of 1 KiB and of 64 KiB (default 1024,128)
+ * --ipfs-size BYTES     the file of the ipfs case, with k/m/g suffixes (default 64m)
+ * --ipfs-runs N         counted runs of each ipfs measurement, after --warmup-rounds uncounted interleaved rounds;
+ *                       the median counts (default 5)
  * </pre>
  *
  * <p>The pubsub case (see {@link PubsubBench}) is not among the defaults' ratios: it has nothing beside it to compare
- * with yet.
+ * with yet. The ipfs case (see {@link IpfsBench}; {@code --cases ipfs}, not run by default) fetches one file by its
+ * CID with Bitswap from one and from three providers, our nodes beside helia's, and prints the ratios.
  */
 public final class Bench {
     private static final Set<String> THROUGHPUT_CASES = Set.of("java-java", "java-java-tls", "raw-tcp", "js-js");
@@ -66,6 +70,8 @@ public final class Bench {
         List<String> pubsubSigning = List.of("strict", "anonymous");
         int pubsubRuns = 3;
         int[] pubsubMessages = {1024, 128};
+        long ipfsSize = 64L << 20;
+        int ipfsRuns = 5;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -84,6 +90,8 @@ public final class Bench {
                 case "--pubsub-runs" -> pubsubRuns = Integer.parseInt(value);
                 case "--pubsub-messages" -> pubsubMessages = Arrays.stream(value.split(","))
                         .mapToInt(Integer::parseInt).toArray();
+                case "--ipfs-size" -> ipfsSize = parseSize(value);
+                case "--ipfs-runs" -> ipfsRuns = Integer.parseInt(value);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -141,6 +149,8 @@ public final class Bench {
                                         new PubsubBench.Size(64 << 10, pubsubMessages[1]))).forEach(Bench::emit);
                     }
                 }
+                case "ipfs" -> IpfsBench.run(ipfsSize, warmupRounds, ipfsRuns, jsDir != null ? jsDir : findJsDir())
+                        .forEach(Bench::emit);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
         }
