@@ -370,15 +370,15 @@ public final class P2pd {
                 swarm.addBehaviour(dht.get());
                 data.ifPresent(d -> d.reprovide(dht.get(), swarm));
             }
-            if (metrics.isPresent()) {
-                metrics.get().start(swarm);
-                err.println("p2pd: metrics at " + metrics.get().url());
-            }
             String blockstore = !f.getString("blockstore").isEmpty() || data.isEmpty() ? f.getString("blockstore")
                     : data.get().path().resolve("blocks").toString();
             Optional<org.jlibp2p.ipfs.FileSharing> files = FilesControl.fileSharing(f.getBool("bitswap"),
                     blockstore, swarm, dht);
             NatControl.install(swarm, f.getBool("autonat"), f.getBool("mdns"), err);
+            if (metrics.isPresent()) { // after every behaviour: each one with metrics adds its own
+                metrics.get().start(swarm);
+                err.println("p2pd: metrics at " + metrics.get().url());
+            }
             ControlServer cs = ControlServer.start(swarm, control, requestTimeout, connManager, dht);
             files.ifPresent(cs::enableFiles);
             return new Daemon(swarm, cs, dht);

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,6 +166,54 @@ class MetricsTest {
         assertEquals(3, scrapeUntil(b, p -> p.get("libp2p_pubsub_messages_total", "fate", "delivered") == 3)
                 .get("libp2p_pubsub_messages_total", "fate", "delivered"));
         assertEquals(0, scrape(b).get("libp2p_pubsub_messages_total", "fate", "published"));
+    }
+
+    private static String ctl(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = P2pctl.run(args, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, () -> "p2pctl " + String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void bitswapBlocksAndRelayReservationsAreCounted() throws Exception {
+        // R relays for others; S reserves a slot on it and shares a file with R by Bitswap
+        try (P2pd.Daemon r = DaemonFixture.start(Control.UNIX, dir, "r", "-metricsAddr", "127.0.0.1:0", "-relayHop",
+                "-bitswap", "-blockstore", dir.resolve("r-blocks").toString());
+                P2pd.Daemon s = DaemonFixture.start(Control.UNIX, dir, "s", "-metricsAddr", "127.0.0.1:0",
+                        "-bitswap", "-blockstore", dir.resolve("s-blocks").toString(), "-autoRelay")) {
+            // what p2pd's main does with -autoRelay for each bootstrap peer
+            assertEquals(1, P2pd.autoRelay(s.swarm(), List.of(r.addresses().getFirst().withPeerId(
+                    r.swarm().localPeer().multihash())), new PrintStream(OutputStream.nullOutputStream())).size());
+            assertEquals(1, scrapeUntil(s, p -> p.value("libp2p_relay_client_reservations").orElse(0.0) == 1)
+                    .get("libp2p_relay_client_reservations"));
+            assertEquals(1, scrapeUntil(r, p -> p.value("libp2p_relay_service_reservations").orElse(0.0) == 1)
+                    .get("libp2p_relay_service_reservations"));
+            assertEquals(0, scrape(r).get("libp2p_relay_service_circuits"));
+
+            byte[] data = new byte[3 * 1024 * 1024 + 7]; // helia's 1 MiB chunks: 4 leaves and a root
+            new Random(7).nextBytes(data);
+            Path file = dir.resolve("shared.bin");
+            Files.write(file, data);
+            String cid = ctl("-control", s.control().address().toString(), "add", file.toString()).trim();
+            ctl("-control", r.control().address().toString(), "get", cid, "-o", dir.resolve("got.bin").toString(),
+                    "--json", "--peer", s.addresses().getFirst() + "/p2p/" + s.swarm().localPeer());
+            assertArrayEquals(data, Files.readAllBytes(dir.resolve("got.bin")));
+            PrometheusText.Parsed pr = scrape(r);
+            PrometheusText.Parsed ps = scrape(s);
+            assertEquals(5, pr.get("libp2p_bitswap_blocks_total", "direction", "received"));
+            assertEquals(5, ps.get("libp2p_bitswap_blocks_total", "direction", "sent"));
+            assertEquals(0, ps.get("libp2p_bitswap_blocks_total", "direction", "received"));
+            double leafBytes = data.length;
+            assertTrue(pr.get("libp2p_bitswap_block_bytes_total", "direction", "received") > leafBytes,
+                    "the leaves and the root node");
+            assertTrue(pr.get("libp2p_bitswap_block_bytes_total", "direction", "received") < leafBytes + 4096);
+            assertEquals(pr.get("libp2p_bitswap_block_bytes_total", "direction", "received"),
+                    ps.get("libp2p_bitswap_block_bytes_total", "direction", "sent"));
+            assertEquals(0, pr.get("libp2p_bitswap_bad_blocks_total"));
+        }
     }
 
     @Test

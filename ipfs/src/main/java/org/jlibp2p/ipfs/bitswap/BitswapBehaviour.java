@@ -45,6 +45,9 @@ public final class BitswapBehaviour implements Behaviour {
     private final ServerLedger ledger;
     private final Set<Fetch> fetches = ConcurrentHashMap.newKeySet();
     private final AtomicLong blocksSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong blocksReceived = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong badBlocks = new AtomicLong();
     private volatile BehaviourContext context;
 
@@ -65,6 +68,21 @@ public final class BitswapBehaviour implements Behaviour {
     /** Blocks sent to peers so far. */
     public long blocksSent() {
         return blocksSent.get();
+    }
+
+    /** Bytes of the blocks sent to peers so far (block data, without framing). */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Blocks received that a fetch wanted, and stored. */
+    public long blocksReceived() {
+        return blocksReceived.get();
+    }
+
+    /** Bytes of the blocks received that a fetch wanted (block data, without framing). */
+    public long bytesReceived() {
+        return bytesReceived.get();
     }
 
     /** Peers caught sending blocks they were not asked for. */
@@ -205,6 +223,8 @@ public final class BitswapBehaviour implements Behaviour {
         }
         if (wanted) {
             store.put(b);
+            blocksReceived.incrementAndGet();
+            bytesReceived.addAndGet(b.data().length);
             for (Fetch f : fetches) {
                 f.onBlock(peer, b);
             }
@@ -252,5 +272,8 @@ public final class BitswapBehaviour implements Behaviour {
     private void flush(PeerId peer, List<Block> blocks, List<BitswapMessage.Presence> presences) throws IOException {
         send(peer, new BitswapMessage(List.of(), false, blocks, presences, 0));
         blocksSent.addAndGet(blocks.size());
+        for (Block b : blocks) {
+            bytesSent.addAndGet(b.data().length);
+        }
     }
 }

@@ -17,6 +17,9 @@ import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.core.transport.Transport;
 import org.jlibp2p.gossipsub.GossipsubBehaviour;
+import org.jlibp2p.ipfs.bitswap.BitswapBehaviour;
+import org.jlibp2p.relay.RelayClient;
+import org.jlibp2p.relay.RelayService;
 import org.jlibp2p.kademlia.KademliaBehaviour;
 
 /**
@@ -79,13 +82,19 @@ public final class DaemonMetrics implements Behaviour {
 
     /**
      * The sources of the node's metrics: the swarm's, and one for each behaviour that has some. To add a module's
-     * metrics, add its source here (e.g. {@code swarm.behaviour(RelayBehaviour.class).map(RelayMetrics::new)}).
+     * metrics, add its source here (as {@code swarm.behaviour(BitswapBehaviour.class).map(BitswapMetrics::new)} does).
      */
     List<MetricsSource> sources(Swarm swarm) {
         List<MetricsSource> out = new ArrayList<>();
         out.add(new SwarmMetrics(swarm, received, sent));
         swarm.behaviour(KademliaBehaviour.class).ifPresent(k -> out.add(new DhtMetrics()));
         swarm.behaviour(GossipsubBehaviour.class).map(PubsubMetrics::new).ifPresent(out::add);
+        swarm.behaviour(BitswapBehaviour.class).map(BitswapMetrics::new).ifPresent(out::add);
+        Optional<RelayClient> relayClient = swarm.behaviour(RelayClient.class);
+        Optional<RelayService> relayService = swarm.behaviour(RelayService.class);
+        if (relayClient.isPresent() || relayService.isPresent()) {
+            out.add(new RelayMetrics(relayClient, relayService));
+        }
         return out;
     }
 
