@@ -61,7 +61,9 @@ class ChatTerminalTest {
                 screen("bob's message", s -> s.contains("[#lobby] bob: hi tia"));
 
                 type("/peers");
-                String peers = screen("the peer list", s -> s.contains("* 1 peers in #lobby:"));
+                // the header and the line under it are two writes: wait for both on screen
+                String peers = screen("the peer list", s -> s.contains("* 1 peers in #lobby:")
+                        && s.lines().anyMatch(l -> l.contains("bob") && l.contains(bobId)));
                 assertTrue(peers.lines().anyMatch(l -> l.contains("bob") && l.contains(bobId)), peers);
 
                 type("/dm bob are you there?");
