@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.multiformats.Cid;
 import org.jlibp2p.core.multiformats.Multihash;
 import org.junit.jupiter.api.Test;
@@ -29,63 +26,6 @@ import org.junit.jupiter.api.Timeout;
 class DhtInteropTest {
     /** js's daemon client gives up after 10 s; ours must answer well within. */
     private static final long PROMPT_MS = 8_000;
-
-    /** A {@code p2pd -dht} process. */
-    private record Daemon(Process process, String control, String peerId, List<String> addrs) implements AutoCloseable {
-        static Daemon start() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "org.jlibp2p.node.P2pd", "-dht", "-listen", "/ip4/127.0.0.1/tcp/0", "-hostAddrs",
-                    "/ip4/127.0.0.1/tcp/0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
-                String control = null;
-                String peerId = null;
-                List<String> addrs = new ArrayList<>();
-                boolean inAddrs = false;
-                for (int i = 0; i < 100; i++) {
-                    String line = out.readLine();
-                    if (line == null) {
-                        break;
-                    }
-                    if (line.startsWith("Control socket: ")) {
-                        control = line.substring("Control socket: ".length());
-                    } else if (line.startsWith("Peer ID: ")) {
-                        peerId = line.substring("Peer ID: ".length());
-                    } else if (line.equals("Peer Addrs:")) {
-                        inAddrs = true;
-                    } else if (inAddrs && line.startsWith("/")) {
-                        addrs.add(line);
-                        break; // one is enough: the daemon listens on one loopback port
-                    }
-                }
-                if (control == null || peerId == null || addrs.isEmpty()) {
-                    throw new IOException("the daemon did not print its control socket, peer id and address");
-                }
-                return new Daemon(p, control, peerId, addrs);
-            } catch (IOException | RuntimeException e) {
-                p.destroyForcibly();
-                throw e;
-            }
-        }
-
-        String dialable() {
-            return addrs.getFirst() + "/p2p/" + peerId;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     /** The js side: DHT nodes and a daemon client in one Node.js process, one command at a time. */
     private static final class Js implements AutoCloseable {
@@ -137,7 +77,7 @@ class DhtInteropTest {
     @Test
     void ourDhtAndJsKadDhtAnswerEachOtherAlongALine() throws Exception {
         List<Cell> cells = new ArrayList<>();
-        try (Daemon j0 = Daemon.start(); Daemon j1 = Daemon.start(); Js js = new Js(2)) {
+        try (P2pdProcess j0 = P2pdProcess.start("-dht"); P2pdProcess j1 = P2pdProcess.start("-dht"); Js js = new Js(2)) {
             String s0 = js.peerIds.get(0);
             String s1 = js.peerIds.get(1);
             // the line J0 - S0 - J1 - S1: js dials each of its neighbours
@@ -157,7 +97,7 @@ class DhtInteropTest {
             before = jsConnected(js, 1, j0.peerId());
             r = js.send("cmd", "findPeer", "node", 1, "peer", j0.peerId());
             cells.add(cell("find peer", "S1 (js)", "J0 (ours)", before, r,
-                    ok(r) && strings(r, "addrs").contains(j0.addrs().getFirst())));
+                    ok(r) && strings(r, "addrs").contains(j0.addr())));
 
             // ---- what nobody holds: our daemon answers js's client with go's error, in time
             String nobody = org.jlibp2p.core.peer.PeerId.fromPublicKey(
@@ -237,7 +177,7 @@ class DhtInteropTest {
         return new Cell(op, asker, holder, before, ms, passed, r.toString());
     }
 
-    private static boolean daemonConnected(Js js, Daemon d, String peer) throws IOException {
+    private static boolean daemonConnected(Js js, P2pdProcess d, String peer) throws IOException {
         return strings(js.call("cmd", "daemon", "control", d.control(), "op", "listPeers"), "peers").contains(peer);
     }
 

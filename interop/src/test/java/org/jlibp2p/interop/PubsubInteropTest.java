@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,61 +28,6 @@ import org.junit.jupiter.api.Timeout;
 class PubsubInteropTest {
     private static final String TOPIC = "jlibp2p-interop";
     private static final int DELIVERY_MS = 10_000;
-
-    private record Daemon(Process process, String control, String peerId, String addr) implements AutoCloseable {
-        static Daemon start(String router) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "org.jlibp2p.node.P2pd", "-pubsub", "-pubsubRouter=" + router, "-listen", "/ip4/127.0.0.1/tcp/0",
-                    "-hostAddrs", "/ip4/127.0.0.1/tcp/0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
-                String control = null;
-                String peerId = null;
-                String addr = null;
-                boolean inAddrs = false;
-                for (int i = 0; i < 100 && addr == null; i++) {
-                    String line = out.readLine();
-                    if (line == null) {
-                        break;
-                    }
-                    if (line.startsWith("Control socket: ")) {
-                        control = line.substring("Control socket: ".length());
-                    } else if (line.startsWith("Peer ID: ")) {
-                        peerId = line.substring("Peer ID: ".length());
-                    } else if (line.equals("Peer Addrs:")) {
-                        inAddrs = true;
-                    } else if (inAddrs && line.startsWith("/")) {
-                        addr = line;
-                    }
-                }
-                if (control == null || peerId == null || addr == null) {
-                    throw new IOException("the daemon did not print its control socket, peer id and address");
-                }
-                return new Daemon(p, control, peerId, addr);
-            } catch (IOException | RuntimeException e) {
-                p.destroyForcibly();
-                throw e;
-            }
-        }
-
-        String dialable() {
-            return addr + "/p2p/" + peerId;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     /** The js side: pubsub nodes and a daemon client in one Node.js process, one command at a time. */
     private static final class Js implements AutoCloseable {
@@ -125,7 +67,8 @@ class PubsubInteropTest {
     @Test
     void everySubscriberGetsEveryMessageOnceAcrossJsAndOurRouters() throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (Daemon j0 = Daemon.start("gossipsub"); Daemon j1 = Daemon.start("floodsub");
+        try (P2pdProcess j0 = P2pdProcess.start("-pubsub", "-pubsubRouter=gossipsub");
+                P2pdProcess j1 = P2pdProcess.start("-pubsub", "-pubsubRouter=floodsub");
                 Js js = new Js("gossipsub,floodsub")) {
             Node nJ0 = new Node("J0 (ours)", "gossipsub", j0.peerId(), "control", j0.control());
             Node nJ1 = new Node("J1 (ours)", "floodsub", j1.peerId(), "control", j1.control());
@@ -147,7 +90,7 @@ class PubsubInteropTest {
                 String want = String.join(",", neighbours.get(n).stream().map(Node::peerId).toList());
                 js.call("cmd", "waitPeers", n.key(), n.value(), "topic", TOPIC, "peers", want, "ms", 10_000);
             }
-            for (Daemon d : List.of(j0, j1)) {
+            for (P2pdProcess d : List.of(j0, j1)) {
                 JsonObject topics = js.call("cmd", "topics", "control", d.control());
                 assertEquals(List.of(TOPIC), strings(topics.getAsJsonArray("topics")), "GET_TOPICS of " + d.peerId());
             }
