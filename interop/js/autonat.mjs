@@ -18,8 +18,8 @@ import { identify } from '@libp2p/identify'
 import { autoNAT } from '@libp2p/autonat'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createInterface } from 'node:readline'
 import { randomBytes } from 'node:crypto'
+import { out, serve } from './lines.mjs'
 
 const v1pb = await import(new URL('./node_modules/@libp2p/autonat/dist/src/pb/index.js', import.meta.url))
 const v2pb = await import(new URL('./node_modules/@libp2p/autonat-v2/dist/src/pb/index.js', import.meta.url))
@@ -28,9 +28,6 @@ const V1 = '/libp2p/autonat/1.0.0'
 const V2_REQUEST = '/libp2p/autonat/2/dial-request'
 const V2_BACK = '/libp2p/autonat/2/dial-back'
 
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
 
 const node = await createLibp2p({
   addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.2/tcp/0'] },
@@ -120,23 +117,4 @@ async function run (msg) {
 
 out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
 
-let chain = Promise.resolve()
-createInterface({ input: process.stdin }).on('line', (line) => {
-  chain = chain.then(async () => {
-    try {
-      const msg = JSON.parse(line)
-      if (msg.cmd === 'stop') {
-        await node.stop()
-        out({ ok: true })
-        process.exit(0)
-      }
-      out({ ok: true, ...(await run(msg)) })
-    } catch (err) {
-      out({ ok: false, error: String(err?.message ?? err) })
-    }
-  })
-}).on('close', async () => {
-  await chain
-  await node.stop()
-  process.exit(0)
-})
+serve(run, () => node.stop())

@@ -26,16 +26,13 @@ import { createClient } from '@libp2p/daemon-client'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
-import { createInterface } from 'node:readline'
+import { out, serve } from './lines.mjs'
 
 function arg (name, dflt) {
   const i = process.argv.indexOf('--' + name)
   return i >= 0 ? process.argv[i + 1] : dflt
 }
 
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
 
 const b64 = (bytes) => Buffer.from(bytes ?? new Uint8Array()).toString('base64')
 const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64'))
@@ -165,24 +162,4 @@ out({
   nodes: nodes.map((n, i) => ({ peerId: n.peerId.toString(), addrs: n.getMultiaddrs().map(String), router: routers[i] }))
 })
 
-let chain = Promise.resolve()
-createInterface({ input: process.stdin }).on('line', (line) => {
-  chain = chain.then(async () => {
-    const t0 = Date.now()
-    try {
-      const msg = JSON.parse(line)
-      if (msg.cmd === 'stop') {
-        await stop()
-        out({ ok: true, ms: Date.now() - t0 })
-        process.exit(0)
-      }
-      out({ ok: true, ms: Date.now() - t0, ...await run(msg) })
-    } catch (err) {
-      out({ ok: false, ms: Date.now() - t0, error: String(err?.message ?? err) })
-    }
-  })
-}).on('close', async () => {
-  await chain
-  await stop()
-  process.exit(0)
-})
+serve(run, stop)

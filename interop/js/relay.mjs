@@ -15,14 +15,11 @@ import { identify } from '@libp2p/identify'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { multiaddr } from '@multiformats/multiaddr'
 import { randomBytes } from 'node:crypto'
-import { createInterface } from 'node:readline'
+import { out, serve } from './lines.mjs'
 
 const ECHO = '/echo/1.0.0'
 const nodes = new Map()
 
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
 
 async function until (cond, ms) {
   const end = Date.now() + ms
@@ -107,24 +104,4 @@ async function stop () {
 
 out({ event: 'ready' })
 
-let chain = Promise.resolve()
-createInterface({ input: process.stdin }).on('line', (line) => {
-  chain = chain.then(async () => {
-    const t0 = Date.now()
-    try {
-      const msg = JSON.parse(line)
-      if (msg.cmd === 'stop') {
-        await stop()
-        out({ ok: true, ms: Date.now() - t0 })
-        process.exit(0)
-      }
-      out({ ok: true, ms: Date.now() - t0, ...await run(msg) })
-    } catch (err) {
-      out({ ok: false, ms: Date.now() - t0, error: String(err?.message ?? err) })
-    }
-  })
-}).on('close', async () => {
-  await chain
-  await stop()
-  process.exit(0)
-})
+serve(run, stop)
