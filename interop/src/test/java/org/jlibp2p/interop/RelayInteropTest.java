@@ -18,7 +18,6 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.DialException;
-import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.core.swarm.SwarmConfig;
 import org.jlibp2p.identify.IdentifyBehaviour;
@@ -116,26 +115,6 @@ class RelayInteropTest {
         throw new AssertionError("no address through " + relay + " in " + started);
     }
 
-    private static byte[] echo(Connection c, byte[] data) throws IOException {
-        try (Stream s = c.newStream(EchoBehaviour.PROTOCOL_ID)) {
-            Thread w = Thread.ofVirtual().start(() -> {
-                try {
-                    s.output().write(data);
-                    s.closeOutput();
-                } catch (IOException e) {
-                    s.reset();
-                }
-            });
-            byte[] back = s.input().readAllBytes();
-            try {
-                w.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
-        }
-    }
-
     @Test
     void ourRelayServesJsClients() throws Exception {
         Node relay = node(true);
@@ -147,7 +126,7 @@ class RelayInteropTest {
         assertTrue(c.limited());
         byte[] data = new byte[50_000];
         new Random(5).nextBytes(data);
-        assertArrayEquals(data, echo(c, data));
+        assertArrayEquals(data, EchoBehaviour.exchange(c, data));
         // js to js, through our relay.
         ok(js.send(30, "cmd", "start", "name", "ja", "server", "false", "relay", ""));
         JsonObject e = ok(js.send(30, "cmd", "echo", "name", "ja", "addr", circuit, "size", 50_000));
@@ -173,7 +152,7 @@ class RelayInteropTest {
         Node a = node(false);
         Connection c = a.swarm.dial(Multiaddr.parse(circuit));
         assertTrue(c.limited());
-        assertArrayEquals(new byte[] {4, 5, 6}, echo(c, new byte[] {4, 5, 6}));
+        assertArrayEquals(new byte[] {4, 5, 6}, EchoBehaviour.exchange(c, new byte[] {4, 5, 6}));
     }
 
     @Test

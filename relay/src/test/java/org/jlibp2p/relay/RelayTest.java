@@ -25,26 +25,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RelayTest {
-    private static byte[] echo(Connection c, byte[] data) throws IOException {
-        try (Stream s = c.newStream(EchoBehaviour.PROTOCOL_ID)) {
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    s.output().write(data);
-                    s.closeOutput();
-                } catch (IOException e) {
-                    s.reset();
-                }
-            });
-            byte[] back = s.input().readAllBytes();
-            try {
-                writer.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
-        }
-    }
-
     private static Multiaddr circuitTo(Reservation r, TestNode target) {
         return r.circuitAddresses().getFirst().withPeerId(target.peerId().multihash());
     }
@@ -69,7 +49,7 @@ class RelayTest {
             assertTrue(c.remoteAddress().component(Protocol.P2P_CIRCUIT).isPresent());
             byte[] data = new byte[20_000];
             new Random(7).nextBytes(data);
-            assertArrayEquals(data, echo(c, data));
+            assertArrayEquals(data, EchoBehaviour.exchange(c, data));
             // The relay carried the secured bytes: more than the payload each way (Noise and Yamux framing).
             assertTrue(n.service.bytesRelayed() > 2L * data.length, "relayed " + n.service.bytesRelayed());
             b.recorder().await(SwarmEvent.ConnectionEstablished.class,
@@ -162,7 +142,7 @@ class RelayTest {
             assertEquals(64 * 1024, r.limit().data());
             Connection c = n.node(1).swarm().dial(circuitTo(r, n.node(2)));
             byte[] data = new byte[256 * 1024];
-            assertThrows(IOException.class, () -> echo(c, data));
+            assertThrows(IOException.class, () -> EchoBehaviour.exchange(c, data));
             var closed = n.relay().recorder().awaitEmitted(RelayEvent.CircuitClosed.class, x -> true);
             assertTrue(closed.limitReached());
             assertTrue(closed.srcToDst() <= 64 * 1024 && closed.dstToSrc() <= 64 * 1024, closed.toString());
@@ -176,7 +156,7 @@ class RelayTest {
         try (RelayNet n = new RelayNet(3, RelayConfig.defaults())) {
             Reservation r = n.reserve(2);
             Connection c = n.node(1).swarm().dial(circuitTo(r, n.node(2)));
-            assertArrayEquals(new byte[] {1, 2, 3}, echo(c, new byte[] {1, 2, 3}));
+            assertArrayEquals(new byte[] {1, 2, 3}, EchoBehaviour.exchange(c, new byte[] {1, 2, 3}));
             n.net.advance(Duration.ofSeconds(119));
             assertTrue(c.isOpen(), "open before its 2 minutes");
             n.net.advance(Duration.ofSeconds(2));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.jlibp2p.core.swarm.Behaviour;
 import org.jlibp2p.core.swarm.BehaviourContext;
+import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.ConnectionHandler;
 import org.jlibp2p.core.swarm.HandlerContext;
 import org.jlibp2p.core.swarm.Stream;
@@ -39,6 +40,31 @@ public final class EchoBehaviour implements Behaviour {
     @Override
     public ConnectionHandler newHandler(HandlerContext context) {
         return stream -> serve(stream, progressTimeout);
+    }
+
+    /**
+     * The client's side: sends {@code data} on a new echo stream of {@code connection} (from a thread of its own, so
+     * that a large amount cannot deadlock against the echo coming back), half-closes, and returns what came back
+     * until the peer half-closed. A failed write resets the stream, which ends the read.
+     */
+    public static byte[] exchange(Connection connection, byte[] data) throws IOException {
+        try (Stream s = connection.newStream(PROTOCOL_ID)) {
+            Thread writer = Thread.ofVirtual().name("echo-writer").start(() -> {
+                try {
+                    s.output().write(data);
+                    s.closeOutput();
+                } catch (IOException e) {
+                    s.reset();
+                }
+            });
+            byte[] back = s.input().readAllBytes();
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return back;
+        }
     }
 
     /** Echoes {@code stream} until its input ends, with the default progress timeout. */

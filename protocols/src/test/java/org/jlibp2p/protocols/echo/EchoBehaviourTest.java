@@ -42,6 +42,19 @@ class EchoBehaviourTest {
     }
 
     @Test
+    void theClientSideGetsBackMoreThanTheMuxerWindowsHold() throws Exception {
+        try (Swarm server = TestNodes.memory(net, TestStack.NOISE_YAMUX);
+                Swarm client = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {
+            server.addBehaviour(new EchoBehaviour());
+            Connection c = client.dial(TestNodes.withPeer(TestNodes.listenMemory(server), server.localPeer()));
+            byte[] data = new byte[4 << 20]; // past Yamux's initial 256 KiB windows both ways: write and read overlap
+            new java.util.Random(4).nextBytes(data);
+            assertArrayEquals(data, EchoBehaviour.exchange(c, data));
+            assertArrayEquals(new byte[0], EchoBehaviour.exchange(c, new byte[0]));
+        }
+    }
+
+    @Test
     void aStreamWithoutProgressIsResetAfterTheTimeout() throws Exception {
         try (Swarm server = TestNodes.memory(net, TestStack.NOISE_YAMUX);
                 Swarm client = TestNodes.memory(net, TestStack.NOISE_YAMUX)) {

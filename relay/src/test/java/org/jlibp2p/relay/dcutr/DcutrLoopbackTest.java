@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.swarm.Connection;
-import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.relay.Reservation;
@@ -21,26 +19,6 @@ import org.junit.jupiter.api.Timeout;
 /** Three nodes on loopback TCP: B reserves on the relay, A reaches B through it, DCUtR makes them a direct link. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DcutrLoopbackTest {
-    static byte[] echo(Connection c, byte[] data) throws IOException {
-        try (Stream s = c.newStream(EchoBehaviour.PROTOCOL_ID)) {
-            Thread w = Thread.ofVirtual().start(() -> {
-                try {
-                    s.output().write(data);
-                    s.closeOutput();
-                } catch (IOException e) {
-                    s.reset();
-                }
-            });
-            byte[] back = s.input().readAllBytes();
-            try {
-                w.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
-        }
-    }
-
     @Test
     void aRelayedConnectionIsUpgradedToADirectOne() throws Exception {
         try (TcpNode relay = new TcpNode("/ip4/127.0.0.1/tcp/0", true);
@@ -63,7 +41,7 @@ class DcutrLoopbackTest {
             assertFalse(direct.limited(), "new streams go over the direct connection: " + direct);
             byte[] data = new byte[300_000]; // more than the relay would carry
             new Random(1).nextBytes(data);
-            assertArrayEquals(data, echo(direct, data));
+            assertArrayEquals(data, EchoBehaviour.exchange(direct, data));
             System.out.println("loopback hole punch: round " + up.attempt() + ", rtt " + up.rtt().toMillis()
                     + " ms, direct " + up.elapsed().toMillis() + " ms after the relayed connection");
         }

@@ -11,6 +11,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.SwarmEvent;
+import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.relay.Reservation;
 
 /**
@@ -102,7 +103,7 @@ public final class NatNode {
         new Random(3).nextBytes(data);
         String kind = over.limited() ? "relayed" : "direct";
         try {
-            boolean same = Arrays.equals(data, DcutrLoopbackTest.echo(over, data));
+            boolean same = Arrays.equals(data, EchoBehaviour.exchange(over, data));
             say("echo " + kind + (same ? " ok" : " fail"));
         } catch (Exception x) {
             say("echo " + kind + " fail " + x.getMessage());
