@@ -76,26 +76,11 @@ class MdnsNamespaceTest {
         Node a = null;
         Node b = null;
         try {
-            ip("netns", "add", nsA);
-            ip("netns", "add", nsB);
-            ip("link", "add", vethA, "type", "veth", "peer", "name", vethB);
-            ip("link", "set", vethA, "netns", nsA);
-            ip("link", "set", vethB, "netns", nsB);
             // IPv4 with a multicast route; or IPv6 only (ULA addresses, no IPv4 at all), so that only ff02::fb can work.
-            String[][] sides = v6
-                    ? new String[][] {{nsA, vethA, "fd00:214:77::1/64"}, {nsB, vethB, "fd00:214:77::2/64"}}
-                    : new String[][] {{nsA, vethA, "10.214.77.1/24"}, {nsB, vethB, "10.214.77.2/24"}};
-            for (String[] s : sides) {
-                if (v6) {
-                    ip("-n", s[0], "-6", "addr", "add", s[2], "dev", s[1], "nodad");
-                } else {
-                    ip("-n", s[0], "addr", "add", s[2], "dev", s[1]);
-                }
-                ip("-n", s[0], "link", "set", "lo", "up");
-                ip("-n", s[0], "link", "set", s[1], "up");
-                if (!v6) {
-                    ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
-                }
+            if (v6) {
+                NetNamespaces.lan(nsA, vethA, "fd00:214:77::1/64", nsB, vethB, "fd00:214:77::2/64");
+            } else {
+                NetNamespaces.lan(nsA, vethA, "10.214.77.1/24", nsB, vethB, "10.214.77.2/24");
             }
             String listen = v6 ? "/ip6/::/tcp/0" : "/ip4/0.0.0.0/tcp/0";
             String prefixA = v6 ? "/ip6/fd00:214:77::1/tcp/" : "/ip4/10.214.77.1/tcp/";

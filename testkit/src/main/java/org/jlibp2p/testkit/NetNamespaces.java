@@ -65,6 +65,35 @@ public final class NetNamespaces {
         return run(command.toArray(String[]::new));
     }
 
+    /**
+     * Makes namespaces {@code nsA} and {@code nsB} and joins them by a veth pair ({@code vethA} in A, {@code vethB} in
+     * B) as one Ethernet segment, with {@code addrA} and {@code addrB} (CIDR) on the two ends and loopback up in both.
+     * IPv4 addresses get a route for multicast (224.0.0.0/4) on the link; IPv6 ones skip duplicate address detection,
+     * so they are usable at once.
+     */
+    public static void lan(String nsA, String vethA, String addrA, String nsB, String vethB, String addrB)
+            throws IOException, InterruptedException {
+        ip("netns", "add", nsA);
+        ip("netns", "add", nsB);
+        ip("link", "add", vethA, "type", "veth", "peer", "name", vethB);
+        ip("link", "set", vethA, "netns", nsA);
+        ip("link", "set", vethB, "netns", nsB);
+        String[][] sides = {{nsA, vethA, addrA}, {nsB, vethB, addrB}};
+        for (String[] side : sides) {
+            boolean v6 = side[2].contains(":");
+            if (v6) {
+                ip("-n", side[0], "-6", "addr", "add", side[2], "dev", side[1], "nodad");
+            } else {
+                ip("-n", side[0], "addr", "add", side[2], "dev", side[1]);
+            }
+            ip("-n", side[0], "link", "set", "lo", "up");
+            ip("-n", side[0], "link", "set", side[1], "up");
+            if (!v6) {
+                ip("-n", side[0], "route", "add", "224.0.0.0/4", "dev", side[1]);
+            }
+        }
+    }
+
     /** The command prefix that runs a program inside {@code namespace}. */
     public static List<String> exec(String namespace) {
         return List.of("ip", "netns", "exec", namespace);

@@ -2,7 +2,6 @@ package org.jlibp2p.node.chat;
 
 import static org.jlibp2p.node.chat.ChatProcess.cmd;
 import static org.jlibp2p.node.chat.ChatProcess.is;
-import static org.jlibp2p.testkit.NetNamespaces.ip;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -35,18 +34,7 @@ class ChatMdnsNamespaceTest {
         ChatProcess ann = null;
         ChatProcess bob = null;
         try {
-            ip("netns", "add", nsA);
-            ip("netns", "add", nsB);
-            ip("link", "add", vethA, "type", "veth", "peer", "name", vethB);
-            ip("link", "set", vethA, "netns", nsA);
-            ip("link", "set", vethB, "netns", nsB);
-            String[][] sides = {{nsA, vethA, "10.215.77.1/24"}, {nsB, vethB, "10.215.77.2/24"}};
-            for (String[] s : sides) {
-                ip("-n", s[0], "addr", "add", s[2], "dev", s[1]);
-                ip("-n", s[0], "link", "set", "lo", "up");
-                ip("-n", s[0], "link", "set", s[1], "up");
-                ip("-n", s[0], "route", "add", "224.0.0.0/4", "dev", s[1]);
-            }
+            NetNamespaces.lan(nsA, vethA, "10.215.77.1/24", nsB, vethB, "10.215.77.2/24");
             ann = new ChatProcess(NetNamespaces.exec(nsA), "ann", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
                     "--mdns", "--nick", "ann", "--room", "lan");
             bob = new ChatProcess(NetNamespaces.exec(nsB), "bob", dir, "--listen", "/ip4/0.0.0.0/tcp/0",
