@@ -369,9 +369,20 @@ public final class YamuxSession implements MuxedSession {
         return closeReason;
     }
 
+    /**
+     * Closes the session. Streams are reset, except after the remote's go-away: closing then answers the remote's
+     * leaving, and what it sent before it left stays readable.
+     */
     @Override
     public void close() {
-        terminate(new SessionClosedException("session closed locally"), GO_AWAY_NORMAL, false);
+        boolean remoteLeft;
+        lock.lock();
+        try {
+            remoteLeft = remoteGoAway;
+        } finally {
+            lock.unlock();
+        }
+        terminate(new SessionClosedException("session closed locally"), GO_AWAY_NORMAL, remoteLeft);
     }
 
     @Override

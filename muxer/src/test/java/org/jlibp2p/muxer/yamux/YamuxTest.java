@@ -405,6 +405,24 @@ class YamuxTest {
     }
 
     @Test
+    void closingAfterTheRemotesGoAwayKeepsWhatItSentReadable() throws Exception {
+        // A remote that answers, finishes its stream and leaves: the local side closing in turn (as a swarm does when
+        // the remote opens no more streams) must not drop the answer that arrived before the go-away.
+        Sessions s = pair();
+        MuxedStream c = s.client().openStream();
+        MuxedStream open = s.client().openStream();
+        MuxedStream srv = s.server().acceptStream();
+        srv.output().write("answer".getBytes());
+        srv.closeOutput();
+        s.server().goAway();
+        assertThrows(SessionClosedException.class, () -> s.client().acceptStream(), "go-away seen");
+        s.client().close();
+        assertEquals("answer", new String(c.input().readAllBytes()));
+        StreamResetException unfinished = assertThrows(StreamResetException.class, () -> open.input().read());
+        assertTrue(unfinished.getMessage().contains("closed locally"), unfinished.getMessage());
+    }
+
+    @Test
     void closeSendsGoAwayAndEndsThePeersSession() throws Exception {
         Sessions s = pair();
         MuxedStream c = s.client().openStream();
