@@ -485,6 +485,11 @@ class MplexTest {
             Arrays.fill(message, (byte) (i + 1));
             peers[i / 2].send(header(i % 2, Frame.MESSAGE_INITIATOR, mib));
             peers[i / 2].send(message);
+            if (i == 1) {
+                // The sessions read on threads of their own: the first one's messages are held before the second
+                // session's arrive, so that the one refused is the last.
+                Wait.until(() -> nodeBudget.used() == 2L * mib);
+            }
         }
         Wait.until(() -> HexFormat.of().formatHex(peers[1].received()).contains(header(1, Frame.RESET_RECEIVER, 0)));
         assertEquals(3L * mib, nodeBudget.used());
