@@ -60,6 +60,11 @@ class AutoRelayTest {
     private AutoRelay autoRelay;
 
     private TestNetwork network() throws Exception {
+        return network(RelayConfig.defaults());
+    }
+
+    /** R1 runs with {@code r1}, R2 and R3 with the defaults. */
+    private TestNetwork network(RelayConfig r1) throws Exception {
         return TestNetwork.builder().nodes(8).configure(c -> {
             RelayClient client = new RelayClient();
             clients.add(client);
@@ -71,7 +76,7 @@ class AutoRelayTest {
             List<Behaviour> b = new ArrayList<>(List.of(clients.get(i), new IdentifyBehaviour(),
                     new EchoBehaviour()));
             if (i <= R3) {
-                b.add(new RelayService(RelayConfig.defaults()));
+                b.add(new RelayService(i == R1 ? r1 : RelayConfig.defaults()));
             }
             if (i == PRIVATE) {
                 autoRelay = new AutoRelay(clients.get(i));
@@ -167,6 +172,28 @@ class AutoRelayTest {
             p.swarm().dial(net.node(R1).address());
             net.require("and on the next one", () -> reservedOn().equals(Set.of(net.node(R1).peerId(),
                     net.node(R2).peerId())));
+        }
+    }
+
+    @Test
+    void aRelayThatRefusesIsPassedOverForTheOthers() throws Exception {
+        try (TestNetwork net = network(RelayConfig.defaults().withMaxReservations(1))) {
+            TestNode p = net.node(PRIVATE);
+            // R1's one slot is taken.
+            clients.get(DIALER1).reserve(net.node(R1).peerId(), List.of(net.node(R1).address()));
+            reachable.is(Reachability.PRIVATE);
+            p.swarm().dial(net.node(R1).address());
+            net.node(R1).recorder().awaitEmitted(RelayEvent.ReservationRefused.class,
+                    e -> e.peer().equals(p.peerId()));
+            for (int i : new int[] {R2, R3}) {
+                p.swarm().dial(net.node(i).address());
+            }
+            Set<PeerId> others = Set.of(net.node(R2).peerId(), net.node(R3).peerId());
+            net.require("reserved on R2 and R3", () -> reservedOn().equals(others));
+            assertEquals(1, net.node(R1).recorder().emitted(RelayEvent.ReservationRefused.class).size(),
+                    "R1 was not asked again");
+            assertTrue(p.swarm().awaitEventsHandled(Duration.ofSeconds(10)));
+            assertEquals(others, autoRelay.relays());
         }
     }
 }
