@@ -17,6 +17,7 @@ import org.jlibp2p.core.swarm.Behaviour;
 import org.jlibp2p.core.swarm.BehaviourContext;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.ConnectionHandler;
+import org.jlibp2p.core.swarm.Direction;
 import org.jlibp2p.core.swarm.HandlerContext;
 import org.jlibp2p.core.swarm.Peerstore;
 import org.jlibp2p.core.swarm.SwarmEvent;
@@ -33,7 +34,8 @@ import org.jlibp2p.core.swarm.SwarmEvent;
  *       (not an outbound one from an ephemeral port, which no one can dial) as an external address candidate
  *       and confirms it once peers in enough distinct IP groups agree ({@link IdentifyConfig#confirmations()}),
  *       withdrawing it {@link #OBSERVED_TTL} after they are gone ({@link ObservedAddresses}), and asks the handlers to
- *       push changes;
+ *       push changes. Identify runs on limited (relayed) connections too, as in go-libp2p; what a peer observes
+ *       there is the relay's address, never reported as this node's;
  *   <li>{@link IdentifyHandler}, one per connection, asks the peer at once, answers it, and pushes;
  *   <li>{@link IdentifyProtocol} and {@link IdentifyCodec} are the wire.
  * </ul>
@@ -75,6 +77,10 @@ public final class IdentifyBehaviour implements Behaviour {
         this.context = context;
         context.serve(PROTOCOL_ID);
         context.serve(PUSH_PROTOCOL_ID);
+        // As go-libp2p: a peer reached through a relay says who it is too (what hole punching and the choice of
+        // relays go by).
+        context.allowOnLimitedConnections(PROTOCOL_ID);
+        context.allowOnLimitedConnections(PUSH_PROTOCOL_ID);
         context.every(Duration.ofMinutes(1), this::expireObserved);
         refresh();
     }
@@ -159,13 +165,18 @@ public final class IdentifyBehaviour implements Behaviour {
         } else if (!info.listenAddrs().isEmpty()) {
             ps.setAddresses(peer, info.listenAddrs());
         }
+        if (connection.limited() && connection.direction() == Direction.OUTBOUND) {
+            // The relay this node reached the peer through stays a way to it, whether the peer lists it or not.
+            ps.addAddresses(peer, List.of(connection.remoteAddress()));
+        }
         if (!pushed || !info.protocols().isEmpty()) {
             ps.setProtocols(peer, info.protocols());
         }
         info.agentVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> ps.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
         context.emit(new IdentifyEvent.Received(peer, info, pushed));
-        if (info.observedAddr().isPresent() && fromListenPort(connection)) {
+        // What a peer behind a relay observes is the relay's address for this node: no address of its own.
+        if (info.observedAddr().isPresent() && !connection.limited() && fromListenPort(connection)) {
             Multiaddr seen = info.observedAddr().get();
             context.addExternalAddressCandidate(seen);
             if (observed.report(connection.id(), seen, connection.remoteAddress(), context.scheduler().now())) {

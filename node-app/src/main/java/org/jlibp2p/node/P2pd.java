@@ -23,6 +23,7 @@ import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
 import org.jlibp2p.protocols.perf.PerfBehaviour;
 import org.jlibp2p.protocols.ping.PingBehaviour;
+import org.jlibp2p.relay.AutoRelay;
 import org.jlibp2p.relay.RelayClient;
 import org.jlibp2p.relay.RelayConfig;
 import org.jlibp2p.relay.RelayService;
@@ -99,8 +100,9 @@ public final class P2pd {
                 .integer("relayHopLimit", 0, "Sets the hop limit for hop relays (circuit relay v1; no meaning in v2)")
                 .bool("relayDiscovery", false, "Enables passive discovery for relay (circuit relay v1; no meaning"
                         + " in v2)")
-                .bool("autoRelay", false, "Enables autorelay: reserves a slot on the bootstrap peers that relay,"
-                        + " advertises the /p2p-circuit addresses and punches holes (DCUtR)")
+                .bool("autoRelay", false, "Enables autorelay: reserves a slot on the bootstrap peers that relay"
+                        + " (without bootstrap peers, once AutoNAT finds the node private, on up to 2 connected"
+                        + " peers that relay), advertises the /p2p-circuit addresses and punches holes (DCUtR)")
                 .bool("holePunching", false, "Enables hole punching (DCUtR) over relayed connections; dials then"
                         + " leave from the listening port (on with -autoRelay)")
                 .bool("autonat", false, "Enables the AutoNAT service")
@@ -342,6 +344,10 @@ public final class P2pd {
             }
             if (relayClient.isPresent()) {
                 swarm.addBehaviour(relayClient.get());
+                if (f.getBool("autoRelay") && bootstrapList(f).isEmpty()) {
+                    // No static relays: find them among the connected peers once AutoNAT says private.
+                    swarm.addBehaviour(new AutoRelay(relayClient.get()));
+                }
             }
             if (f.getBool("relayHop")) {
                 swarm.addBehaviour(new RelayService(RelayConfig.defaults()));

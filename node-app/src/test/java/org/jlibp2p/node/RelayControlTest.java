@@ -11,10 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.node.DaemonFixture.Control;
+import org.jlibp2p.autonat.AutonatEvent;
+import org.jlibp2p.autonat.Reachability;
+import org.jlibp2p.core.peer.PeerId;
+import org.jlibp2p.core.swarm.Behaviour;
+import org.jlibp2p.core.swarm.BehaviourContext;
+import org.jlibp2p.relay.AutoRelay;
+import org.jlibp2p.relay.RelayClient;
 import org.jlibp2p.relay.RelayService;
 import org.jlibp2p.relay.Reservation;
 import org.junit.jupiter.api.Test;
@@ -87,6 +96,46 @@ class RelayControlTest {
             assertTrue(refused.err().contains("NO_RESERVATION"), refused.err());
             assertTrue(DaemonFixture.eventually(Duration.ofSeconds(5), () -> relay.swarm().isConnected(
                     b.swarm().localPeer())));
+        }
+    }
+
+    @Test
+    void withoutBootstrapPeersAutoRelayFindsTheRelayAmongConnectedPeersOnceTheNodeIsPrivate() throws Exception {
+        try (P2pd.Daemon relay = DaemonFixture.start(Control.TCP, dir, "r", "-relayHop");
+                P2pd.Daemon plain = DaemonFixture.start(Control.TCP, dir, "p");
+                P2pd.Daemon b = DaemonFixture.start(Control.TCP, dir, "b", "-autoRelay")) {
+            AutoRelay auto = b.swarm().behaviour(AutoRelay.class).orElseThrow(
+                    () -> new AssertionError("-autoRelay without bootstrap peers finds relays itself"));
+            RelayClient client = b.swarm().behaviour(RelayClient.class).orElseThrow();
+            PeerId r = relay.swarm().localPeer();
+            b.swarm().dial(plain.addresses().getFirst().withPeerId(plain.swarm().localPeer().multihash()));
+            b.swarm().dial(relay.addresses().getFirst().withPeerId(r.multihash()));
+            assertTrue(DaemonFixture.eventually(Duration.ofSeconds(10), () -> b.swarm().peerstore().protocols(r)
+                    .contains(RelayService.HOP_PROTOCOL_ID)), "identify told B that R relays");
+            assertTrue(client.reservations().isEmpty(), "nothing reserved while the reachability is unknown");
+            // What AutoNAT reports once its servers fail to dial B back (none runs here: it stays unknown).
+            b.swarm().addBehaviour(new Behaviour() {
+                @Override
+                public void start(BehaviourContext context) {
+                    context.emit(new AutonatEvent.ReachabilityChanged(Reachability.PRIVATE, Optional.empty()));
+                }
+            });
+            assertTrue(DaemonFixture.eventually(Duration.ofSeconds(10), () -> client.reservations().stream()
+                    .anyMatch(x -> x.relay().equals(r))), "B reserved on R");
+            assertTrue(auto.active());
+            assertEquals(Set.of(r), auto.relays(), "the plain peer is no relay");
+            Run relays = ctl(b, "relays");
+            assertTrue(relays.out().startsWith("reservation " + r + " "), relays.out());
+        }
+    }
+
+    @Test
+    void withBootstrapPeersAutoRelayReservesOnThemAsBefore() throws Exception {
+        try (P2pd.Daemon relay = DaemonFixture.start(Control.TCP, dir, "r", "-relayHop");
+                P2pd.Daemon b = DaemonFixture.start(Control.TCP, dir, "b", "-autoRelay", "-bootstrapPeers",
+                        relay.addresses().getFirst().withPeerId(relay.swarm().localPeer().multihash())
+                                .toString())) {
+            assertTrue(b.swarm().behaviour(AutoRelay.class).isEmpty(), "static relays: no discovery");
         }
     }
 }

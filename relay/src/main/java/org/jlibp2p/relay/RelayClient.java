@@ -210,6 +210,15 @@ public final class RelayClient implements Behaviour {
         res.circuitAddresses().forEach(context::confirmExternalAddress);
     }
 
+    /**
+     * Gives up the reservation with {@code relay}: no more renewals, its circuit addresses advertised no more, its
+     * connection no longer kept open for it; a {@link RelayEvent.ReservationLost} follows. The relay forgets the slot
+     * when it expires. Non-blocking.
+     */
+    public void release(PeerId relay) {
+        context.execute(() -> lose(relay, "released"));
+    }
+
     /** On the behaviour's thread: forget the reservation with {@code relay}. */
     private void lose(PeerId relay, String reason) {
         Reservation res = reservations.remove(relay);

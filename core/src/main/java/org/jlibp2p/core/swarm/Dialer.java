@@ -4,23 +4,21 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.multiaddr.Multiaddr;
+import org.jlibp2p.core.multiaddr.Protocol;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.resource.ConnectionScope;
 import org.jlibp2p.core.security.PeerIdMismatchException;
@@ -29,8 +27,11 @@ import org.jlibp2p.core.transport.Transport;
 import org.jlibp2p.core.util.Closeables;
 
 /**
- * Dials for a {@link Swarm}: one dial per peer at a time (later callers wait for it), every address of the peer
- * tried at once, the first to finish its upgrade wins.
+ * Dials for a {@link Swarm}: one dial per peer at a time (later callers wait for it), every direct address of the
+ * peer tried at once, the first to finish its upgrade wins; relayed addresses ({@code /p2p-circuit}) join only after
+ * {@link SwarmConfig#relayDialDelay()} when the peer has direct ones too (at once when it has none, or when every
+ * direct one failed first), as go-libp2p ranks them, so that a peer reachable directly is not reached through a relay
+ * by a dial that happened to finish first. Whatever is still running when one attempt wins is interrupted.
  */
 final class Dialer {
     private static final System.Logger LOG = System.getLogger(Dialer.class.getName());
@@ -52,8 +53,10 @@ final class Dialer {
         if (!addresses.isEmpty()) {
             swarm.peerstore().addAddresses(peer, addresses);
         }
+        // A relayed connection does for a dial by peer id; a caller naming direct addresses wants one of those.
+        boolean wantsDirect = addresses.stream().anyMatch(a -> !isRelayed(a));
         Optional<Connection> existing = swarm.connection(peer);
-        if (existing.isPresent()) {
+        if (existing.isPresent() && !(wantsDirect && existing.get().limited())) {
             return existing.get();
         }
         CompletableFuture<Connection> mine = new CompletableFuture<>();
@@ -76,11 +79,13 @@ final class Dialer {
         try {
             // A dial that finished between the first look and putIfAbsent left its connection behind.
             Optional<Connection> raced = swarm.connection(peer);
-            if (raced.isPresent()) {
+            if (raced.isPresent() && !(wantsDirect && raced.get().limited())) {
                 mine.complete(raced.get());
                 return raced.get();
             }
-            Connection c = dialAddresses(Optional.of(peer), swarm.peerstore().addresses(peer));
+            List<Multiaddr> known = swarm.peerstore().addresses(peer);
+            Connection c = dialAddresses(Optional.of(peer), wantsDirect && raced.isPresent()
+                    ? known.stream().filter(a -> !isRelayed(a)).toList() : known);
             mine.complete(c);
             return c;
         } catch (DialException e) {
@@ -116,7 +121,7 @@ final class Dialer {
 
     private static Multiaddr relayed(Multiaddr address, Optional<PeerId> peer) {
         Multiaddr bare = address.withoutPeerId();
-        if (address.component(org.jlibp2p.core.multiaddr.Protocol.P2P_CIRCUIT).isEmpty()) {
+        if (address.component(Protocol.P2P_CIRCUIT).isEmpty()) {
             return bare;
         }
         return peer.map(p -> bare.withPeerId(p.multihash())).orElse(address);
@@ -138,36 +143,26 @@ final class Dialer {
         if (candidates.isEmpty()) {
             throw new DialException("no dialable address for " + who + " among " + addresses);
         }
-        // Every address is tried at once; the first to finish its upgrade wins. invokeAny cancels (interrupts)
-        // the others, and an attempt that still completes its upgrade after the winner closes what it built.
-        AtomicBoolean won = new AtomicBoolean();
-        List<DialException> failures = new CopyOnWriteArrayList<>();
-        List<Callable<Connection>> attempts = new ArrayList<>();
-        for (Multiaddr a : candidates) {
-            attempts.add(() -> {
-                try {
-                    return dialOne(peer, a, won);
-                } catch (DialException e) {
-                    failures.add(e);
-                    throw e;
-                }
-            });
-        }
+        List<Multiaddr> direct = candidates.stream().filter(a -> !isRelayed(a)).toList();
+        List<Multiaddr> viaRelay = candidates.stream().filter(Dialer::isRelayed).toList();
+        Duration delay = direct.isEmpty() || viaRelay.isEmpty() ? Duration.ZERO : config.relayDialDelay();
         Duration budget = config.dialTimeout().plus(config.limits().handshakeTimeout());
-        try (ExecutorService exec = Executors.newThreadPerTaskExecutor(swarm.tasks())) {
-            return exec.invokeAny(attempts, budget.toMillis(), TimeUnit.MILLISECONDS);
+        Race race = new Race(peer, candidates.size(), direct.size());
+        try {
+            long deadline = System.nanoTime() + budget.plus(delay).toNanos();
+            if (delay.isZero()) {
+                race.start(candidates);
+            } else {
+                race.start(direct);
+                // The relays wait until the delay passes or every direct address failed; not at all past a winner.
+                race.awaitDirect(delay);
+                if (!race.result.isDone()) {
+                    race.start(viaRelay);
+                }
+            }
+            return race.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            StringBuilder sb = new StringBuilder("dial to " + who + " failed:");
-            for (IOException f : failures) {
-                sb.append(' ').append(f.getMessage()).append(';');
-            }
-            if (failures.isEmpty()) {
-                throw new DialException(sb.toString(), e.getCause());
-            }
-            DialException first = failures.getFirst();
-            DialException d = new DialException(sb.toString(), first.getCause() != null ? first.getCause() : first);
-            failures.stream().skip(1).forEach(d::addSuppressed);
-            throw d;
+            throw race.failure(who, e.getCause());
         } catch (TimeoutException e) {
             throw new DialException("dial to " + who + " timed out", new SocketTimeoutException(
                     "no address of " + who + " connected within " + budget));
@@ -176,6 +171,84 @@ final class Dialer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while dialling " + who);
+        } finally {
+            race.cancel();
+        }
+    }
+
+    static boolean isRelayed(Multiaddr address) {
+        return address.component(Protocol.P2P_CIRCUIT).isPresent();
+    }
+
+    /**
+     * The attempts of one dial: each address on a thread of its own, the first to finish its upgrade completes
+     * {@link #result}, the last to fail fails it; {@link #cancel} interrupts those still running, and an attempt that
+     * completes its upgrade after the winner closes what it built.
+     */
+    private final class Race {
+        final CompletableFuture<Connection> result = new CompletableFuture<>();
+        private final CompletableFuture<Void> directDone = new CompletableFuture<>();
+        private final Optional<PeerId> peer;
+        private final AtomicBoolean won = new AtomicBoolean();
+        private final List<DialException> failures = new CopyOnWriteArrayList<>();
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
+        private final AtomicInteger left;
+        private final AtomicInteger directLeft;
+
+        Race(Optional<PeerId> peer, int attempts, int directAttempts) {
+            this.peer = peer;
+            this.left = new AtomicInteger(attempts);
+            this.directLeft = new AtomicInteger(directAttempts);
+        }
+
+        void start(List<Multiaddr> addresses) {
+            for (Multiaddr a : addresses) {
+                threads.add(swarm.tasks().start("dial-" + a, () -> attempt(a)));
+            }
+        }
+
+        private void attempt(Multiaddr a) {
+            try {
+                result.complete(dialOne(peer, a, won));
+            } catch (DialException e) {
+                failures.add(e);
+            } catch (IOException | RuntimeException e) {
+                failures.add(new DialException(a + ": " + e.getMessage(), e));
+            } finally {
+                if (!isRelayed(a) && directLeft.decrementAndGet() == 0) {
+                    directDone.complete(null);
+                }
+                if (left.decrementAndGet() == 0) {
+                    result.completeExceptionally(new DialException("every address failed"));
+                }
+            }
+        }
+
+        /** Waits up to {@code delay} for a direct address to connect or for all of them to fail. */
+        void awaitDirect(Duration delay) throws InterruptedException {
+            try {
+                CompletableFuture.anyOf(result, directDone).get(delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // the result speaks for itself; past the delay the relays are dialled
+            }
+        }
+
+        void cancel() {
+            threads.forEach(Thread::interrupt);
+        }
+
+        DialException failure(String who, Throwable cause) {
+            StringBuilder sb = new StringBuilder("dial to " + who + " failed:");
+            for (IOException f : failures) {
+                sb.append(' ').append(f.getMessage()).append(';');
+            }
+            if (failures.isEmpty()) {
+                return new DialException(sb.toString(), cause);
+            }
+            DialException first = failures.getFirst();
+            DialException d = new DialException(sb.toString(), first.getCause() != null ? first.getCause() : first);
+            failures.stream().skip(1).forEach(d::addSuppressed);
+            return d;
         }
     }
 

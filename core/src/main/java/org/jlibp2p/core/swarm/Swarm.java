@@ -397,7 +397,12 @@ public final class Swarm implements Closeable {
         return dial(peer, List.of());
     }
 
-    /** Adds {@code addresses} to what is known of {@code peer}, then returns an open connection to it. */
+    /**
+     * Adds {@code addresses} to what is known of {@code peer}, then returns an open connection to it: one open
+     * already (a direct one first), else a new one (direct addresses first, relayed ones after
+     * {@link SwarmConfig#relayDialDelay()}). When only a limited (relayed) connection is open and {@code addresses}
+     * name a direct address, the peer's direct addresses are dialled.
+     */
     public Connection dial(PeerId peer, Collection<Multiaddr> addresses) throws IOException {
         ensureOpen();
         return dialer.dial(peer, addresses);

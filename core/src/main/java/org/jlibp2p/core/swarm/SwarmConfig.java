@@ -26,10 +26,18 @@ import org.jlibp2p.core.transport.Transport;
  *     default) the swarm makes a {@link org.jlibp2p.core.time.SystemScheduler} of its own and closes it with itself
  * @param idleConnectionTimeout a connection with no stream open and no handler voting to keep it is closed after
  *     this long; {@link Duration#ZERO} (the default) keeps connections until closed
+ * @param relayDialDelay when a peer has direct addresses as well as relayed ({@code /p2p-circuit}) ones, the relayed
+ *     ones are dialled only this long after the direct ones (real time, as the dial timeout), and not at all once a
+ *     direct one connected; sooner if every direct one failed first. A peer with relayed addresses only is dialled
+ *     through its relays at once. Default {@link #DEFAULT_RELAY_DIAL_DELAY}, go-libp2p's figure; zero dials all at
+ *     once
  */
 public record SwarmConfig(PrivateKey identity, List<Transport> transports, List<SecureChannel> security,
         List<StreamMuxer> muxers, Limits limits, Duration dialTimeout, int eventQueueCapacity,
-        Optional<Scheduler> scheduler, Duration idleConnectionTimeout) {
+        Optional<Scheduler> scheduler, Duration idleConnectionTimeout, Duration relayDialDelay) {
+    /** How long relayed addresses wait behind direct ones by default: 500 ms. */
+    public static final Duration DEFAULT_RELAY_DIAL_DELAY = Duration.ofMillis(500);
+
     public SwarmConfig {
         Objects.requireNonNull(identity, "identity");
         transports = List.copyOf(transports);
@@ -49,37 +57,53 @@ public record SwarmConfig(PrivateKey identity, List<Transport> transports, List<
         if (idleConnectionTimeout.isNegative()) {
             throw new IllegalArgumentException("the idle connection timeout must not be negative");
         }
+        if (relayDialDelay.isNegative()) {
+            throw new IllegalArgumentException("the relay dial delay must not be negative");
+        }
+    }
+
+    /** The same with the default relay dial delay. */
+    public SwarmConfig(PrivateKey identity, List<Transport> transports, List<SecureChannel> security,
+            List<StreamMuxer> muxers, Limits limits, Duration dialTimeout, int eventQueueCapacity,
+            Optional<Scheduler> scheduler, Duration idleConnectionTimeout) {
+        this(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity, scheduler,
+                idleConnectionTimeout, DEFAULT_RELAY_DIAL_DELAY);
     }
 
     public SwarmConfig(PrivateKey identity, List<Transport> transports, List<SecureChannel> security,
             List<StreamMuxer> muxers) {
         this(identity, transports, security, muxers, Limits.defaults(), Duration.ofSeconds(15), 4096,
-                Optional.empty(), Duration.ZERO);
+                Optional.empty(), Duration.ZERO, DEFAULT_RELAY_DIAL_DELAY);
     }
 
     public SwarmConfig withLimits(Limits l) {
         return new SwarmConfig(identity, transports, security, muxers, l, dialTimeout, eventQueueCapacity, scheduler,
-                idleConnectionTimeout);
+                idleConnectionTimeout, relayDialDelay);
     }
 
     public SwarmConfig withDialTimeout(Duration d) {
         return new SwarmConfig(identity, transports, security, muxers, limits, d, eventQueueCapacity, scheduler,
-                idleConnectionTimeout);
+                idleConnectionTimeout, relayDialDelay);
     }
 
     public SwarmConfig withEventQueueCapacity(int n) {
         return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, n, scheduler,
-                idleConnectionTimeout);
+                idleConnectionTimeout, relayDialDelay);
     }
 
     /** The same with {@code s} as the node's scheduler; the caller keeps it and closes it. */
     public SwarmConfig withScheduler(Scheduler s) {
         return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity,
-                Optional.of(s), idleConnectionTimeout);
+                Optional.of(s), idleConnectionTimeout, relayDialDelay);
     }
 
     public SwarmConfig withIdleConnectionTimeout(Duration d) {
         return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity,
-                scheduler, d);
+                scheduler, d, relayDialDelay);
+    }
+
+    public SwarmConfig withRelayDialDelay(Duration d) {
+        return new SwarmConfig(identity, transports, security, muxers, limits, dialTimeout, eventQueueCapacity,
+                scheduler, idleConnectionTimeout, d);
     }
 }

@@ -26,6 +26,7 @@ import org.jlibp2p.core.swarm.Direction;
 import org.jlibp2p.core.swarm.HandlerContext;
 import org.jlibp2p.core.swarm.Stream;
 import org.jlibp2p.core.swarm.SwarmEvent;
+import org.jlibp2p.core.time.Cancellable;
 import org.jlibp2p.core.transport.RawConnection;
 import org.jlibp2p.core.transport.Transport;
 import org.jlibp2p.core.util.Closeables;
@@ -38,14 +39,16 @@ import org.jlibp2p.proto.holepunch.HolePunchProtos.HolePunch;
  * the moment SYNC arrives: a TCP simultaneous open through both NATs. The direct dials go through {@code direct}
  * (a {@code TcpTransport.withPortReuse()}, the node's own, so that they leave from its listening port); B secures
  * the punched connection as the initiator, A as the responder, as go-libp2p assigns them. Up to
- * {@link DcutrConfig#maxAttempts} rounds on the same stream. The relayed connection stays; new streams prefer the
- * direct one.
+ * {@link DcutrConfig#maxAttempts} rounds on the same stream. Once the direct connection exists, new streams take it,
+ * and each side closes the relayed connection as soon as no stream runs on it, which frees the relay's circuit.
  */
 public final class DcutrBehaviour implements Behaviour {
     public static final String PROTOCOL_ID = "/libp2p/dcutr";
     private static final System.Logger LOG = System.getLogger(DcutrBehaviour.class.getName());
     /** Observed addresses kept, newest first out of the way of the oldest. */
     private static final int MAX_OBSERVED = 16;
+    /** How often a relayed connection replaced by a direct one is looked at, to close it once idle. */
+    static final Duration RETIRE_CHECK = Duration.ofMillis(200);
 
     private final Transport direct;
     private final DcutrConfig config;
@@ -309,6 +312,27 @@ public final class DcutrBehaviour implements Behaviour {
                 + c.remoteAddress() + " after " + attempt + " round(s)");
         context.emit(new DcutrEvent.DirectConnectionUpgraded(c.remotePeer(), attempt, rtt, elapsed,
                 c.remoteAddress(), initiator));
+        context.execute(() -> retireWhenIdle(relayed));
+    }
+
+    /**
+     * On the behaviour's thread: closes the relayed connection once it carries no stream (new streams take the direct
+     * one), freeing the relay's circuit; looked at every {@link #RETIRE_CHECK}. Streams still running on it finish
+     * first; the relay's own limit ends it anyway.
+     */
+    private void retireWhenIdle(Connection relayed) {
+        Cancellable[] check = new Cancellable[1];
+        Runnable look = () -> {
+            if (!relayed.isOpen()) {
+                check[0].cancel();
+            } else if (relayed.streamCount() == 0) {
+                check[0].cancel();
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing " + relayed + ": the direct connection took over");
+                relayed.close();
+            }
+        };
+        check[0] = context.every(RETIRE_CHECK, look);
+        look.run();
     }
 
     private void sleep(Duration d) throws InterruptedIOException {

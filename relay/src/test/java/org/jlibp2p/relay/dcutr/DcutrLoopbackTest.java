@@ -1,6 +1,7 @@
 package org.jlibp2p.relay.dcutr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.swarm.Connection;
 import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.protocols.echo.EchoBehaviour;
+import org.jlibp2p.relay.RelayEvent;
 import org.jlibp2p.relay.Reservation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +44,16 @@ class DcutrLoopbackTest {
             byte[] data = new byte[300_000]; // more than the relay would carry
             new Random(1).nextBytes(data);
             assertArrayEquals(data, EchoBehaviour.exchange(direct, data));
+            // The relayed connection, idle, is closed by the side that ends the exchange last; the circuit is freed.
+            a.recorder.await(SwarmEvent.ConnectionClosed.class, e -> e.connection().id() == relayed.id(),
+                    Duration.ofSeconds(20));
+            assertFalse(relayed.isOpen());
+            relay.recorder.awaitEmitted(RelayEvent.CircuitClosed.class, e -> true, Duration.ofSeconds(20));
+            assertEquals(0, relay.service.circuitCount());
+            assertTrue(direct.isOpen(), "the direct connection stays");
+            try (var s = a.swarm.newStream(b.swarm.localPeer(), List.of(EchoBehaviour.PROTOCOL_ID))) {
+                assertEquals(direct.id(), s.connection().id());
+            }
             System.out.println("loopback hole punch: round " + up.attempt() + ", rtt " + up.rtt().toMillis()
                     + " ms, direct " + up.elapsed().toMillis() + " ms after the relayed connection");
         }

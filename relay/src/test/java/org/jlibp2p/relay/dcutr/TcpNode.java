@@ -26,6 +26,7 @@ final class TcpNode implements AutoCloseable {
     final RelayClient client = new RelayClient();
     final EventRecorder recorder = new EventRecorder();
     final Multiaddr address;
+    final RelayService service = new RelayService();
 
     TcpNode(String listen, boolean relayService) throws IOException {
         PrivateKey key = Keys.generateEd25519().privateKey();
@@ -37,7 +38,7 @@ final class TcpNode implements AutoCloseable {
         List<Behaviour> behaviours = new ArrayList<>(List.of(recorder, new IdentifyBehaviour(), new EchoBehaviour(),
                 client, new DcutrBehaviour(tcp)));
         if (relayService) {
-            behaviours.add(new RelayService());
+            behaviours.add(service);
         }
         behaviours.forEach(swarm::addBehaviour);
         swarm.allowOnLimitedConnections(EchoBehaviour.PROTOCOL_ID);
