@@ -55,7 +55,13 @@ final class NatControl {
             swarm.addBehaviour(new Behaviour() {
                 @Override
                 public void stop() {
-                    dialer.close();
+                    // A swarm is not closed from a behaviour's thread (it waits for behaviours): on one of its own.
+                    Thread closer = Thread.ofVirtual().name("autonat-dialer-close").start(dialer::close);
+                    try {
+                        closer.join(java.time.Duration.ofSeconds(10));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             });
         } else {

@@ -75,6 +75,38 @@ class NatControlTest {
     }
 
     @Test
+    void aDaemonServingAutonatStopsWithoutAWarning() throws Exception {
+        // The service dials back from a swarm of its own, closed when the node stops: a swarm's close is refused
+        // on a behaviour's thread, and a refusal there is logged as a behaviour that failed to stop.
+        java.util.logging.Logger behaviours = java.util.logging.Logger.getLogger(
+                "org.jlibp2p.core.swarm.BehaviourLoop");
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        behaviours.addHandler(capture);
+        try {
+            P2pd.Daemon server = start("server", "-autonat");
+            server.close();
+            assertTrue(warnings.isEmpty(), () -> warnings.stream()
+                    .map(r -> r.getMessage() + ": " + r.getThrown()).toList().toString());
+        } finally {
+            behaviours.removeHandler(capture);
+        }
+    }
+
+    @Test
     void mdnsIsOnOnlyWithItsFlag() throws Exception {
         P2pd.Daemon plain = start("plain");
         P2pd.Daemon lan = start("lan", "-mdns");
