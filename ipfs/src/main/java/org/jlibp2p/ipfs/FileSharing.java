@@ -20,6 +20,8 @@ import org.jlibp2p.ipfs.bitswap.BitswapBehaviour;
 import org.jlibp2p.ipfs.bitswap.Fetch;
 import org.jlibp2p.ipfs.bitswap.FetchOptions;
 import org.jlibp2p.ipfs.bitswap.FetchProgress;
+import org.jlibp2p.ipfs.unixfs.DirectoryExporter;
+import org.jlibp2p.ipfs.unixfs.DirectoryImporter;
 import org.jlibp2p.ipfs.unixfs.ImportOptions;
 import org.jlibp2p.ipfs.unixfs.UnixFsExporter;
 import org.jlibp2p.ipfs.unixfs.UnixFsImporter;
@@ -30,7 +32,8 @@ import org.jlibp2p.kademlia.PeerInfo;
  * Files by content id, as IPFS shares them: {@link #add} imports a file into the blockstore as a UnixFS DAG and
  * announces its root in the DHT (provider records keyed by the root's multihash); {@link #get} finds providers (in
  * the DHT and among the peers given), fetches the DAG from all of them at once with Bitswap, and writes the file.
- * Blocking calls, for the application's threads.
+ * Directory trees too: {@link #addDirectory} imports one, {@link #get(Cid, String, Path, GetOptions, Consumer)} writes
+ * a tree or the file or directory at a path under the root. Blocking calls, for the application's threads.
  */
 public final class FileSharing {
     private static final Logger LOG = System.getLogger(FileSharing.class.getName());
@@ -75,6 +78,14 @@ public final class FileSharing {
 
     public UnixFsImporter.Result add(InputStream in, ImportOptions options) throws IOException, InterruptedException {
         UnixFsImporter.Result r = UnixFsImporter.importFile(in, options, bitswap.blockstore());
+        provide(r.root());
+        return r;
+    }
+
+    /** Imports the tree under {@code dir} (see {@link DirectoryImporter}) and announces its root. */
+    public DirectoryImporter.Result addDirectory(Path dir, ImportOptions options)
+            throws IOException, InterruptedException {
+        DirectoryImporter.Result r = DirectoryImporter.importDirectory(dir, options, bitswap.blockstore());
         provide(r.root());
         return r;
     }
@@ -134,7 +145,26 @@ public final class FileSharing {
      */
     public long get(Cid root, Path out, GetOptions options, Consumer<FetchProgress> progress)
             throws IOException, InterruptedException {
+        return get(root, "", out, options, progress).bytes();
+    }
+
+    /**
+     * Fetches the DAG under {@code root} (every block verified; what is stored already is not fetched again, so an
+     * interrupted get resumes), then writes what {@code path} names under it ({@code ""} for the root itself) to
+     * {@code out}: a file replaces {@code out} through a temporary file; a directory is written as a new tree at
+     * {@code out}, which must not exist (see {@link DirectoryExporter#export}).
+     */
+    public DirectoryExporter.Result get(Cid root, String path, Path out, GetOptions options,
+            Consumer<FetchProgress> progress) throws IOException, InterruptedException {
         fetch(root, options, progress);
+        Cid target = DirectoryExporter.resolve(root, path, bitswap.blockstore()::get);
+        if (DirectoryExporter.kind(target, bitswap.blockstore()::get) != DirectoryExporter.Kind.FILE) {
+            return DirectoryExporter.export(target, bitswap.blockstore()::get, out);
+        }
+        return new DirectoryExporter.Result(DirectoryExporter.Kind.FILE, 1, 0, writeFile(target, out));
+    }
+
+    private long writeFile(Cid root, Path out) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".part");
         try {

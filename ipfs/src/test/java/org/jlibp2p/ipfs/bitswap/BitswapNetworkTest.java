@@ -290,4 +290,36 @@ class BitswapNetworkTest {
             assertEquals(Map.of(net.node(1).peerId(), 5L), f.receivedByPeer(), "the root and its 4 leaves");
         }
     }
+
+    @Test
+    void aDirectoryIsFetchedWholeResumedAndReadByPath() throws Exception {
+        Path tree = org.jlibp2p.ipfs.unixfs.DirectoryTest.tree(dir.resolve("tree"));
+        MemoryBlockstore source = new MemoryBlockstore();
+        MemoryBlockstore mine = new MemoryBlockstore();
+        Net n = network(2, List.of(mine, source));
+        try (TestNetwork net = n.net()) {
+            Cid root = new FileSharing(n.bitswap().get(1), Optional.empty())
+                    .addDirectory(tree, ImportOptions.helia()).root();
+            // a first fetch of one file of the tree leaves part of the tree stored
+            FileSharing files = new FileSharing(n.bitswap().get(0), Optional.empty());
+            FileSharing.GetOptions o = FileSharing.GetOptions.defaults().withDht(false).withFetch(FAST)
+                    .withPeers(List.of(info(net, 1)));
+            Cid deep = org.jlibp2p.ipfs.unixfs.DirectoryExporter.resolve(root, "sub/nested/deep.txt", source::get);
+            files.fetch(deep, o, p -> { });
+            int before = mine.count();
+            assertTrue(before >= 1);
+            AtomicReference<FetchProgress> last = new AtomicReference<>();
+            Path out = dir.resolve("out");
+            org.jlibp2p.ipfs.unixfs.DirectoryExporter.Result r = files.get(root, "", out, o, last::set);
+            assertEquals(7, r.files());
+            org.jlibp2p.ipfs.unixfs.DirectoryTest.assertSameTree(tree, out);
+            assertEquals(source.count(), mine.count());
+            assertEquals(source.count() - before, last.get().blocksFetched(), "stored blocks are not fetched again");
+            Path one = dir.resolve("deep.txt");
+            assertEquals(5000, files.get(root, "/sub/nested/deep.txt", one, o, p -> { }).bytes());
+            assertArrayEquals(TestBytes.of(5000, 3), java.nio.file.Files.readAllBytes(one));
+            assertThrows(java.nio.file.NoSuchFileException.class,
+                    () -> files.get(root, "sub/missing", dir.resolve("x"), o, p -> { }));
+        }
+    }
 }

@@ -35,12 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * write outside the target are refused.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DirectoryTest {
+public class DirectoryTest {
     @TempDir
     Path tmp;
 
     /** a.txt, an empty file, a 2-chunk file, sub/{Zed, ünïcode, zz, nested/deep.txt}, an empty directory. */
-    static Path tree(Path at) throws IOException {
+    public static Path tree(Path at) throws IOException {
         Files.createDirectories(at.resolve("sub/nested"));
         Files.createDirectories(at.resolve("emptydir"));
         Files.write(at.resolve("a.txt"), "hello world\n".getBytes(StandardCharsets.UTF_8));
@@ -221,7 +221,7 @@ class DirectoryTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static void assertSameTree(Path expected, Path actual) throws IOException {
+    public static void assertSameTree(Path expected, Path actual) throws IOException {
         List<String> a = relative(expected);
         assertEquals(a, relative(actual));
         for (String rel : a) {
