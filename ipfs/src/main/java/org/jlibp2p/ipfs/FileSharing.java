@@ -106,7 +106,13 @@ public final class FileSharing {
     /** Fetches the DAG under {@code root} into the blockstore (what is stored already is not fetched again). */
     public Fetch fetch(Cid root, GetOptions options, Consumer<FetchProgress> progress)
             throws IOException, InterruptedException {
-        Fetch f = bitswap.newFetch(root, options.fetch(), progress);
+        return fetch(root, root, options, progress);
+    }
+
+    /** Fetches the DAG under {@code cid}, part of the DAG under {@code root}, from the providers of {@code root}. */
+    private Fetch fetch(Cid cid, Cid root, GetOptions options, Consumer<FetchProgress> progress)
+            throws IOException, InterruptedException {
+        Fetch f = bitswap.newFetch(cid, options.fetch(), progress);
         for (PeerInfo p : options.peers()) {
             bitswap.addAddresses(p.peer(), p.addresses());
             f.addProvider(p.peer());
@@ -149,19 +155,48 @@ public final class FileSharing {
     }
 
     /**
-     * Fetches the DAG under {@code root} (every block verified; what is stored already is not fetched again, so an
-     * interrupted get resumes), then writes what {@code path} names under it ({@code ""} for the root itself) to
-     * {@code out}: a file replaces {@code out} through a temporary file; a directory is written as a new tree at
-     * {@code out}, which must not exist (see {@link DirectoryExporter#export}).
+     * Writes what {@code path} names under {@code root} ({@code ""} for the root itself) to {@code out}: walks the
+     * path fetching only the directory blocks it passes through, then fetches the DAG it ends at (every block
+     * verified; what is stored already is not fetched again, so an interrupted get resumes). A file replaces
+     * {@code out} through a temporary file; a directory is written as a new tree at {@code out}, which must not exist
+     * (see {@link DirectoryExporter#export}).
      */
     public DirectoryExporter.Result get(Cid root, String path, Path out, GetOptions options,
             Consumer<FetchProgress> progress) throws IOException, InterruptedException {
-        fetch(root, options, progress);
-        Cid target = DirectoryExporter.resolve(root, path, bitswap.blockstore()::get);
+        Cid target = resolve(root, path, options);
+        fetch(target, root, options, progress);
         if (DirectoryExporter.kind(target, bitswap.blockstore()::get) != DirectoryExporter.Kind.FILE) {
             return DirectoryExporter.export(target, bitswap.blockstore()::get, out);
         }
         return new DirectoryExporter.Result(DirectoryExporter.Kind.FILE, 1, 0, writeFile(target, out));
+    }
+
+    /**
+     * The CID {@code path} names under {@code root}, fetching the blocks of the directories (and their shards) on the
+     * way that are not stored, each alone.
+     */
+    public Cid resolve(Cid root, String path, GetOptions options) throws IOException, InterruptedException {
+        if (path.chars().allMatch(c -> c == '/')) {
+            return root;
+        }
+        GetOptions one = options.withFetch(options.fetch().withRootOnly(true));
+        try {
+            return DirectoryExporter.resolve(root, path, cid -> {
+                Optional<org.jlibp2p.ipfs.Block> b = bitswap.blockstore().get(cid);
+                if (b.isPresent()) {
+                    return b;
+                }
+                try {
+                    fetch(cid, root, one, p -> { });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted fetching " + cid);
+                }
+                return bitswap.blockstore().get(cid);
+            });
+        } catch (java.io.InterruptedIOException e) {
+            throw new InterruptedException(e.getMessage());
+        }
     }
 
     private long writeFile(Cid root, Path out) throws IOException {

@@ -141,6 +141,59 @@ public final class DirectoryExporter {
     }
 
     /**
+     * The entry named {@code name} in the directory {@code dir}: in a plain directory, its link of that name; in a
+     * HAMT shard of fanout 256 hashed with murmur3-x64-64, the one child each level's hash byte leads to (so a lookup
+     * reads one block a level, not the whole shard); in other shards, found by listing.
+     */
+    public static java.util.Optional<Cid> lookup(Cid dir, String name, BlockSource source) throws IOException {
+        UnixFsNames.check(name);
+        if (dir.codec() != Multicodec.DAG_PB.code()) {
+            throw new IpfsFormatException("not a directory: " + dir);
+        }
+        Block b = read(dir, source);
+        DagPb.Node node = DagPb.decode(b.data());
+        UnixFsData data = unixfs(b, node);
+        if (data.type() == UnixFsData.Type.DIRECTORY) {
+            return node.links().stream().filter(l -> l.name().orElse("").equals(name)).map(DagPb.Link::cid)
+                    .findFirst();
+        }
+        if (data.type() != UnixFsData.Type.HAMT_SHARD) {
+            throw new IpfsFormatException("not a directory: " + dir + " is a UnixFS " + data.type());
+        }
+        for (int level = 0; level <= MAX_DEPTH; level++) {
+            if (data.fanout().orElse(0) != DirectoryImporter.HAMT_FANOUT
+                    || data.hashType().orElse(0) != DirectoryImporter.HAMT_HASH) {
+                return list(dir, source).stream().filter(e -> e.name().equals(name)).map(Entry::cid).findFirst();
+            }
+            String prefix = String.format("%02X", DirectoryImporter.hashIndex(name, level));
+            DagPb.Link next = null;
+            for (DagPb.Link l : node.links()) {
+                String n = l.name().orElse("");
+                if (n.equals(prefix) || n.equals(prefix + name)) {
+                    next = l;
+                    break;
+                }
+            }
+            if (next == null) {
+                return java.util.Optional.empty();
+            }
+            if (!next.name().orElseThrow().equals(prefix)) {
+                return java.util.Optional.of(next.cid());
+            }
+            if (next.cid().codec() != Multicodec.DAG_PB.code()) {
+                throw new IpfsFormatException("HAMT sub-shard " + next.cid() + " is not dag-pb");
+            }
+            b = read(next.cid(), source);
+            node = DagPb.decode(b.data());
+            data = unixfs(b, node);
+            if (data.type() != UnixFsData.Type.HAMT_SHARD) {
+                throw new IpfsFormatException("HAMT sub-shard " + next.cid() + " is a " + data.type());
+            }
+        }
+        throw new IpfsFormatException("HAMT shard deeper than " + MAX_DEPTH + " levels");
+    }
+
+    /**
      * The CID at {@code path} under {@code root}: names separated by {@code /} (empty ones, as in {@code a//b} or a
      * trailing slash, are skipped), each looked up in the directory before it.
      *
@@ -157,18 +210,9 @@ public final class DirectoryExporter {
             if (kind(at, source) != Kind.DIRECTORY) {
                 throw new NoSuchFileException(walked + "/" + name, null, walked + " is not a directory");
             }
-            Cid next = null;
-            for (Entry e : list(at, source)) {
-                if (e.name().equals(name)) {
-                    next = e.cid();
-                    break;
-                }
-            }
-            if (next == null) {
-                throw new NoSuchFileException(walked + "/" + name);
-            }
-            at = next;
-            walked += "/" + name;
+            String here = walked + "/" + name;
+            at = lookup(at, name, source).orElseThrow(() -> new NoSuchFileException(here));
+            walked = here;
         }
         return at;
     }

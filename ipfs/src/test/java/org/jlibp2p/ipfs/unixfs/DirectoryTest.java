@@ -90,6 +90,18 @@ public class DirectoryTest {
         assertEquals(UnixFsData.Type.HAMT_SHARD, UnixFsData.decode(root.data().orElseThrow()).type());
         assertEquals(61, DirectoryExporter.list(sharded, store::get).size());
         Cid x = DirectoryExporter.resolve(sharded, "d/e/x", store::get);
+        // a lookup follows the hash through the shard's levels to the same entry a listing finds
+        for (DirectoryExporter.Entry e : DirectoryExporter.list(sharded, store::get)) {
+            assertEquals(e.cid(), DirectoryExporter.lookup(sharded, e.name(), store::get).orElseThrow(), e.name());
+        }
+        assertTrue(DirectoryExporter.lookup(sharded, "file-9999.txt", store::get).isEmpty());
+        int[] reads = {0};
+        DirectoryExporter.lookup(sharded, "file-0042.txt", c -> {
+            reads[0]++;
+            return store.get(c);
+        });
+        // 61 entries over 256 slots: the root shard and at most one sub-shard on the way, of the shard's blocks
+        assertTrue(reads[0] >= 1 && reads[0] <= 2, "blocks read by one lookup: " + reads[0]);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         UnixFsExporter.export(x, store::get, out);
         assertEquals("x", out.toString(StandardCharsets.UTF_8));
@@ -193,7 +205,7 @@ public class DirectoryTest {
             try (Stream<Path> s = Files.list(victim)) {
                 assertEquals(0, s.count(), name);
             }
-            assertThrows(UnsafeNameException.class, () -> DirectoryExporter.resolve(dir, "ok", store::get), name);
+            assertThrows(UnsafeNameException.class, () -> DirectoryExporter.list(dir, store::get), name);
         }
         MemoryBlockstore store = new MemoryBlockstore();
         Cid twice = crafted(store, "same", "same");
