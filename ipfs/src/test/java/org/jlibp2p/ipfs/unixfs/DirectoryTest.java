@@ -112,6 +112,24 @@ public class DirectoryTest {
     }
 
     @Test
+    void aDirectoryIsShardedOnlyPastTheThreshold() throws IOException {
+        // ten files f0..f9: helia's estimate is 10 x (2 name bytes + 36 CID bytes) = 380, or 360 with CIDv0
+        Path t = Files.createDirectories(tmp.resolve("b1"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(t.resolve("f" + i), "content " + i);
+        }
+        MemoryBlockstore store = new MemoryBlockstore();
+        assertEquals("bafybeif2wmq6x2vp33jyqr53jujb54gzel3e6vkrfokem2w5g6kqdaxofq",
+                DirectoryImporter.importDirectory(t, ImportOptions.helia(), 380, store).root().toString());
+        assertEquals("bafybeihn5fj2lod3khur3is4mu7smablebcrt4kf65serplixvzz3f6iou",
+                DirectoryImporter.importDirectory(t, ImportOptions.helia(), 379, store).root().toString());
+        assertEquals("QmNspU5Ab4wegzgqkpA6tUPkujJHCDTsjJdDp3ZYC7PXuK",
+                DirectoryImporter.importDirectory(t, ImportOptions.kuboClassic(), 360, store).root().toString());
+        assertEquals("QmVu4KS5uKhNDFmSPmvbQreSLhCaQj2SZG1z5GYRHBGvUH",
+                DirectoryImporter.importDirectory(t, ImportOptions.kuboClassic(), 359, store).root().toString());
+    }
+
+    @Test
     void murmur3MatchesTheJsHasher() {
         // murmur364 of @multiformats/murmur3 2.x over the UTF-8 bytes
         assertEquals("0000000000000000", HexFormat.of().formatHex(Murmur3.x64_64(new byte[0])));
