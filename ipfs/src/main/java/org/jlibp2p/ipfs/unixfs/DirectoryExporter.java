@@ -211,7 +211,7 @@ public final class DirectoryExporter {
                 throw new NoSuchFileException(walked + "/" + name, null, walked + " is not a directory");
             }
             String here = walked + "/" + name;
-            at = lookup(at, name, source).orElseThrow(() -> new NoSuchFileException(here));
+            at = lookup(at, name, source).orElseThrow(() -> new NoSuchFileException(here, null, "no such entry"));
             walked = here;
         }
         return at;
@@ -224,11 +224,13 @@ public final class DirectoryExporter {
      */
     public static Result export(Cid cid, BlockSource source, Path target) throws IOException {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString());
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "exists already (a tree is written to a new path)");
         }
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
-        Path tmp = parent.resolve(abs.getFileName() + ".part-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = parent.resolve(abs.getFileName() + ".part-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         long[] counts = new long[3];
         Kind kind = kind(cid, source);
         try {

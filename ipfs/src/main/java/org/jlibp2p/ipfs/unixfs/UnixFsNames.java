@@ -19,7 +19,8 @@ public final class UnixFsNames {
     }
 
     /**
-     * Checks that {@code name} is one file name: not empty, not {@code .} or {@code ..}, without {@code /} or NUL, at most {@link #MAX_NAME_BYTES} bytes.
+     * Checks that {@code name} is one file name: not empty, not {@code .} or {@code ..}, without {@code /} or NUL,
+     * at most {@link #MAX_NAME_BYTES} bytes.
      *
      * @throws UnsafeNameException if it is not
      */
