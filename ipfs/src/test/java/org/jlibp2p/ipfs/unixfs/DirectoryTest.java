@@ -130,6 +130,22 @@ public class DirectoryTest {
     }
 
     @Test
+    void anEmptyDirectoryIsTheWellKnownOne() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("nothing"));
+        MemoryBlockstore store = new MemoryBlockstore();
+        DirectoryImporter.Result r = DirectoryImporter.importDirectory(empty, ImportOptions.helia(), store);
+        assertEquals("bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354", r.root().toString());
+        assertEquals(4, r.dagSize());
+        assertEquals("QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn",
+                DirectoryImporter.importDirectory(empty, ImportOptions.kuboClassic(), store).root().toString());
+        Path out = tmp.resolve("out");
+        assertEquals(DirectoryExporter.Kind.DIRECTORY, DirectoryExporter.export(r.root(), store::get, out).kind());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(0, s.count());
+        }
+    }
+
+    @Test
     void murmur3MatchesTheJsHasher() {
         // murmur364 of @multiformats/murmur3 2.x over the UTF-8 bytes
         assertEquals("0000000000000000", HexFormat.of().formatHex(Murmur3.x64_64(new byte[0])));
