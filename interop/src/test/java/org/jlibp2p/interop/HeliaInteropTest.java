@@ -222,6 +222,10 @@ class HeliaInteropTest {
         DirectoryExporter.Result r = files.get(Cid.parse(cid), "", dir.resolve("out"), o, p -> { });
         assertEquals(6, r.files());
         assertSameTree(t, dir.resolve("out"));
+        // the same tree as kubo's classic add makes it (CIDv0, leaves as UnixFS file nodes): other blocks
+        String classic = ok(helia.send(60, "cmd", "addTree", "dir", t, "classic", "true")).get("cid").getAsString();
+        files.get(Cid.parse(classic), "", dir.resolve("out-classic"), o, p -> { });
+        assertSameTree(t, dir.resolve("out-classic"));
         // a sharded directory of helia's, read whole and through a path into it
         String sharded = ok(helia.send(60, "cmd", "addTree", "dir", w, "shardSplitThresholdBytes", 1000))
                 .get("cid").getAsString();
