@@ -161,13 +161,15 @@ public final class DirectoryImporter {
         while (first < bits.length - 1 && bits[first] == 0) {
             first++;
         }
-        byte[] bitfield = java.util.Arrays.copyOfRange(bits, first, bits.length);
+        byte[] bitfield = java.util.Arrays.copyOfRange(bits, first, bits.length); // big-endian, no leading zeros
         Block b = put(links, UnixFsData.hamtShard(bitfield, HAMT_HASH, HAMT_FANOUT), o, store, counts);
         return new Entry(name, b.cid(), tsize + b.data().length, false);
     }
 
-    /** The child a name goes to at {@code level}: byte {@code level % 8} of murmur3-x64-64 of the name (then of the
-     * name and the byte {@code level / 8}, past the first 8 levels). */
+    /**
+     * The child a name goes to at {@code level}: byte {@code level % 8} of murmur3-x64-64 of the name (of the name
+     * and the byte {@code level / 8} past the first 8 levels, as the js and go HAMTs rehash).
+     */
     static int hashIndex(String name, int level) {
         byte[] n = UnixFsNames.utf8(name);
         int round = level / 8;
