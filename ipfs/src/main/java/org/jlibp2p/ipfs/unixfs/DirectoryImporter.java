@@ -168,7 +168,7 @@ public final class DirectoryImporter {
 
     /**
      * The child a name goes to at {@code level}: byte {@code level % 8} of murmur3-x64-64 of the name (of the name
-     * and the byte {@code level / 8} past the first 8 levels, as the js and go HAMTs rehash).
+     * and the byte {@code level / 8} past the first 8 levels, as the js HAMT rehashes).
      */
     static int hashIndex(String name, int level) {
         byte[] n = UnixFsNames.utf8(name);
