@@ -8,6 +8,11 @@
 //                                                    {"cid":..}
 //   {"cmd":"dial","addr":..}                         dials a multiaddr ending in /p2p/<id>
 //   {"cmd":"cat","cid":..,"timeoutMs":n}             fetches the file through bitswap: {"length":..,"sha256":hex}
+//   {"cmd":"addTree","dir":..,"classic":bool,"shardSplitThresholdBytes":n}
+//                                                    adds the directory tree at dir (files streamed, empty directories
+//                                                    as entries) with addAll under the directory's name: {"cid":..}
+//   {"cmd":"getTree","cid":..,"dir":..,"timeoutMs":n} writes the tree under cid (ls and cat, through bitswap) to the
+//                                                    new directory dir: {"files":n,"directories":n}
 //   {"cmd":"stop"}
 // Bytes are generated as the Java tests generate them: x = x * 1103515245 + 12345 (mod 2^32), byte = x >>> 24,
 // starting from the seed.
@@ -27,6 +32,9 @@ import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, lstatSync, mkdirSync, readdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { createInterface } from 'node:readline'
 
 function out (obj) {
@@ -56,14 +64,65 @@ const helia = withBitswap(withLibp2pLight(createHeliaLight({
 await helia.start()
 const fs = unixfs(helia)
 
+const classicOptions = () => ({ cidVersion: 0, rawLeaves: false, chunker: fixedSize({ chunkSize: 262144 }), layout: balanced({ maxChildrenPerNode: 174 }) })
+
+// The entries of the tree at abs, under the path rel: a file as {path, content}, an empty directory as {path}.
+function * treeEntries (abs, rel) {
+  const names = readdirSync(abs)
+  if (names.length === 0) {
+    yield { path: rel }
+    return
+  }
+  for (const name of names) {
+    const p = join(abs, name)
+    if (lstatSync(p).isDirectory()) {
+      yield * treeEntries(p, rel + '/' + name)
+    } else {
+      yield { path: rel + '/' + name, content: createReadStream(p) }
+    }
+  }
+}
+
+async function writeTree (cid, dir, signal, counts) {
+  mkdirSync(dir)
+  counts.directories++
+  for await (const entry of fs.ls(cid, { signal })) {
+    if (entry.name.includes('/') || entry.name === '..' || entry.name === '.' || entry.name === '') {
+      throw new Error('unsafe name ' + JSON.stringify(entry.name))
+    }
+    const p = join(dir, entry.name)
+    const { type } = await fs.stat(entry.cid, { signal })
+    if (type === 'directory') {
+      await writeTree(entry.cid, p, signal, counts)
+    } else {
+      await pipeline(fs.cat(entry.cid, { signal }), createWriteStream(p, { flags: 'wx' }))
+      counts.files++
+    }
+  }
+}
+
 async function op (msg) {
   switch (msg.cmd) {
     case 'add': {
-      const opts = msg.classic
-        ? { cidVersion: 0, rawLeaves: false, chunker: fixedSize({ chunkSize: 262144 }), layout: balanced({ maxChildrenPerNode: 174 }) }
-        : {}
+      const opts = msg.classic ? classicOptions() : {}
       const cid = await fs.addBytes(bytes(msg.size, msg.seed), opts)
       return { cid: cid.toString() }
+    }
+    case 'addTree': {
+      const opts = msg.classic ? classicOptions() : {}
+      if (msg.shardSplitThresholdBytes != null) {
+        opts.shardSplitThresholdBytes = Number(msg.shardSplitThresholdBytes)
+      }
+      let root
+      for await (const entry of fs.addAll(treeEntries(msg.dir, basename(msg.dir)), opts)) {
+        root = entry
+      }
+      return { cid: root.cid.toString(), path: root.path }
+    }
+    case 'getTree': {
+      const counts = { files: 0, directories: 0 }
+      await writeTree(CID.parse(msg.cid), msg.dir, AbortSignal.timeout(msg.timeoutMs ?? 60_000), counts)
+      return counts
     }
     case 'dial': {
       const conn = await helia.libp2p.dial(multiaddr(msg.addr))

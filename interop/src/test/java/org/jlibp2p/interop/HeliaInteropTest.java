@@ -27,6 +27,8 @@ import org.jlibp2p.ipfs.FileSharing;
 import org.jlibp2p.ipfs.bitswap.BitswapBehaviour;
 import org.jlibp2p.ipfs.bitswap.Fetch;
 import org.jlibp2p.ipfs.blockstore.MemoryBlockstore;
+import org.jlibp2p.ipfs.unixfs.DirectoryExporter;
+import org.jlibp2p.ipfs.unixfs.DirectoryImporter;
 import org.jlibp2p.ipfs.unixfs.ImportOptions;
 import org.jlibp2p.ipfs.unixfs.UnixFsImporter;
 import org.jlibp2p.kademlia.PeerInfo;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * File sharing with helia (js IPFS: helia 7, @helia/bitswap, @helia/unixfs, from interop/js/helia.mjs) on loopback,
  * TCP, Noise and Yamux: the same bytes get the same CID in both (helia's defaults and kubo's classic ones), a file
- * added in helia is fetched by our node by CID, and a file added in our node is fetched by helia. Our node is what
+ * added in helia is fetched by our node by CID, and a file added in our node is fetched by helia; the same for
+ * directory trees (plain and HAMT-sharded). Our node is what
  * {@code p2pd -bitswap} runs: a swarm with identify and ping, Bitswap and {@link FileSharing}.
  */
 @Timeout(120)
@@ -142,6 +145,108 @@ class HeliaInteropTest {
                 got.get("sha256").getAsString());
         assertTrue(bitswap.blocksSent() - sent >= 6, "helia got the blocks from us");
         System.out.printf("jlibp2p -> helia: %d bytes in %d ms%n", size, got.get("ms").getAsLong());
+    }
+
+    /**
+     * The tree both sides import: nested directories, an empty file, a 3 MiB file, an empty directory, names whose
+     * byte order differs from their character order; contents drawn from {@code seed} (each test its own, so that
+     * helia holds no block of a tree it is to fetch).
+     */
+    private static Path tree(Path at, int seed) throws IOException {
+        Files.createDirectories(at.resolve("docs/deeper/deepest"));
+        Files.createDirectories(at.resolve("empty-dir"));
+        Files.write(at.resolve("empty"), new byte[0]);
+        Files.write(at.resolve("big.bin"), content(3 * MIB, seed));
+        Files.writeString(at.resolve("docs/README"), "read me\n");
+        Files.write(at.resolve("docs/deeper/deepest/x.bin"), content(70_000, seed + 1));
+        Files.write(at.resolve("docs/\u00e9t\u00e9.txt"), content(10, seed + 2));
+        Files.write(at.resolve("docs/Zebra"), content(11, seed + 3));
+        return at;
+    }
+
+    /** 80 small files: a HAMT shard under a threshold of 1000 bytes. */
+    private static Path wide(Path at) throws IOException {
+        Files.createDirectories(at.resolve("sub"));
+        Files.write(at.resolve("sub/inner"), content(5, 30));
+        for (int i = 0; i < 80; i++) {
+            Files.write(at.resolve("f" + i), content(100 + i, i));
+        }
+        return at;
+    }
+
+    private static void assertSameTree(Path expected, Path actual) throws IOException {
+        List<String> names;
+        try (var s = Files.walk(expected)) {
+            names = s.map(p -> expected.relativize(p).toString()).sorted().toList();
+        }
+        try (var s = Files.walk(actual)) {
+            assertEquals(names, s.map(p -> actual.relativize(p).toString()).sorted().toList());
+        }
+        for (String n : names) {
+            if (Files.isRegularFile(expected.resolve(n))) {
+                assertArrayEquals(Files.readAllBytes(expected.resolve(n)), Files.readAllBytes(actual.resolve(n)), n);
+            } else {
+                assertTrue(Files.isDirectory(actual.resolve(n)), n);
+            }
+        }
+    }
+
+    @Test
+    void theSameTreeGetsTheSameCidInHeliaAndHere(@TempDir Path dir) throws Exception {
+        Path t = tree(dir.resolve("tree"), 21);
+        String theirs = ok(helia.send(60, "cmd", "addTree", "dir", t)).get("cid").getAsString();
+        assertEquals(theirs, DirectoryImporter.importDirectory(t, ImportOptions.helia(), new MemoryBlockstore())
+                .root().toString(), "helia's defaults");
+        String classic = ok(helia.send(60, "cmd", "addTree", "dir", t, "classic", "true")).get("cid").getAsString();
+        assertEquals(classic, DirectoryImporter.importDirectory(t, ImportOptions.kuboClassic(),
+                new MemoryBlockstore()).root().toString(), "kubo's classic options");
+        assertTrue(classic.startsWith("Qm"), classic);
+        Path w = wide(dir.resolve("wide"));
+        for (boolean kubo : new boolean[] {false, true}) {
+            JsonObject a = kubo
+                    ? helia.send(60, "cmd", "addTree", "dir", w, "classic", "true", "shardSplitThresholdBytes", 1000)
+                    : helia.send(60, "cmd", "addTree", "dir", w, "shardSplitThresholdBytes", 1000);
+            assertEquals(ok(a).get("cid").getAsString(), DirectoryImporter.importDirectory(w,
+                    kubo ? ImportOptions.kuboClassic() : ImportOptions.helia(), 1000, new MemoryBlockstore())
+                    .root().toString(), "sharded, kubo's classic options: " + kubo);
+        }
+    }
+
+    @Test
+    void aTreeAddedInHeliaIsFetchedHereWholeAndByPath(@TempDir Path dir) throws Exception {
+        Path t = tree(dir.resolve("tree"), 31);
+        Path w = wide(dir.resolve("wide"));
+        FileSharing.GetOptions o = FileSharing.GetOptions.defaults().withDht(false)
+                .withPeers(List.of(new PeerInfo(heliaPeer, List.of(heliaAddr))));
+        String cid = ok(helia.send(60, "cmd", "addTree", "dir", t)).get("cid").getAsString();
+        DirectoryExporter.Result r = files.get(Cid.parse(cid), "", dir.resolve("out"), o, p -> { });
+        assertEquals(6, r.files());
+        assertSameTree(t, dir.resolve("out"));
+        // the same tree as kubo's classic add makes it (CIDv0, leaves as UnixFS file nodes): other blocks
+        String classic = ok(helia.send(60, "cmd", "addTree", "dir", t, "classic", "true")).get("cid").getAsString();
+        files.get(Cid.parse(classic), "", dir.resolve("out-classic"), o, p -> { });
+        assertSameTree(t, dir.resolve("out-classic"));
+        // a sharded directory of helia's, read whole and through a path into it
+        String sharded = ok(helia.send(60, "cmd", "addTree", "dir", w, "shardSplitThresholdBytes", 1000))
+                .get("cid").getAsString();
+        files.get(Cid.parse(sharded), "", dir.resolve("out-wide"), o, p -> { });
+        assertSameTree(w, dir.resolve("out-wide"));
+        files.get(Cid.parse(sharded), "sub/inner", dir.resolve("inner"), o, p -> { });
+        assertArrayEquals(content(5, 30), Files.readAllBytes(dir.resolve("inner")));
+    }
+
+    @Test
+    void aTreeAddedHereIsFetchedByHelia(@TempDir Path dir) throws Exception {
+        Path t = tree(dir.resolve("tree"), 41);
+        Cid cid = files.addDirectory(t, ImportOptions.helia()).root();
+        Multiaddr ours = swarm.listenAddresses().getFirst().withPeerId(swarm.localPeer().multihash());
+        ok(helia.send(60, "cmd", "dial", "addr", ours));
+        long sent = bitswap.blocksSent();
+        JsonObject got = ok(helia.send(90, "cmd", "getTree", "cid", cid, "dir", dir.resolve("by-helia"),
+                "timeoutMs", 60_000));
+        assertEquals(6, got.get("files").getAsInt());
+        assertSameTree(t, dir.resolve("by-helia"));
+        assertTrue(bitswap.blocksSent() - sent >= 10, "helia got the blocks from us");
     }
 
     private static String java() {

@@ -20,6 +20,8 @@ import org.jlibp2p.ipfs.bitswap.BitswapBehaviour;
 import org.jlibp2p.ipfs.bitswap.Fetch;
 import org.jlibp2p.ipfs.bitswap.FetchOptions;
 import org.jlibp2p.ipfs.bitswap.FetchProgress;
+import org.jlibp2p.ipfs.unixfs.DirectoryExporter;
+import org.jlibp2p.ipfs.unixfs.DirectoryImporter;
 import org.jlibp2p.ipfs.unixfs.ImportOptions;
 import org.jlibp2p.ipfs.unixfs.UnixFsExporter;
 import org.jlibp2p.ipfs.unixfs.UnixFsImporter;
@@ -30,7 +32,8 @@ import org.jlibp2p.kademlia.PeerInfo;
  * Files by content id, as IPFS shares them: {@link #add} imports a file into the blockstore as a UnixFS DAG and
  * announces its root in the DHT (provider records keyed by the root's multihash); {@link #get} finds providers (in
  * the DHT and among the peers given), fetches the DAG from all of them at once with Bitswap, and writes the file.
- * Blocking calls, for the application's threads.
+ * Directory trees too: {@link #addDirectory} imports one, {@link #get(Cid, String, Path, GetOptions, Consumer)} writes
+ * a tree or the file or directory at a path under the root. Blocking calls, for the application's threads.
  */
 public final class FileSharing {
     private static final Logger LOG = System.getLogger(FileSharing.class.getName());
@@ -79,6 +82,14 @@ public final class FileSharing {
         return r;
     }
 
+    /** Imports the tree under {@code dir} (see {@link DirectoryImporter}) and announces its root. */
+    public DirectoryImporter.Result addDirectory(Path dir, ImportOptions options)
+            throws IOException, InterruptedException {
+        DirectoryImporter.Result r = DirectoryImporter.importDirectory(dir, options, bitswap.blockstore());
+        provide(r.root());
+        return r;
+    }
+
     /** Announces {@code cid} as provided by this node in the DHT (nothing without a DHT); returns the peers told. */
     public int provide(Cid cid) throws InterruptedException {
         if (dht.isEmpty()) {
@@ -95,7 +106,13 @@ public final class FileSharing {
     /** Fetches the DAG under {@code root} into the blockstore (what is stored already is not fetched again). */
     public Fetch fetch(Cid root, GetOptions options, Consumer<FetchProgress> progress)
             throws IOException, InterruptedException {
-        Fetch f = bitswap.newFetch(root, options.fetch(), progress);
+        return fetch(root, root, options, progress);
+    }
+
+    /** Fetches the DAG under {@code cid}, part of the DAG under {@code root}, from the providers of {@code root}. */
+    private Fetch fetch(Cid cid, Cid root, GetOptions options, Consumer<FetchProgress> progress)
+            throws IOException, InterruptedException {
+        Fetch f = bitswap.newFetch(cid, options.fetch(), progress);
         for (PeerInfo p : options.peers()) {
             bitswap.addAddresses(p.peer(), p.addresses());
             f.addProvider(p.peer());
@@ -134,7 +151,55 @@ public final class FileSharing {
      */
     public long get(Cid root, Path out, GetOptions options, Consumer<FetchProgress> progress)
             throws IOException, InterruptedException {
-        fetch(root, options, progress);
+        return get(root, "", out, options, progress).bytes();
+    }
+
+    /**
+     * Writes what {@code path} names under {@code root} ({@code ""} for the root itself) to {@code out}: walks the
+     * path fetching only the directory blocks it passes through, then fetches the DAG it ends at (every block
+     * verified; what is stored already is not fetched again, so an interrupted get resumes). A file replaces
+     * {@code out} through a temporary file; a directory is written as a new tree at {@code out}, which must not exist
+     * (see {@link DirectoryExporter#export}).
+     */
+    public DirectoryExporter.Result get(Cid root, String path, Path out, GetOptions options,
+            Consumer<FetchProgress> progress) throws IOException, InterruptedException {
+        Cid target = resolve(root, path, options);
+        fetch(target, root, options, progress);
+        if (DirectoryExporter.kind(target, bitswap.blockstore()::get) != DirectoryExporter.Kind.FILE) {
+            return DirectoryExporter.export(target, bitswap.blockstore()::get, out);
+        }
+        return new DirectoryExporter.Result(DirectoryExporter.Kind.FILE, 1, 0, writeFile(target, out));
+    }
+
+    /**
+     * The CID {@code path} names under {@code root}, fetching the blocks of the directories (and their shards) on the
+     * way that are not stored, each alone.
+     */
+    public Cid resolve(Cid root, String path, GetOptions options) throws IOException, InterruptedException {
+        if (path.chars().allMatch(c -> c == '/')) {
+            return root;
+        }
+        GetOptions one = options.withFetch(options.fetch().withRootOnly(true));
+        try {
+            return DirectoryExporter.resolve(root, path, cid -> {
+                Optional<org.jlibp2p.ipfs.Block> b = bitswap.blockstore().get(cid);
+                if (b.isPresent()) {
+                    return b;
+                }
+                try {
+                    fetch(cid, root, one, p -> { });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted fetching " + cid);
+                }
+                return bitswap.blockstore().get(cid);
+            });
+        } catch (java.io.InterruptedIOException e) {
+            throw new InterruptedException(e.getMessage());
+        }
+    }
+
+    private long writeFile(Cid root, Path out) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".part");
         try {

@@ -18,11 +18,14 @@ import org.jlibp2p.node.control.FilesCodec;
 
 /**
  * {@code p2pctl add} and {@code p2pctl get}: the FILES requests, with a progress bar on a terminal and JSON progress
- * lines with {@code --json}.
+ * lines with {@code --json}. A directory is added whole ({@code -r} may be given, as with {@code ipfs add}); a get of
+ * {@code CID/sub/file} writes what the path names under the root, a file or a tree.
  */
 final class FilesCli {
-    static final String ADD_USAGE = "add <file> [--cid-version 0|1] [--chunk-size <bytes>] [--raw-leaves=true|false]";
-    static final String GET_USAGE = "get <cid> [-o <file>] [--json] [--peer <maddr>/p2p/<peer>]... [--timeout <s>]";
+    static final String ADD_USAGE =
+            "add [-r] <file|dir> [--cid-version 0|1] [--chunk-size <bytes>] [--raw-leaves=true|false]";
+    static final String GET_USAGE =
+            "get <cid>[/path] [-o <file|dir>] [--json] [--peer <maddr>/p2p/<peer>]... [--timeout <s>]";
     /** Progress messages read at most (a day at 4 a second). */
     private static final int MAX_MESSAGES = 400_000;
 
@@ -62,6 +65,8 @@ final class FilesCli {
                     raw = Boolean.parseBoolean(value(a, i, "--raw-leaves"));
                 } else if (arg.equals("--json") || arg.equals("-json")) {
                     json = true;
+                } else if (arg.equals("-r") || arg.equals("--recursive")) {
+                    continue; // a directory is always added whole
                 } else if (arg.startsWith("-") || file != null) {
                     throw new UsageException("usage: p2pctl " + ADD_USAGE);
                 } else {
@@ -81,7 +86,9 @@ final class FilesCli {
             LengthPrefixed.write(conn.output(), ControlCodec.encodeRequest(req));
             FilesCodec.Progress p = FilesCodec.decodeProgress(LengthPrefixed.read(conn.input(), ControlClient.MAX_RESPONSE));
             if (json) {
-                out.println("{\"cid\":\"" + p.cid() + "\",\"size\":" + p.size() + ",\"blocks\":" + p.blocks() + "}");
+                out.println("{\"cid\":\"" + p.cid() + "\",\"size\":" + p.size() + ",\"blocks\":" + p.blocks()
+                        + (p.directories() > 0 ? ",\"files\":" + p.files() + ",\"directories\":" + p.directories() : "")
+                        + "}");
             } else {
                 out.println(p.cid());
             }
@@ -92,6 +99,7 @@ final class FilesCli {
     static int get(ControlClient client, List<String> a, boolean json, boolean terminal, PrintStream out,
             PrintStream err) throws IOException, UsageException {
         Cid cid = null;
+        String dagPath = "";
         String output = null;
         List<Multiaddr> peers = new ArrayList<>();
         Duration timeout = Duration.ofSeconds(60);
@@ -117,8 +125,14 @@ final class FilesCli {
             } else if (arg.startsWith("-") || cid != null) {
                 throw new UsageException("usage: p2pctl " + GET_USAGE);
             } else {
+                String c = arg.startsWith("/ipfs/") ? arg.substring("/ipfs/".length()) : arg;
+                int slash = c.indexOf('/');
+                if (slash >= 0) {
+                    dagPath = c.substring(slash + 1);
+                    c = c.substring(0, slash);
+                }
                 try {
-                    cid = Cid.parse(arg);
+                    cid = Cid.parse(c);
                 } catch (FormatException e) {
                     throw new UsageException("get: not a CID: " + arg);
                 }
@@ -127,8 +141,10 @@ final class FilesCli {
         if (cid == null) {
             throw new UsageException("usage: p2pctl " + GET_USAGE);
         }
-        Path path = Path.of(output != null ? output : cid.toString()).toAbsolutePath();
-        ControlRequest.FilesGet req = new ControlRequest.FilesGet(cid, path.toString(), peers, timeout);
+        String last = java.util.Arrays.stream(dagPath.split("/")).filter(s -> !s.isEmpty())
+                .reduce((x, y) -> y).orElse(cid.toString());
+        Path path = Path.of(output != null ? output : last).toAbsolutePath();
+        ControlRequest.FilesGet req = new ControlRequest.FilesGet(cid, path.toString(), peers, timeout, dagPath);
         try (ChannelDuplex conn = client.open()) {
             LengthPrefixed.write(conn.output(), ControlCodec.encodeRequest(req));
             for (int n = 0; n < MAX_MESSAGES; n++) {
@@ -150,7 +166,10 @@ final class FilesCli {
                     }
                 }
                 if (p.done()) {
-                    if (!json) {
+                    if (!json && p.directories() > 0) {
+                        out.println(path + " " + p.files() + " files, " + p.directories() + " directories, " + p.size()
+                                + " bytes");
+                    } else if (!json) {
                         out.println(path + " " + p.size() + " bytes");
                     }
                     return 0;
@@ -164,7 +183,9 @@ final class FilesCli {
         return "{\"cid\":\"" + p.cid() + "\",\"done\":" + p.done() + ",\"bytes\":" + p.bytesDone() + ",\"total\":"
                 + p.bytesTotal() + ",\"fetched\":" + p.bytesFetched() + ",\"blocks\":" + p.blocks() + ",\"peers\":"
                 + p.peers() + ",\"elapsedMs\":" + p.elapsed().toMillis()
-                + (p.done() ? ",\"size\":" + p.size() + ",\"path\":" + Json.string(path.toString()) : "") + "}";
+                + (p.done() ? ",\"size\":" + p.size() + ",\"path\":" + Json.string(path.toString()) : "")
+                + (p.done() && p.directories() > 0 ? ",\"files\":" + p.files() + ",\"directories\":" + p.directories()
+                        : "") + "}";
     }
 
     /** {@code [#####-----]  42%  12.3 MiB / 29.1 MiB  4.1 MiB/s  ETA 4s  3 peers}. */

@@ -1,6 +1,7 @@
 package org.jlibp2p.node;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.ipfs.FileSharing;
 import org.jlibp2p.ipfs.bitswap.FetchOptions;
 import org.jlibp2p.ipfs.bitswap.FetchProgress;
+import org.jlibp2p.ipfs.unixfs.DirectoryExporter;
+import org.jlibp2p.ipfs.unixfs.DirectoryImporter;
 import org.jlibp2p.ipfs.unixfs.ImportOptions;
 import org.jlibp2p.ipfs.unixfs.UnixFsImporter;
 import org.jlibp2p.kademlia.PeerInfo;
@@ -24,8 +27,9 @@ import org.jlibp2p.node.control.FilesCodec;
 
 /**
  * The FILES requests (a jlibp2p extension of the control protocol), served by the node's {@link FileSharing}
- * ({@code p2pd -bitswap}): ADD imports a file and announces it, GET fetches one, streaming its progress. Without
- * {@code -bitswap} every request is answered "bitswap not enabled".
+ * ({@code p2pd -bitswap}): ADD imports a file or a directory tree and announces it, GET fetches one (or what a path
+ * under it names) and writes it, streaming its progress. Without {@code -bitswap} every request is answered
+ * "bitswap not enabled".
  */
 final class FilesControl {
     static final String NOT_ENABLED = "bitswap not enabled (start p2pd with -bitswap)";
@@ -68,9 +72,18 @@ final class FilesControl {
                     if (a.chunkSize() > 0) {
                         o = o.withChunkSize(a.chunkSize());
                     }
-                    UnixFsImporter.Result r = files.get().add(Path.of(a.path()), o);
-                    LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(r.root(),
-                            r.size(), r.blocks(), r.size(), r.size(), 0, 0, java.time.Duration.ZERO, true)));
+                    Path p = Path.of(a.path());
+                    if (Files.isDirectory(p)) {
+                        DirectoryImporter.Result r = files.get().addDirectory(p, o);
+                        LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(
+                                r.root(), r.bytes(), r.blocks(), r.bytes(), r.bytes(), 0, 0, java.time.Duration.ZERO,
+                                true, r.files(), r.directories())));
+                    } else {
+                        UnixFsImporter.Result r = files.get().add(p, o);
+                        LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(
+                                r.root(), r.size(), r.blocks(), r.size(), r.size(), 0, 0, java.time.Duration.ZERO,
+                                true)));
+                    }
                 }
                 case FilesGet g -> get(g, client);
             }
@@ -96,7 +109,7 @@ final class FilesControl {
         long[] last = {0};
         IOException[] broken = {null};
         FetchProgress[] latest = {null};
-        long size = files.get().get(g.cid(), Path.of(g.path()), o, p -> {
+        DirectoryExporter.Result written = files.get().get(g.cid(), g.dagPath(), Path.of(g.path()), o, p -> {
             latest[0] = p;
             long now = System.nanoTime();
             if (broken[0] == null && now - last[0] >= PROGRESS_INTERVAL_NANOS) {
@@ -114,7 +127,10 @@ final class FilesControl {
             throw broken[0];
         }
         synchronized (client) {
-            LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(progress(g, latest[0], size, true)));
+            FilesCodec.Progress p = progress(g, latest[0], written.bytes(), true);
+            LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(p.cid(), p.size(),
+                    p.blocks(), p.bytesDone(), p.bytesTotal(), p.bytesFetched(), p.peers(), p.elapsed(), true,
+                    written.files(), written.directories())));
         }
     }
 

@@ -81,14 +81,16 @@ public final class P2pctl {
                 put <key>                        stores the bytes of stdin under a key
                 provide <cid>                    announces the daemon as a provider of a CID
                                                a key is text; /pk/<peer> and /ipns/<peer> take the peer id's bytes
-              add <file> [--cid-version 0|1] [--chunk-size <bytes>] [--raw-leaves=true|false]
-                                               import a file (p2pd -bitswap) and announce it; prints its CID.
-                                               Defaults as helia's: CIDv1, raw leaves, 1 MiB chunks; --cid-version 0
-                                               is kubo's classic add (256 KiB chunks, no raw leaves)
-              get <cid> [-o <file>] [--peer <maddr>/p2p/<peer>]... [--timeout <s>]
-                                               fetch a file from the providers the DHT finds and the --peer ones,
-                                               to <file> (default ./<cid>); a progress bar on a terminal, JSON
-                                               progress lines with --json
+              add [-r] <file|dir> [--cid-version 0|1] [--chunk-size <bytes>] [--raw-leaves=true|false]
+                                               import a file or a directory tree (p2pd -bitswap) and announce it;
+                                               prints its CID. Defaults as helia's: CIDv1, raw leaves, 1 MiB chunks;
+                                               --cid-version 0 is kubo's classic add (256 KiB chunks, no raw
+                                               leaves). Symbolic links in a tree are refused
+              get <cid>[/path] [-o <file|dir>] [--peer <maddr>/p2p/<peer>]... [--timeout <s>]
+                                               fetch a file or a tree (or what path names under it) from the
+                                               providers the DHT finds and the --peer ones, to <file|dir> (default
+                                               ./<cid> or the path's last name; a tree's must not exist); a
+                                               progress bar on a terminal, JSON progress lines with --json
             -control is the daemon's control socket (p2pd -listen): /unix/<path> or /ip4/127.0.0.1/tcp/<port>;
             it defaults to /unix/tmp/p2pd.sock, the daemon's default.
             -json (or --json; before or right after the command) prints what identify, peers, protocols, peerinfo

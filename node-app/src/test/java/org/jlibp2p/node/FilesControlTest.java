@@ -103,6 +103,51 @@ class FilesControlTest {
         }
     }
 
+    @Test
+    void aTreeAddedInOneDaemonIsFetchedWholeAndByPathByAnother() throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("docs/empty"));
+        Files.write(tree.resolve("docs/readme.txt"), "read me\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(tree.resolve("data.bin"), content(1_500_000, 3));
+        Files.write(tree.resolve("none"), new byte[0]);
+        try (P2pd.Daemon a = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "a", "-bitswap", "-blockstore",
+                dir.resolve("a-blocks").toString());
+                P2pd.Daemon b = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "b", "-bitswap", "-blockstore",
+                        dir.resolve("b-blocks").toString())) {
+            String ca = a.control().address().toString();
+            String cb = b.control().address().toString();
+            String cid = run("-control", ca, "add", "-r", tree.toString()).trim();
+            assertEquals(org.jlibp2p.ipfs.unixfs.DirectoryImporter.importDirectory(tree, ImportOptions.helia(),
+                    new MemoryBlockstore()).root().toString(), cid);
+            String json = run("-control", ca, "add", "--json", "--cid-version", "0", tree.toString()).trim();
+            assertTrue(json.matches("\\{\"cid\":\"Qm\\w+\",\"size\":1500008,\"blocks\":\\d+,\"files\":3,"
+                    + "\"directories\":3}"), json);
+            String peer = a.addresses().getFirst() + "/p2p/" + a.swarm().localPeer();
+            Path out = dir.resolve("out");
+            String said = run("-control", cb, "get", cid, "-o", out.toString(), "--peer", peer).trim();
+            assertEquals(out + " 3 files, 3 directories, 1500008 bytes", said);
+            assertArrayEquals(Files.readAllBytes(tree.resolve("data.bin")), Files.readAllBytes(out.resolve("data.bin")));
+            assertEquals("read me\n", Files.readString(out.resolve("docs/readme.txt")));
+            assertEquals(0, Files.size(out.resolve("none")));
+            assertTrue(Files.isDirectory(out.resolve("docs/empty")));
+            Path one = dir.resolve("readme");
+            run("-control", cb, "get", "/ipfs/" + cid + "/docs/readme.txt", "-o", one.toString(), "--peer", peer);
+            assertEquals("read me\n", Files.readString(one));
+            // a tree is never written over what exists
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = P2pctl.run(new String[] {"-control", cb, "get", cid, "-o", out.toString(), "--peer", peer},
+                    new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, status);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(out.toString()), err.toString());
+            status = P2pctl.run(new String[] {"-control", cb, "get", cid + "/docs/nope", "-o",
+                dir.resolve("nope").toString(), "--peer", peer}, new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, status);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("docs/nope"), err.toString());
+        }
+    }
+
     /** An output stream that runs {@code onLine} for every line written. */
     private static final class Lines extends OutputStream {
         private final StringBuilder line = new StringBuilder();

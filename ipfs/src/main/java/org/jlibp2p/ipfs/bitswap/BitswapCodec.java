@@ -238,8 +238,11 @@ public final class BitswapCodec {
                 throw new BitswapProtocolException("bad block field, tag " + tag);
             }
         }
-        if (prefix == null || data == null) {
-            throw new BitswapProtocolException("block without prefix or data");
+        if (prefix == null) {
+            throw new BitswapProtocolException("block without a prefix");
+        }
+        if (data == null) {
+            data = new byte[0]; // proto3 leaves an empty bytes field out: an empty block (js sends the empty file so)
         }
         return new Block(cidOf(prefix, data), data);
     }

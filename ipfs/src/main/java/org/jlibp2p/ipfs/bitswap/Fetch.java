@@ -148,12 +148,16 @@ public final class Fetch {
                 continue;
             }
             onHeld(b.get(), false);
-            List<Cid> children = UnixFsExporter.children(b.get());
+            List<Cid> children = children(b.get());
             for (int i = children.size() - 1; i >= 0; i--) {
                 todo.push(children.get(i));
             }
         }
         return missing;
+    }
+
+    private List<Cid> children(Block b) throws IpfsFormatException {
+        return options.rootOnly() ? List.of() : UnixFsExporter.children(b);
     }
 
     private synchronized void onHeld(Block b, boolean fetched) throws IpfsFormatException {
@@ -200,7 +204,7 @@ public final class Fetch {
         }
         try {
             onHeld(block, true);
-            List<Cid> missing = walkStored(UnixFsExporter.children(block));
+            List<Cid> missing = walkStored(children(block));
             synchronized (this) {
                 missing.forEach(wants::want);
                 if (blocksSeen + wants.remaining() > MAX_BLOCKS) {

@@ -16,10 +16,11 @@ import org.jlibp2p.ipfs.IpfsFormatException;
  * The UnixFS {@code Data} message carried in a dag-pb node's data (ipfs/specs {@code UNIXFS.md}): {@code Type = 1},
  * {@code Data = 2}, {@code filesize = 3}, {@code blocksizes = 4} (repeated, unpacked), {@code hashType = 5},
  * {@code fanout = 6}, {@code mode = 7}, {@code mtime = 8}. Written fields in number order, data omitted when empty,
- * as go-unixfs and js ipfs-unixfs write them, so that the same file gets the same CID. Only the fields a file needs
- * are kept; mode and mtime are skipped when read.
+ * as go-unixfs and js ipfs-unixfs write them, so that the same file or directory gets the same CID. The fields files,
+ * directories and HAMT shards need are kept; mode and mtime are skipped when read.
  */
-public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize, List<Long> blocksizes) {
+public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize, List<Long> blocksizes,
+        OptionalLong hashType, OptionalLong fanout) {
     /** The most block sizes a node may list (bounded by the block size anyway). */
     public static final int MAX_BLOCKSIZES = 1 << 16;
 
@@ -47,6 +48,23 @@ public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(filesize, "filesize");
         blocksizes = List.copyOf(blocksizes);
+        Objects.requireNonNull(hashType, "hashType");
+        Objects.requireNonNull(fanout, "fanout");
+    }
+
+    public UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize, List<Long> blocksizes) {
+        this(type, data, filesize, blocksizes, OptionalLong.empty(), OptionalLong.empty());
+    }
+
+    /** A plain directory: the type alone, as every importer writes it. */
+    public static UnixFsData directory() {
+        return new UnixFsData(Type.DIRECTORY, Optional.empty(), OptionalLong.empty(), List.of());
+    }
+
+    /** A HAMT shard node: its bitfield (as written, little-endian), the hash function's code and the fanout. */
+    public static UnixFsData hamtShard(byte[] bitfield, long hashType, long fanout) {
+        return new UnixFsData(Type.HAMT_SHARD, Optional.of(bitfield), OptionalLong.empty(), List.of(),
+                OptionalLong.of(hashType), OptionalLong.of(fanout));
     }
 
     /** A file leaf holding {@code bytes}. */
@@ -90,6 +108,12 @@ public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize
             for (long s : blocksizes) {
                 out.writeUInt64(4, s);
             }
+            if (hashType.isPresent()) {
+                out.writeUInt64(5, hashType.getAsLong());
+            }
+            if (fanout.isPresent()) {
+                out.writeUInt64(6, fanout.getAsLong());
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -103,6 +127,8 @@ public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize
             Type type = null;
             byte[] data = null;
             Long filesize = null;
+            Long hashType = null;
+            Long fanout = null;
             List<Long> sizes = new ArrayList<>();
             int tag;
             while ((tag = in.readTag()) != 0) {
@@ -121,6 +147,8 @@ public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize
                             addSize(sizes, in.readUInt64());
                         }
                     }
+                    case 5 -> hashType = in.readUInt64();
+                    case 6 -> fanout = in.readUInt64();
                     default -> {
                         if (!in.skipField(tag)) {
                             break;
@@ -135,7 +163,9 @@ public record UnixFsData(Type type, Optional<byte[]> data, OptionalLong filesize
                 throw new IpfsFormatException("UnixFS filesize beyond 2^63");
             }
             return new UnixFsData(type, Optional.ofNullable(data),
-                    filesize == null ? OptionalLong.empty() : OptionalLong.of(filesize), sizes);
+                    filesize == null ? OptionalLong.empty() : OptionalLong.of(filesize), sizes,
+                    hashType == null ? OptionalLong.empty() : OptionalLong.of(hashType),
+                    fanout == null ? OptionalLong.empty() : OptionalLong.of(fanout));
         } catch (IpfsFormatException e) {
             throw e;
         } catch (IOException e) {

@@ -18,8 +18,11 @@ import org.jlibp2p.ipfs.blockstore.Blockstore;
 public final class UnixFsImporter {
     private UnixFsImporter() {}
 
-    /** The root, the file's size and the number of blocks written (including those already stored). */
-    public record Result(Cid root, long size, long blocks) {}
+    /**
+     * The root, the file's size and the number of blocks written (including those already stored); {@code dagSize} is
+     * the bytes of every block of the DAG, the size a parent directory's link to it carries.
+     */
+    public record Result(Cid root, long size, long blocks, long dagSize) {}
 
     private record Child(Cid cid, long fileSize, long tsize) {}
 
@@ -50,7 +53,7 @@ public final class UnixFsImporter {
             List<Child> level = levels.get(i);
             boolean top = i == levels.size() - 1;
             if (top && level.size() == 1) {
-                return new Result(level.getFirst().cid(), size, blocks[0]);
+                return new Result(level.getFirst().cid(), size, blocks[0], level.getFirst().tsize());
             }
             Child parent = parent(level, options, store);
             blocks[0]++;

@@ -54,6 +54,24 @@ class BitswapCodecTest {
     }
 
     @Test
+    void anEmptyBlockWithoutItsDataFieldIsTheEmptyBlock() throws IOException {
+        // proto3 writers (js) leave an empty bytes field out: Message{payload = 3: Block{prefix = 1}}, no data = 2
+        Block empty = Block.of(1, Multicodec.RAW.code(), new byte[0]);
+        byte[] prefix = BitswapCodec.prefix(empty.cid());
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        block.write(0x0a);
+        block.write(prefix.length);
+        block.writeBytes(prefix);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x1a);
+        frame.write(block.size());
+        frame.writeBytes(block.toByteArray());
+        BitswapMessage m = BitswapCodec.decode(frame.toByteArray(), LIMITS);
+        assertEquals(List.of(empty), m.blocks());
+        assertEquals("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", m.blocks().getFirst().cid().toString());
+    }
+
+    @Test
     void limitsAreEnforced() {
         Cid cid = Block.of(1, Multicodec.RAW.code(), new byte[1]).cid();
         List<BitswapMessage.Entry> many = new ArrayList<>();

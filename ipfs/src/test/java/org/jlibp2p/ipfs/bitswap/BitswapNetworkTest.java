@@ -290,4 +290,68 @@ class BitswapNetworkTest {
             assertEquals(Map.of(net.node(1).peerId(), 5L), f.receivedByPeer(), "the root and its 4 leaves");
         }
     }
+
+    @Test
+    void aDirectoryIsReadByPathThenFetchedWholeFetchingStoredBlocksOnce() throws Exception {
+        Path tree = org.jlibp2p.ipfs.unixfs.DirectoryTest.tree(dir.resolve("tree"));
+        MemoryBlockstore source = new MemoryBlockstore();
+        MemoryBlockstore mine = new MemoryBlockstore();
+        Net n = network(2, List.of(mine, source));
+        try (TestNetwork net = n.net()) {
+            Cid root = new FileSharing(n.bitswap().get(1), Optional.empty())
+                    .addDirectory(tree, ImportOptions.helia()).root();
+            // one file of the tree by its path: the blocks of the directories on the way and the file's, no more
+            FileSharing files = new FileSharing(n.bitswap().get(0), Optional.empty());
+            FileSharing.GetOptions o = FileSharing.GetOptions.defaults().withDht(false).withFetch(FAST)
+                    .withPeers(List.of(info(net, 1)));
+            Path one = dir.resolve("deep.txt");
+            assertEquals(5000, files.get(root, "/sub/nested/deep.txt", one, o, p -> { }).bytes());
+            assertArrayEquals(TestBytes.of(5000, 3), java.nio.file.Files.readAllBytes(one));
+            assertEquals(4, mine.count(), "the root, sub, nested and deep.txt");
+            int before = mine.count();
+            AtomicReference<FetchProgress> last = new AtomicReference<>();
+            Path out = dir.resolve("out");
+            org.jlibp2p.ipfs.unixfs.DirectoryExporter.Result r = files.get(root, "", out, o, last::set);
+            assertEquals(7, r.files());
+            org.jlibp2p.ipfs.unixfs.DirectoryTest.assertSameTree(tree, out);
+            assertEquals(source.count(), mine.count());
+            assertEquals(source.count() - before, last.get().blocksFetched(), "stored blocks are not fetched again");
+            assertThrows(java.nio.file.NoSuchFileException.class,
+                    () -> files.get(root, "sub/missing", dir.resolve("x"), o, p -> { }));
+        }
+    }
+
+    @Test
+    void aPeersCraftedDirectoryCannotWriteOutsideTheTarget() throws Exception {
+        // the provider serves a dag-pb directory whose entries climb out of wherever it is written
+        MemoryBlockstore source = new MemoryBlockstore();
+        Block payload = Block.of(1, org.jlibp2p.core.multiformats.Multicodec.RAW.code(), "pwned\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        source.put(payload);
+        List<org.jlibp2p.ipfs.unixfs.DagPb.Link> links = new ArrayList<>();
+        for (String name : new String[] {"../../escaped", "ok"}) {
+            links.add(org.jlibp2p.ipfs.unixfs.DagPb.Link.of(payload.cid(), name, 6));
+        }
+        Block evil = Block.of(1, org.jlibp2p.core.multiformats.Multicodec.DAG_PB.code(),
+                org.jlibp2p.ipfs.unixfs.DagPb.encode(new org.jlibp2p.ipfs.unixfs.DagPb.Node(links,
+                        Optional.of(org.jlibp2p.ipfs.unixfs.UnixFsData.directory().encode()))));
+        source.put(evil);
+        Path inner = java.nio.file.Files.createDirectories(dir.resolve("a/b"));
+        Net n = network(2, List.of(new MemoryBlockstore(), source));
+        try (TestNetwork net = n.net()) {
+            FileSharing files = new FileSharing(n.bitswap().get(0), Optional.empty());
+            FileSharing.GetOptions o = FileSharing.GetOptions.defaults().withDht(false).withFetch(FAST)
+                    .withPeers(List.of(info(net, 1)));
+            assertThrows(org.jlibp2p.ipfs.unixfs.UnsafeNameException.class,
+                    () -> files.get(evil.cid(), "", inner.resolve("out"), o, p -> { }));
+            assertThrows(org.jlibp2p.ipfs.unixfs.UnsafeNameException.class,
+                    () -> files.get(evil.cid(), "../../escaped", inner.resolve("out"), o, p -> { }));
+            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+                assertEquals(List.of("", "a", "a/b"), all.map(p -> dir.relativize(p).toString()).sorted().toList(),
+                        "nothing was written, inside the target or out of it");
+            }
+            // the node goes on: the directory's honest entry is still there to get
+            files.get(evil.cid(), "ok", inner.resolve("ok"), o, p -> { });
+            assertArrayEquals("pwned\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.file.Files.readAllBytes(inner.resolve("ok")));
+        }
+    }
 }

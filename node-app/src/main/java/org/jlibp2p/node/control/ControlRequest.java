@@ -402,7 +402,7 @@ public sealed interface ControlRequest {
     /** The FILES requests (a jlibp2p extension, type 140): file sharing by content id, {@code p2pd -bitswap}. */
     sealed interface FilesRequest extends ControlRequest {}
 
-    /** Imports the daemon-side file at {@code path} and announces its root. */
+    /** Imports the daemon-side file or directory tree at {@code path} and announces its root. */
     record FilesAdd(String path, int cidVersion, int chunkSize, boolean rawLeaves) implements FilesRequest {
         public FilesAdd {
             java.util.Objects.requireNonNull(path, "path");
@@ -410,15 +410,21 @@ public sealed interface ControlRequest {
     }
 
     /**
-     * Fetches {@code cid} and writes the file to the daemon-side {@code path}, from the providers the DHT finds and
-     * {@code peers}; gives up after {@code timeout} without a block.
+     * Fetches {@code cid} and writes the file or tree, or what {@code dagPath} names under it ({@code ""}: the root),
+     * to the daemon-side {@code path}, from the providers the DHT finds and {@code peers}; gives up after
+     * {@code timeout} without a block.
      */
-    record FilesGet(org.jlibp2p.core.multiformats.Cid cid, String path, List<Multiaddr> peers, Duration timeout)
-            implements FilesRequest {
+    record FilesGet(org.jlibp2p.core.multiformats.Cid cid, String path, List<Multiaddr> peers, Duration timeout,
+            String dagPath) implements FilesRequest {
         public FilesGet {
             java.util.Objects.requireNonNull(cid, "cid");
             java.util.Objects.requireNonNull(path, "path");
+            java.util.Objects.requireNonNull(dagPath, "dagPath");
             peers = List.copyOf(peers);
+        }
+
+        public FilesGet(org.jlibp2p.core.multiformats.Cid cid, String path, List<Multiaddr> peers, Duration timeout) {
+            this(cid, path, peers, timeout, "");
         }
     }
 }

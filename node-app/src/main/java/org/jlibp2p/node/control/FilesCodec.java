@@ -21,9 +21,17 @@ public final class FilesCodec {
 
     private FilesCodec() {}
 
-    /** Where a GET stands, or what an ADD made. */
+    /**
+     * Where a GET stands, or what an ADD made; {@code files} and {@code directories}: what a tree's ADD imported or a
+     * GET's last answer wrote (0 where not said, as by older daemons).
+     */
     public record Progress(Cid cid, long size, long blocks, long bytesDone, long bytesTotal, long bytesFetched,
-            int peers, Duration elapsed, boolean done) {}
+            int peers, Duration elapsed, boolean done, long files, long directories) {
+        public Progress(Cid cid, long size, long blocks, long bytesDone, long bytesTotal, long bytesFetched,
+                int peers, Duration elapsed, boolean done) {
+            this(cid, size, blocks, bytesDone, bytesTotal, bytesFetched, peers, elapsed, done, 0, 0);
+        }
+    }
 
     static ControlRequest decodeRequest(P2pdProtos.Request req) throws BadRequestException, FormatException {
         if (!req.hasFiles()) {
@@ -50,7 +58,8 @@ public final class FilesCodec {
                     peers.add(Multiaddr.fromBytes(b.toByteArray()));
                 }
                 yield new ControlRequest.FilesGet(Cid.fromBytes(f.getCid().toByteArray()), f.getPath(), peers,
-                        f.getTimeout() > 0 ? Duration.ofSeconds(f.getTimeout()) : Duration.ofSeconds(60));
+                        f.getTimeout() > 0 ? Duration.ofSeconds(f.getTimeout()) : Duration.ofSeconds(60),
+                        f.getDagPath());
             }
         };
     }
@@ -65,6 +74,9 @@ public final class FilesCodec {
                         .setType(P2pdProtos.FilesRequest.Type.GET).setPath(g.path())
                         .setCid(ByteString.copyFrom(g.cid().bytes())).setTimeout(g.timeout().toSeconds());
                 g.peers().forEach(m -> b.addPeers(ByteString.copyFrom(m.bytes())));
+                if (!g.dagPath().isEmpty()) {
+                    b.setDagPath(g.dagPath());
+                }
                 yield b;
             }
         };
@@ -77,6 +89,9 @@ public final class FilesCodec {
                 .setDone(p.done());
         if (p.cid() != null) {
             f.setCid(ByteString.copyFrom(p.cid().bytes()));
+        }
+        if (p.files() > 0 || p.directories() > 0) {
+            f.setFiles(p.files()).setDirectories(p.directories());
         }
         return P2pdProtos.Response.newBuilder().setType(P2pdProtos.Response.Type.OK).setFiles(f).build()
                 .toByteArray();
@@ -103,6 +118,6 @@ public final class FilesCodec {
         P2pdProtos.FilesResponse f = r.getFiles();
         return new Progress(f.hasCid() ? Cid.fromBytes(f.getCid().toByteArray()) : null, f.getSize(), f.getBlocks(),
                 f.getBytesDone(), f.getBytesTotal(), f.getBytesFetched(), f.getPeers(),
-                Duration.ofMillis(f.getElapsedMillis()), f.getDone());
+                Duration.ofMillis(f.getElapsedMillis()), f.getDone(), f.getFiles(), f.getDirectories());
     }
 }

@@ -82,6 +82,35 @@ class P2pdProtoTest {
   }
 
   @Test
+  void filesExtensionSchema() {
+    assertEnum(P2pdProtos.FilesRequest.Type.getDescriptor(), "ADD = 0", "GET = 1");
+    assertFields(
+        P2pdProtos.FilesRequest.getDescriptor(),
+        "required p2pd.pb.FilesRequest.Type type = 1",
+        "optional string path = 2",
+        "optional uint32 cidVersion = 3",
+        "optional uint32 chunkSize = 4",
+        "optional bool rawLeaves = 5",
+        "optional bytes cid = 6",
+        "repeated bytes peers = 7",
+        "optional int64 timeout = 8",
+        "optional string dagPath = 9");
+    assertFields(
+        P2pdProtos.FilesResponse.getDescriptor(),
+        "optional bytes cid = 1",
+        "optional uint64 size = 2",
+        "optional uint64 blocks = 3",
+        "optional int64 bytesDone = 4",
+        "optional int64 bytesTotal = 5",
+        "optional int64 bytesFetched = 6",
+        "optional uint32 peers = 7",
+        "optional uint64 elapsedMillis = 8",
+        "optional bool done = 9",
+        "optional uint64 files = 10",
+        "optional uint64 directories = 11");
+  }
+
+  @Test
   void resourcesExtensionSchema() {
     assertFields(
         P2pdProtos.ResourcesResponse.getDescriptor(),
