@@ -3,6 +3,13 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+# The JVM names files in the locale's charset: UnixFS names are UTF-8, so a locale that is not (C, POSIX) becomes
+# C.UTF-8 for the commands' JVMs.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *UTF-8*|*utf8*|*UTF8*|*utf-8*) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+esac
+
 java_major() {
     "$1/bin/java" -XshowSettings:properties -version 2>&1 |
         awk -F'= ' '/java.specification.version/ {split($2, v, "."); print v[1]}'

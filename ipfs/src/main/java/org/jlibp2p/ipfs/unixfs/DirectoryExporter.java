@@ -268,7 +268,14 @@ public final class DirectoryExporter {
             if (counts[0] + counts[1] >= MAX_ENTRIES) {
                 throw new IpfsFormatException("tree of more than " + MAX_ENTRIES + " entries");
             }
-            Path child = into.resolve(e.name()).normalize();
+            Path child;
+            try {
+                child = into.resolve(e.name()).normalize();
+            } catch (java.nio.file.InvalidPathException bad) {
+                // A name this system cannot write: not UTF-8 file names (the locale), or a character it refuses.
+                throw new UnsafeNameException("entry " + UnixFsNames.printable(e.name()) + " cannot be a file name"
+                        + " here: " + bad.getReason() + " (file names follow the locale; use a UTF-8 one)");
+            }
             if (!into.equals(child.getParent())) {
                 throw new UnsafeNameException("entry " + UnixFsNames.printable(e.name()) + " would be written outside "
                         + into);
