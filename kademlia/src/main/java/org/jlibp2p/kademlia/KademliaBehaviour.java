@@ -92,6 +92,7 @@ public final class KademliaBehaviour implements Behaviour {
     private final Validator validator;
     private final KadCodec codec;
     private final AddressFilter addressFilter;
+    private final ServedRequests served = new ServedRequests();
     private volatile BehaviourContext context;
     private volatile RequestSender sender;
 
@@ -656,6 +657,11 @@ public final class KademliaBehaviour implements Behaviour {
         return c.call(() -> table.entries().stream().map(e -> new PeerInfo(e.peer(), e.addresses())).toList());
     }
 
+    /** The requests this node served, by type and outcome (server mode only; a client serves none). */
+    public ServedRequests served() {
+        return served;
+    }
+
     /** Peers in the routing table. */
     public int routingTableSize() throws InterruptedException {
         return requireStarted().call(() -> table.size());
@@ -735,7 +741,13 @@ public final class KademliaBehaviour implements Behaviour {
         PeerId from = hc.remotePeer();
         stream.setReadTimeout(config.streamIdleTimeout());
         for (int i = 0; i < MAX_REQUESTS_PER_STREAM; i++) {
-            Optional<KadMessage> request = codec.read(stream.input());
+            Optional<KadMessage> request;
+            try {
+                request = codec.read(stream.input());
+            } catch (KadProtocolException | org.jlibp2p.core.io.FrameTooLargeException e) {
+                served.record(ServedRequests.UNKNOWN, ServedRequests.Outcome.MALFORMED);
+                throw e;
+            }
             if (request.isEmpty()) {
                 return;
             }
@@ -760,10 +772,12 @@ public final class KademliaBehaviour implements Behaviour {
                 throw new InterruptedIOException("the node did not answer in time (closing?)");
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException io) {
+                    served.record(req.type().name(), ServedRequests.Outcome.REFUSED);
                     throw io; // a bad request: the stream is reset, the peer learns nothing more
                 }
                 throw new IOException("answering failed", e.getCause());
             }
+            served.record(req.type().name(), ServedRequests.Outcome.ANSWERED);
             if (response.isPresent()) {
                 codec.write(stream.output(), response.get());
             }
