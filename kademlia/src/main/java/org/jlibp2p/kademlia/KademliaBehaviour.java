@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +84,15 @@ public final class KademliaBehaviour implements Behaviour {
     private static final int MAX_REFRESH_CPL = 15;
     /** Peers a lookup keeps track of at most. */
     private static final int MAX_PEERS_PER_QUERY = 1000;
+    /** Peers of a saved routing table checked at once. */
+    private static final int SEED_CHECKS_IN_FLIGHT = 16;
 
     private final KademliaConfig config;
     private final RandomGenerator random;
     private final Validator validator;
     private final KadCodec codec;
     private final AddressFilter addressFilter;
+    private final ServedRequests served = new ServedRequests();
     private volatile BehaviourContext context;
     private volatile RequestSender sender;
 
@@ -100,6 +105,18 @@ public final class KademliaBehaviour implements Behaviour {
     private final Map<Long, Query> queries = new HashMap<>();
     private long nextQueryId;
     private CompletableFuture<Void> bootstrapping;
+    /** Saved peers waiting for their check, and those being checked. */
+    private final LinkedHashMap<PeerId, PeerInfo> seedsWaiting = new LinkedHashMap<>();
+    private final LinkedHashMap<PeerId, PeerInfo> seedsChecking = new LinkedHashMap<>();
+    private int seedsChecked;
+    private int seedsAnswered;
+    private long tableViewVersion = -1;
+
+    /** The table as of its last change, for {@link #routingTableSnapshot}; written by the behaviour's thread. */
+    private volatile List<PeerInfo> tableView = List.of();
+    /** Saved peers handed to {@link #seed} before the start; guarded by itself. */
+    private final List<PeerInfo> seedsBeforeStart = new ArrayList<>();
+    private boolean started; // guarded by seedsBeforeStart
 
     public KademliaBehaviour(KademliaConfig config, Validator validator, RandomGenerator random) {
         this.config = config;
@@ -155,6 +172,15 @@ public final class KademliaBehaviour implements Behaviour {
         ctx.every(config.refreshInterval(), this::refresh);
         ctx.every(config.streamIdleTimeout(), this::housekeeping);
         ctx.every(config.providerRepublishInterval(), this::republishProviders);
+        List<PeerInfo> early;
+        synchronized (seedsBeforeStart) {
+            started = true;
+            early = List.copyOf(seedsBeforeStart);
+            seedsBeforeStart.clear();
+        }
+        if (!early.isEmpty()) {
+            startSeedChecks(early);
+        }
     }
 
     @Override
@@ -193,6 +219,7 @@ public final class KademliaBehaviour implements Behaviour {
     private void addToTable(PeerId peer, List<Multiaddr> addresses) {
         boolean wasEmpty = table.size() == 0;
         RoutingTable.Outcome outcome = table.add(peer, addresses, context.scheduler().nanoTime());
+        updateTableView(false);
         if (outcome == RoutingTable.Outcome.ADDED) {
             LOG.log(Level.DEBUG, "routing table + {0} ({1} peers)", peer, table.size());
             context.emit(new KademliaEvent.RoutingUpdated(peer, true, table.size()));
@@ -207,9 +234,154 @@ public final class KademliaBehaviour implements Behaviour {
             return;
         }
         Optional<PeerId> replacement = table.remove(peer);
+        updateTableView(false);
         LOG.log(Level.DEBUG, "routing table - {0} ({1} peers)", peer, table.size());
         context.emit(new KademliaEvent.RoutingUpdated(peer, false, table.size()));
         replacement.ifPresent(p -> context.emit(new KademliaEvent.RoutingUpdated(p, true, table.size())));
+    }
+
+    /** Copies the table (and the saved peers not yet checked) for {@link #routingTableSnapshot}, if it changed. */
+    private void updateTableView(boolean seedsChanged) {
+        if (!seedsChanged && table.version() == tableViewVersion) {
+            return;
+        }
+        tableViewVersion = table.version();
+        List<PeerInfo> view = new ArrayList<>(table.size() + seedsChecking.size() + seedsWaiting.size());
+        for (RoutingTable.Entry e : table.entries()) {
+            view.add(new PeerInfo(e.peer(), e.addresses()));
+        }
+        for (PeerInfo p : seedsChecking.values()) {
+            if (!table.contains(p.peer())) {
+                view.add(p);
+            }
+        }
+        for (PeerInfo p : seedsWaiting.values()) {
+            if (!table.contains(p.peer())) {
+                view.add(p);
+            }
+        }
+        tableView = List.copyOf(view);
+    }
+
+    // ------------------------------------------------------------------------------------------ a saved table
+
+    /**
+     * Seeds the routing table from a saved one (a previous run's {@link #routingTableSnapshot}): each peer is checked
+     * as a refresh would, with a FIND_NODE request for this node's id, and enters the table only once it answered;
+     * one that does not answer is dropped. Of each bucket the last {@code k} peers of the list are kept (a snapshot
+     * lists each bucket least recently seen first), so no more than the table holds are checked, and
+     * {@value #SEED_CHECKS_IN_FLIGHT} at a time. When every one was checked, {@link KademliaEvent.SavedPeersChecked}
+     * says how many answered. May be called before the behaviour is added to a swarm: the checks then start with
+     * it. Does not block.
+     */
+    public void seed(Collection<PeerInfo> saved) {
+        List<PeerInfo> copy = List.copyOf(saved);
+        synchronized (seedsBeforeStart) {
+            if (!started) {
+                seedsBeforeStart.addAll(copy);
+                return;
+            }
+        }
+        context.execute(() -> startSeedChecks(copy));
+    }
+
+    /**
+     * The routing table as of its last change, to be saved: its peers with their addresses, bucket by bucket, least
+     * recently seen first, then the saved peers handed to {@link #seed} that are still being checked. Does not
+     * block: any thread may call it, a behaviour's included, and after the node stopped.
+     */
+    public List<PeerInfo> routingTableSnapshot() {
+        return tableView;
+    }
+
+    /** The most peers the routing table holds: {@code k} in each of its buckets. */
+    public int routingTableCapacity() {
+        return config.k() * (KadKey.BITS + 1);
+    }
+
+    private void startSeedChecks(List<PeerInfo> saved) {
+        // The last entry of each peer; the last k of each bucket; none already known or being checked.
+        Map<PeerId, PeerInfo> latest = new LinkedHashMap<>();
+        for (PeerInfo p : saved) {
+            if (!p.peer().equals(context.localPeer())) {
+                latest.remove(p.peer());
+                latest.put(p.peer(), p);
+            }
+        }
+        Map<Integer, java.util.ArrayDeque<PeerInfo>> byBucket = new HashMap<>();
+        for (PeerInfo p : latest.values()) {
+            if (table.contains(p.peer()) || seedsChecking.containsKey(p.peer())
+                    || seedsWaiting.containsKey(p.peer())) {
+                continue;
+            }
+            java.util.ArrayDeque<PeerInfo> bucket = byBucket.computeIfAbsent(table.bucketOf(KadKey.of(p.peer())),
+                    b -> new java.util.ArrayDeque<>());
+            bucket.addLast(p);
+            if (bucket.size() > config.k()) {
+                bucket.removeFirst();
+            }
+        }
+        int room = routingTableCapacity() - seedsWaiting.size() - seedsChecking.size();
+        for (java.util.ArrayDeque<PeerInfo> bucket : byBucket.values()) {
+            for (PeerInfo p : bucket) {
+                if (room-- > 0) {
+                    seedsWaiting.put(p.peer(), p);
+                }
+            }
+        }
+        LOG.log(Level.DEBUG, "checking {0} peers of a saved routing table", seedsWaiting.size());
+        checkSeeds();
+    }
+
+    private void checkSeeds() {
+        while (seedsChecking.size() < SEED_CHECKS_IN_FLIGHT && !seedsWaiting.isEmpty()) {
+            PeerInfo p = seedsWaiting.pollFirstEntry().getValue();
+            List<Multiaddr> addrs = addressFilter.filter(p.addresses());
+            if (addrs.isEmpty()) {
+                seedsChecked++; // nothing this node would dial: dropped unchecked
+                continue;
+            }
+            seedsChecking.put(p.peer(), p);
+            context.peerstore().addAddresses(p.peer(), addrs);
+            KadMessage ask = KadMessage.request(Type.FIND_NODE, context.localPeer().bytes());
+            RequestSender s = sender;
+            BehaviourContext c = context;
+            c.spawn("kad-check-saved", () -> {
+                boolean answered;
+                try {
+                    answered = s.send(p.peer(), ask, true).isPresent();
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "saved peer {0} did not answer: {1}", p.peer(), e.getMessage());
+                    answered = false;
+                } catch (IllegalStateException closing) {
+                    return;
+                }
+                boolean ok = answered;
+                try {
+                    c.execute(() -> seedChecked(p.peer(), addrs, ok));
+                } catch (IllegalStateException closed) {
+                    // the node is closing
+                }
+            });
+        }
+        updateTableView(true);
+        if (seedsChecking.isEmpty() && seedsWaiting.isEmpty() && seedsChecked > 0) {
+            context.emit(new KademliaEvent.SavedPeersChecked(seedsChecked, seedsAnswered, table.size()));
+            seedsChecked = 0;
+            seedsAnswered = 0;
+        }
+    }
+
+    private void seedChecked(PeerId peer, List<Multiaddr> addrs, boolean answered) {
+        if (seedsChecking.remove(peer) == null) {
+            return;
+        }
+        seedsChecked++;
+        if (answered) {
+            seedsAnswered++;
+            addToTable(peer, addrs);
+        }
+        checkSeeds();
     }
 
     private void housekeeping() {
@@ -485,6 +657,11 @@ public final class KademliaBehaviour implements Behaviour {
         return c.call(() -> table.entries().stream().map(e -> new PeerInfo(e.peer(), e.addresses())).toList());
     }
 
+    /** The requests this node served, by type and outcome (server mode only; a client serves none). */
+    public ServedRequests served() {
+        return served;
+    }
+
     /** Peers in the routing table. */
     public int routingTableSize() throws InterruptedException {
         return requireStarted().call(() -> table.size());
@@ -564,7 +741,13 @@ public final class KademliaBehaviour implements Behaviour {
         PeerId from = hc.remotePeer();
         stream.setReadTimeout(config.streamIdleTimeout());
         for (int i = 0; i < MAX_REQUESTS_PER_STREAM; i++) {
-            Optional<KadMessage> request = codec.read(stream.input());
+            Optional<KadMessage> request;
+            try {
+                request = codec.read(stream.input());
+            } catch (KadProtocolException | org.jlibp2p.core.io.FrameTooLargeException e) {
+                served.record(ServedRequests.UNKNOWN, ServedRequests.Outcome.MALFORMED);
+                throw e;
+            }
             if (request.isEmpty()) {
                 return;
             }
@@ -589,10 +772,12 @@ public final class KademliaBehaviour implements Behaviour {
                 throw new InterruptedIOException("the node did not answer in time (closing?)");
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException io) {
+                    served.record(req.type().name(), ServedRequests.Outcome.REFUSED);
                     throw io; // a bad request: the stream is reset, the peer learns nothing more
                 }
                 throw new IOException("answering failed", e.getCause());
             }
+            served.record(req.type().name(), ServedRequests.Outcome.ANSWERED);
             if (response.isPresent()) {
                 codec.write(stream.output(), response.get());
             }

@@ -10,6 +10,12 @@ public sealed interface KademliaEvent extends BehaviourEvent {
     /** A peer entered ({@code added}) or left the routing table. */
     record RoutingUpdated(PeerId peer, boolean added, int tableSize) implements KademliaEvent {}
 
+    /**
+     * Every peer of a saved routing table handed to {@link KademliaBehaviour#seed} was checked: {@code answered} of
+     * the {@code checked} answered and entered the table (those that did not were dropped).
+     */
+    record SavedPeersChecked(int checked, int answered, int tableSize) implements KademliaEvent {}
+
     /** A lookup in the network ended. */
     record QueryFinished(QueryStats stats) implements KademliaEvent {}
 

@@ -191,11 +191,26 @@ class KademliaBadPeersTest {
                 assertEquals(-1, n, "no answer to garbage");
                 s.reset();
             }
+            // A well-formed PUT_VALUE whose record is not under the message's key is refused: the stream is reset.
+            Stream refused = net.node(0).swarm().newStream(server, List.of(KademliaBehaviour.PROTOCOL_ID));
+            byte[] key = KademliaBehaviour.pkKey(net.node(0).peerId());
+            codec.write(refused.output(), new KadMessage(KadMessage.Type.PUT_VALUE, key, Optional.of(
+                    new KadMessage.Record("/pk/other".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[1],
+                            "")), List.of(), List.of()));
+            assertThrows(IOException.class, () -> codec.read(refused.input()));
             // The same node still answers a well-formed request, on a new stream of the same connection.
             Stream ok = net.node(0).swarm().newStream(server, List.of(KademliaBehaviour.PROTOCOL_ID));
             codec.write(ok.output(), KadMessage.request(KadMessage.Type.PING, new byte[0]));
             assertEquals(KadMessage.Type.PING, codec.read(ok.input()).orElseThrow().type());
             ok.close();
+            // What the server counted: three messages it could not read (the fourth ended early: a broken stream,
+            // not a message), one refused, one answered
+            ServedRequests served = dht.get(1).served();
+            assertEquals(3, served.count(ServedRequests.UNKNOWN, ServedRequests.Outcome.MALFORMED));
+            assertEquals(1, served.count("PUT_VALUE", ServedRequests.Outcome.REFUSED));
+            assertEquals(0, served.count("PUT_VALUE", ServedRequests.Outcome.ANSWERED));
+            assertEquals(1, served.count("PING", ServedRequests.Outcome.ANSWERED));
+            assertEquals(0, dht.get(0).served().count(ServedRequests.UNKNOWN, ServedRequests.Outcome.MALFORMED));
             assertTrue(net.node(0).swarm().connections().stream()
                     .anyMatch(c -> c.remotePeer().equals(server) && c.isOpen()), "the connection survived");
         }

@@ -23,6 +23,8 @@ import org.jlibp2p.core.swarm.BehaviourContext;
 import org.jlibp2p.core.swarm.SwarmEvent;
 import org.jlibp2p.core.swarm.Swarm;
 import org.jlibp2p.kademlia.KademliaBehaviour;
+import org.jlibp2p.kademlia.KademliaEvent;
+import org.jlibp2p.kademlia.PeerInfo;
 import org.jlibp2p.kademlia.record.ProviderStore;
 import org.jlibp2p.kademlia.record.RecordStore;
 
@@ -34,6 +36,7 @@ import org.jlibp2p.kademlia.record.RecordStore;
  * &lt;dataDir&gt;/identity.key            the private key, made at first start (the format of -id); -id wins
  * &lt;dataDir&gt;/peerstore/peers.snapshot addresses with their expiry, protocols, keys ({@link PeerstoreSnapshot})
  * &lt;dataDir&gt;/dht/records.log         DHT records and provider records ({@link DhtLog})
+ * &lt;dataDir&gt;/dht/routing-table.snapshot the DHT's routing table ({@link RoutingTableSnapshot})
  * </pre>
  *
  * ({@code <dataDir>/blocks/} belongs to the blockstore.) Everything is the owner's only: directories 0700, files
@@ -50,6 +53,9 @@ final class DataDir implements Closeable {
     private final FileLock lock;
     private final PeerstoreSnapshot peerstore;
     private DhtLog dht;
+    private KademliaBehaviour kad;
+    private RoutingTableSnapshot table;
+    private List<PeerInfo> tableSaved = List.of(); // guarded by this
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DataDir(Path dir, FileChannel lockChannel, FileLock lock) throws IOException {
@@ -118,13 +124,43 @@ final class DataDir implements Closeable {
         return peerstore.restore(swarm.peerstore(), Instant.now());
     }
 
-    /** Keeps the DHT's records in the log under {@code dht/}, loading what it held. Before the DHT starts. */
+    /**
+     * Keeps the DHT's records in the log under {@code dht/}, loading what it held, and its routing table beside it,
+     * seeding the table from the last one saved (whose peers the DHT checks before they count). Before the DHT
+     * starts.
+     */
     void attach(KademliaBehaviour kad) throws IOException {
         dht = DhtLog.open(dir.resolve("dht"), Instant.now());
         RecordStore records = RecordStore.defaults();
         ProviderStore providers = ProviderStore.defaults();
         dht.attach(records, providers);
         kad.useStores(records, providers);
+        table = new RoutingTableSnapshot(dir.resolve("dht"));
+        List<PeerInfo> saved = table.load(kad.routingTableCapacity());
+        synchronized (this) {
+            this.kad = kad;
+            tableSaved = saved;
+        }
+        if (!saved.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "checking the {0} peers of the saved routing table", saved.size());
+            kad.seed(saved);
+        }
+    }
+
+    /**
+     * Writes the DHT's routing table if it changed since the last write. An empty table is not written over a saved
+     * one: a node that found none of its saved peers keeps them for its next start.
+     */
+    synchronized void saveRoutingTable() throws IOException {
+        if (kad == null) {
+            return;
+        }
+        List<PeerInfo> now = kad.routingTableSnapshot();
+        if (now.isEmpty() || now.equals(tableSaved)) {
+            return;
+        }
+        table.save(now);
+        tableSaved = now;
     }
 
     /** How long {@link #reprovide} waits for the DHT's first peer. */
@@ -176,6 +212,20 @@ final class DataDir implements Closeable {
     }
 
     /**
+     * Writes the peerstore and the routing table one last time before the node closes its connections (as they
+     * close, the peers of requests cut short would leave the table), if the node keeps them ({@code -dataDir}); the
+     * routing table is not written again after this.
+     */
+    static void beforeClose(Swarm swarm) throws IOException {
+        Optional<PeerstoreWriter> w = swarm.behaviour(PeerstoreWriter.class);
+        if (w.isPresent() && !swarm.isClosed()) {
+            w.get().closing.set(true);
+            w.get().data.savePeerstore(swarm);
+            w.get().data.saveRoutingTable();
+        }
+    }
+
+    /**
      * Writes the peerstore now if the node keeps one ({@code -dataDir}): CONNECT calls this before its OK, so that
      * the addresses it was given are on disk when the client hears the answer.
      */
@@ -191,13 +241,17 @@ final class DataDir implements Closeable {
         return new PeerstoreWriter(this, swarm);
     }
 
-    /** Writes the peerstore when it changed, and at stop; then releases the directory. */
+    /**
+     * Writes the peerstore and the DHT's routing table when they changed, and the peerstore at stop; then releases
+     * the directory.
+     */
     static final class PeerstoreWriter implements Behaviour {
         private final DataDir data;
         private final Swarm swarm;
         private BehaviourContext ctx;
         private final AtomicBoolean dirty = new AtomicBoolean(true);
         private final AtomicBoolean writing = new AtomicBoolean();
+        private final AtomicBoolean closing = new AtomicBoolean();
 
         PeerstoreWriter(DataDir data, Swarm swarm) {
             this.data = data;
@@ -213,6 +267,12 @@ final class DataDir implements Closeable {
         @Override
         public void onEvent(SwarmEvent event) {
             switch (event) {
+                case SwarmEvent.Emitted(KademliaEvent.SavedPeersChecked c) -> {
+                    LOG.log(System.Logger.Level.INFO, "{0} of the {1} peers of the saved routing table answered;"
+                            + " the others are dropped ({2} peers in the table)", c.answered(), c.checked(),
+                            c.tableSize());
+                    dirty.set(true);
+                }
                 case SwarmEvent.ConnectionEstablished _, SwarmEvent.ConnectionClosed _,
                         SwarmEvent.Emitted _ -> dirty.set(true);
                 default -> { }
@@ -227,9 +287,13 @@ final class DataDir implements Closeable {
             ctx.spawn("peerstore-snapshot", () -> {
                 try {
                     data.savePeerstore(swarm);
+                    if (!closing.get()) {
+                        data.saveRoutingTable();
+                    }
                 } catch (IOException e) {
                     dirty.set(true);
-                    LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore snapshot: " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore or routing table snapshot: "
+                            + e.getMessage());
                 } finally {
                     writing.set(false);
                 }

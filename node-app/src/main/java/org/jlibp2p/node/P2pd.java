@@ -177,13 +177,22 @@ public final class P2pd {
             return swarm.listenAddresses();
         }
 
-        /** Closes the control socket (removing a unix socket file), then the node. Idempotent. */
+        /**
+         * Closes the control socket (removing a unix socket file), writes what {@code -dataDir} keeps, then closes
+         * the node. Idempotent.
+         */
         @Override
         public void close() {
             try {
                 control.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing the control socket failed", e);
+            }
+            try {
+                DataDir.beforeClose(swarm);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot write the peerstore or routing table snapshot: "
+                        + e.getMessage());
             }
             swarm.close();
         }

@@ -217,6 +217,51 @@ class DataDirProcessTest {
                 ControlResponse.Peers.class).peers().isEmpty());
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theRoutingTableSurvivesSigkillAndLeadsBackToTheNetwork() throws Exception {
+        daemons = new DaemonProcesses(dir);
+        Path data = dir.resolve("data");
+        DaemonProcesses.Ready b = DaemonProcesses.awaitReady(launch("b"));
+        String bAt = b.addrs().getFirst() + "/p2p/" + b.peer();
+        Process cp = launch("c", "-bootstrapPeers", bAt);
+        DaemonProcesses.Ready c = DaemonProcesses.awaitReady(cp);
+        Process a = launch("a", "-dataDir", data.toString(), "-bootstrapPeers", bAt);
+        DaemonProcesses.awaitReady(a);
+
+        // A learns C from B (its bootstrap lookup); its table is written within a second of each change
+        RoutingTableSnapshot saved = new RoutingTableSnapshot(data.resolve("dht"));
+        assertTrue(DaemonFixture.eventually(Duration.ofSeconds(20), () -> savedPeers(saved)
+                .equals(java.util.Set.of(b.peer(), c.peer()))), () -> "saved: " + savedPeers(saved));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(saved.file())));
+        a.destroyForcibly();
+        assertTrue(a.waitFor(10, TimeUnit.SECONDS));
+
+        // while A is down, C puts a record (it lands on B and C), then C goes away too
+        KeyPair x = Keys.generateRsa(2048);
+        byte[] kx = KademliaBehaviour.pkKey(PeerId.fromPublicKey(x.publicKey()));
+        ControlClient cc = new ControlClient(c.control());
+        callUntilOk(cc, new ControlRequest.PutValue(kx, x.publicKey().marshal(), OP), ControlResponse.Ok.class);
+        cp.destroyForcibly();
+        assertTrue(cp.waitFor(10, TimeUnit.SECONDS));
+
+        // A restarts with no bootstrap peer: of its saved table B answers and C is dropped; B has the record
+        Process a2 = launch("a2", "-dataDir", data.toString());
+        ControlClient ca2 = new ControlClient(DaemonProcesses.awaitReady(a2).control());
+        assertTrue(DaemonFixture.eventually(Duration.ofSeconds(30), () -> stderr("a2")
+                .contains("1 of the 2 peers of the saved routing table answered")), () -> stderr("a2"));
+        assertArrayEquals(x.publicKey().marshal(), value(ca2, kx), "the record, found through the saved table");
+        assertEquals(List.of(b.peer()), ca2.call(new ControlRequest.ListPeers(), ControlResponse.Peers.class)
+                .peers().stream().map(PeerInfo::id).toList());
+        assertTrue(DaemonFixture.eventually(Duration.ofSeconds(10), () -> savedPeers(saved)
+                .equals(java.util.Set.of(b.peer()))), () -> "saved: " + savedPeers(saved));
+    }
+
+    private static java.util.Set<PeerId> savedPeers(RoutingTableSnapshot saved) {
+        return saved.load(10_000).stream().map(org.jlibp2p.kademlia.PeerInfo::peer)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     private String stderr(String name) {
         try {
             return Files.readString(daemons.stderr(name));

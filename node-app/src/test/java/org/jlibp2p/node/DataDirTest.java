@@ -199,4 +199,82 @@ class DataDirTest {
             assertTrue(Files.exists(second.path().resolve(DataDir.IDENTITY)));
         }
     }
+
+    @Test
+    void theRoutingTableSnapshotIsReadBackAndADamagedOneIsIgnored() throws Exception {
+        List<org.jlibp2p.kademlia.PeerInfo> table = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            table.add(new org.jlibp2p.kademlia.PeerInfo(peer(), List.of(Multiaddr.parse("/ip4/10.0.0." + i
+                    + "/tcp/4001"), Multiaddr.parse("/ip6/::1/tcp/" + (4000 + i)))));
+        }
+        RoutingTableSnapshot snapshot = new RoutingTableSnapshot(dir);
+        snapshot.save(table);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(snapshot.file())));
+        assertEquals(table, new RoutingTableSnapshot(dir).load(100));
+        assertEquals(table.subList(0, 3), new RoutingTableSnapshot(dir).load(3), "no more than asked for");
+
+        byte[] good = Files.readAllBytes(snapshot.file());
+        List<String> warnings = warnings(() -> {
+            // cut short, a flipped byte, another file, empty: each is ignored with a warning
+            Files.write(snapshot.file(), java.util.Arrays.copyOf(good, good.length - 7));
+            assertEquals(List.of(), snapshot.load(100));
+            byte[] flipped = good.clone();
+            flipped[flipped.length - 9] ^= 0x10;
+            Files.write(snapshot.file(), flipped);
+            assertEquals(List.of(), snapshot.load(100));
+            Files.writeString(snapshot.file(), "hello");
+            assertEquals(List.of(), snapshot.load(100));
+            Files.write(snapshot.file(), new byte[0]);
+            assertEquals(List.of(), snapshot.load(100));
+        });
+        assertEquals(4, warnings.size(), warnings.toString());
+        assertTrue(warnings.stream().allMatch(w -> w.contains("routing table")), warnings.toString());
+    }
+
+    @Test
+    void aDaemonStartsOnADamagedRoutingTable() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("dht"));
+        Files.writeString(data.resolve("dht").resolve(RoutingTableSnapshot.FILE), "jlibp2p-kad-table-v1 and then junk");
+        List<String> warnings = warnings(() -> {
+            try (P2pd.Daemon d = DaemonFixture.start(DaemonFixture.Control.UNIX, dir, "d", "-dataDir",
+                    data.toString(), "-dht")) {
+                assertEquals(0, d.dht().orElseThrow().routingTableSize());
+            }
+        });
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("ignoring the saved routing table")),
+                warnings.toString());
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** The WARNING lines of the routing table snapshot logged while {@code action} runs. */
+    private static List<String> warnings(Action action) throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RoutingTableSnapshot.class.getName());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(h);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(h);
+        }
+        return lines;
+    }
 }

@@ -168,6 +168,65 @@ class MetricsTest {
         assertEquals(0, scrape(b).get("libp2p_pubsub_messages_total", "fate", "published"));
     }
 
+    @Test
+    void dhtRequestsServedAreCountedByTypeAndOutcome() throws Exception {
+        ControlClient ca = new ControlClient(a.control().address());
+        PeerId bId = b.swarm().localPeer();
+        ca.call(new ControlRequest.Connect(bId, b.addresses(), OP), ControlResponse.Ok.class);
+        assertEquals(1, scrapeUntil(a, p -> p.get("libp2p_kad_routing_table_size") == 1)
+                .get("libp2p_kad_routing_table_size"));
+        String served = "libp2p_kad_inbound_requests_total";
+        PrometheusText.Parsed before = scrape(b);
+        assertEquals(0, before.get(served, "type", "get_value", "outcome", "answered"));
+        assertEquals(0, before.get(served, "type", "unknown", "outcome", "malformed"));
+
+        // A looks up three values nobody has: B, its only peer, answers each GET_VALUE
+        for (int i = 0; i < 3; i++) {
+            assertThrows(IOException.class, () -> ca.call(new ControlRequest.GetValue(
+                    ("/pk/missing" + System.nanoTime()).getBytes(StandardCharsets.UTF_8), OP),
+                    ControlResponse.Dht.class));
+        }
+        // then, over streams to B's DHT protocol: bytes that are no message, and a record under the wrong key
+        org.jlibp2p.kademlia.internal.KadCodec codec = new org.jlibp2p.kademlia.internal.KadCodec(1 << 20, 64, 8);
+        byte[] key = org.jlibp2p.kademlia.KademliaBehaviour.pkKey(a.swarm().localPeer());
+        List<byte[]> bad = List.of(new byte[] {3, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+                org.jlibp2p.kademlia.internal.KadCodec.encode(new org.jlibp2p.kademlia.internal.KadMessage(
+                        org.jlibp2p.kademlia.internal.KadMessage.Type.PUT_VALUE, key, java.util.Optional.of(
+                                new org.jlibp2p.kademlia.internal.KadMessage.Record(
+                                        "/pk/other".getBytes(StandardCharsets.UTF_8), new byte[1], "")),
+                        List.of(), List.of())));
+        for (int i = 0; i < bad.size(); i++) {
+            try (ChannelDuplex conn = ca.open()) {
+                ControlClient.send(conn, new ControlRequest.StreamOpen(bId,
+                        List.of(org.jlibp2p.kademlia.KademliaBehaviour.PROTOCOL_ID), OP),
+                        ControlResponse.StreamOpened.class);
+                if (i == 0) {
+                    conn.output().write(bad.get(i));
+                } else {
+                    org.jlibp2p.core.io.LengthPrefixed.write(conn.output(), bad.get(i));
+                }
+                conn.output().flush();
+                int n;
+                try {
+                    n = conn.input().read();
+                } catch (IOException reset) {
+                    n = -1;
+                }
+                assertEquals(-1, n, "no answer: B resets the stream");
+            }
+        }
+        PrometheusText.Parsed pb = scrapeUntil(b, p -> p.get(served, "type", "put_value", "outcome", "refused") == 1);
+        assertEquals(3, pb.get(served, "type", "get_value", "outcome", "answered"));
+        assertEquals(1, pb.get(served, "type", "put_value", "outcome", "refused"));
+        assertEquals(0, pb.get(served, "type", "put_value", "outcome", "answered"));
+        assertEquals(1, pb.get(served, "type", "unknown", "outcome", "malformed"));
+        assertTrue(pb.get(served, "type", "find_node", "outcome", "answered") >= 1, "A's bootstrap lookup");
+        assertEquals(0, pb.get(served, "type", "add_provider", "outcome", "answered"));
+        assertEquals("counter", pb.types().get(served));
+        // A served nothing of the kind: B never looked anything up that A could answer with a value
+        assertEquals(0, scrape(a).get(served, "type", "get_value", "outcome", "answered"));
+    }
+
     private static String ctl(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

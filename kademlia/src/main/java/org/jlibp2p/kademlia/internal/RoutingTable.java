@@ -80,6 +80,7 @@ public final class RoutingTable {
     private final long[] lastRefreshed = new long[KadKey.BITS + 1];
     private final Map<String, Integer> groupsInTable = new HashMap<>();
     private int size;
+    private long version;
 
     public RoutingTable(PeerId localPeer, int k, int maxPerGroupPerBucket, int maxPerGroupInTable) {
         if (k < 1 || maxPerGroupPerBucket < 1 || maxPerGroupInTable < 1) {
@@ -116,8 +117,9 @@ public final class RoutingTable {
         LinkedHashMap<PeerId, Entry> bucket = buckets.get(b);
         Entry existing = bucket.remove(peer);
         if (existing != null) {
-            if (!addresses.isEmpty()) {
+            if (!addresses.isEmpty() && !addresses.equals(existing.addresses)) {
                 existing.addresses = List.copyOf(addresses);
+                version++;
             }
             existing.lastSeen = now;
             bucket.put(peer, existing); // to the tail: most recently seen
@@ -152,6 +154,7 @@ public final class RoutingTable {
         replacements.get(b).remove(entry.peer);
         entry.ipGroup.ifPresent(g -> groupsInTable.merge(g, 1, Integer::sum));
         size++;
+        version++;
     }
 
     /**
@@ -169,6 +172,7 @@ public final class RoutingTable {
             return Optional.empty();
         }
         size--;
+        version++;
         gone.ipGroup.ifPresent(g -> groupsInTable.computeIfPresent(g, (x, n) -> n <= 1 ? null : n - 1));
         List<Entry> waiting = new ArrayList<>(replacements.get(b).values());
         for (int i = waiting.size() - 1; i >= 0; i--) {
@@ -244,6 +248,19 @@ public final class RoutingTable {
 
     public int size() {
         return size;
+    }
+
+    /** The most peers the table can hold: {@code k} in each bucket. */
+    public int capacity() {
+        return k * (KadKey.BITS + 1);
+    }
+
+    /**
+     * A number that changes whenever a peer enters or leaves the table or its addresses change (not when a peer is
+     * only seen again): what a copy of the table compares to know whether it is stale.
+     */
+    public long version() {
+        return version;
     }
 
     /** Every peer of the table, by bucket. */

@@ -87,7 +87,7 @@ public final class DaemonMetrics implements Behaviour {
     List<MetricsSource> sources(Swarm swarm) {
         List<MetricsSource> out = new ArrayList<>();
         out.add(new SwarmMetrics(swarm, received, sent));
-        swarm.behaviour(KademliaBehaviour.class).ifPresent(k -> out.add(new DhtMetrics()));
+        swarm.behaviour(KademliaBehaviour.class).map(DhtMetrics::new).ifPresent(out::add);
         swarm.behaviour(GossipsubBehaviour.class).map(PubsubMetrics::new).ifPresent(out::add);
         swarm.behaviour(BitswapBehaviour.class).map(BitswapMetrics::new).ifPresent(out::add);
         Optional<RelayClient> relayClient = swarm.behaviour(RelayClient.class);

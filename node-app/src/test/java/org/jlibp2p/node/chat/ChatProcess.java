@@ -32,7 +32,9 @@ final class ChatProcess implements AutoCloseable {
     ChatProcess(List<String> prefix, String name, Path dir, String... args) throws IOException {
         this.name = name;
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(javaCommand(), "-cp", System.getProperty("java.class.path"),
+        // English log lines (levels, dates) whatever the machine's locale: tests read them
+        cmd.addAll(List.of(javaCommand(), "-Duser.language=en", "-Duser.country=US",
+                "-cp", System.getProperty("java.class.path"),
                 ChatMain.class.getName(), "--json", "--listen", "/ip4/127.0.0.1/tcp/0"));
         cmd.addAll(List.of(args));
         process = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".err").toFile()).start();

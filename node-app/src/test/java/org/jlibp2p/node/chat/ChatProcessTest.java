@@ -107,6 +107,58 @@ class ChatProcessTest {
         }
     }
 
+    /**
+     * Two chats listening on every interface (so each has a loopback address and, on most machines, another) meet
+     * through a third: neither log holds a refused connection or any warning. Each used to dial the other at all of
+     * its addresses at once and drop the losers half way through their handshakes, which the other logged as
+     * {@code refused (handshake failed) ... Connection reset}.
+     */
+    @Test
+    void twoChatsMeetWithoutARefusalInTheirLogs(@TempDir Path dir) throws Exception {
+        try (ChatProcess hub = new ChatProcess("hub", dir, "--nick", "hub")) {
+            String hubAddr = hub.await("ready", WAIT, e -> is(e, "ready")).getAsJsonArray("addrs").get(0)
+                    .getAsString();
+            try (ChatProcess ann = new ChatProcess("ann", dir, "--nick", "ann", "--room", "meet",
+                            "--listen", "/ip4/0.0.0.0/tcp/0", "--bootstrap", hubAddr);
+                    ChatProcess bob = new ChatProcess("bob", dir, "--nick", "bob", "--room", "meet",
+                            "--listen", "/ip4/0.0.0.0/tcp/0", "--bootstrap", hubAddr)) {
+                JsonObject annReady = ann.await("ready", WAIT, e -> is(e, "ready"));
+                String annId = annReady.get("peer").getAsString();
+                String bobId = bob.await("ready", WAIT, e -> is(e, "ready")).get("peer").getAsString();
+                System.out.println("ann listens at " + annReady.getAsJsonArray("addrs"));
+                ann.await("bob in the room", WAIT, e -> is(e, "peer-joined", "room", "meet", "peer", bobId));
+                bob.await("ann in the room", WAIT, e -> is(e, "peer-joined", "room", "meet", "peer", annId));
+                // a round trip after they met, so that whatever their meeting made either log say is said
+                ann.send(cmd("cmd", "dm", "to", bobId, "text", "found you", "id", "m1"));
+                ann.await("m1 delivered", WAIT, e -> is(e, "delivered", "id", "m1"));
+                assertEquals(0, ann.quit());
+                assertEquals(0, bob.quit());
+            }
+            assertEquals(0, hub.quit());
+        }
+        for (String name : List.of("hub", "ann", "bob")) {
+            List<String> bad = logRecords(dir.resolve(name + ".err")).stream()
+                    .filter(r -> r.startsWith("WARNING:") || r.startsWith("SEVERE:") || r.contains("refused ("))
+                    .toList();
+            assertEquals(List.of(), bad, name + "'s log");
+        }
+    }
+
+    /** The records a process logged through java.util.logging: each the line after a "date time class method" one. */
+    private static List<String> logRecords(Path stderr) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(stderr);
+        java.util.regex.Pattern header = java.util.regex.Pattern.compile(
+                "^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M \\S+ \\S+$");
+        List<String> records = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (header.matcher(lines.get(i)).matches()) {
+                records.add(lines.get(i + 1));
+            }
+        }
+        assertTrue(!records.isEmpty(), "the log's records are recognised: " + lines);
+        return records;
+    }
+
     @Test
     void badInputGetsAnErrorAndTheProcessCarriesOn(@TempDir Path dir) throws Exception {
         try (ChatProcess p = new ChatProcess("solo", dir, "--nick", "solo")) {
