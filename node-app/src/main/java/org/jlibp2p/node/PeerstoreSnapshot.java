@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.CRC32C;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.crypto.Keys;
 import org.jlibp2p.core.crypto.PublicKey;
@@ -55,19 +54,8 @@ final class PeerstoreSnapshot {
             return 0;
         }
         byte[] all = Files.readAllBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(all);
         try {
-            byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            if (!ByteBuffer.wrap(magic).equals(ByteBuffer.wrap(MAGIC))) {
-                throw new FormatException("not a peerstore snapshot of this daemon");
-            }
-            int sum = in.getInt();
-            CRC32C crc = new CRC32C();
-            crc.update(all, in.position(), in.remaining());
-            if ((int) crc.getValue() != sum) {
-                throw new FormatException("checksum mismatch");
-            }
+            ByteBuffer in = SnapshotFormat.payload(all, MAGIC, "peerstore snapshot");
             int restored = 0;
             int peers = in.getInt();
             for (int i = 0; i < peers; i++) {
@@ -163,19 +151,13 @@ final class PeerstoreSnapshot {
             out.writeInt(count);
             peersBuf.writeTo(out);
         }
-        byte[] payload = body.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        ByteBuffer file = ByteBuffer.allocate(MAGIC.length + 4 + payload.length).put(MAGIC)
-                .putInt((int) crc.getValue()).put(payload);
-        AtomicFiles.write(this.file, file.array());
+        SnapshotFormat.write(file, MAGIC, body.toByteArray());
         expiries.clear();
         expiries.putAll(next);
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
+        SnapshotFormat.writeBytes(out, b);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
@@ -183,13 +165,7 @@ final class PeerstoreSnapshot {
     }
 
     private static byte[] bytes(ByteBuffer in) throws FormatException {
-        int n = in.getInt();
-        if (n < 0 || n > MAX_FIELD || n > in.remaining()) {
-            throw new FormatException("a field of " + n + " bytes");
-        }
-        byte[] b = new byte[n];
-        in.get(b);
-        return b;
+        return SnapshotFormat.bytes(in, MAX_FIELD);
     }
 
     private static String string(ByteBuffer in) throws FormatException {

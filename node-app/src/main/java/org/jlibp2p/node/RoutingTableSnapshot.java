@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.peer.PeerId;
@@ -55,18 +54,7 @@ final class RoutingTableSnapshot {
             return List.of();
         }
         try {
-            ByteBuffer in = ByteBuffer.wrap(all);
-            byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            if (!ByteBuffer.wrap(magic).equals(ByteBuffer.wrap(MAGIC))) {
-                throw new FormatException("not a routing table snapshot of this daemon");
-            }
-            int sum = in.getInt();
-            CRC32C crc = new CRC32C();
-            crc.update(all, in.position(), in.remaining());
-            if ((int) crc.getValue() != sum) {
-                throw new FormatException("checksum mismatch (damaged or cut short)");
-            }
+            ByteBuffer in = SnapshotFormat.payload(all, MAGIC, "routing table snapshot");
             int count = in.getInt();
             if (count < 0) {
                 throw new FormatException("a count of " + count + " peers");
@@ -109,25 +97,14 @@ final class RoutingTableSnapshot {
                 }
             }
         }
-        byte[] payload = body.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        AtomicFiles.write(file, ByteBuffer.allocate(MAGIC.length + 4 + payload.length).put(MAGIC)
-                .putInt((int) crc.getValue()).put(payload).array());
+        SnapshotFormat.write(file, MAGIC, body.toByteArray());
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
+        SnapshotFormat.writeBytes(out, b);
     }
 
     private static byte[] bytes(ByteBuffer in) throws FormatException {
-        int n = in.getInt();
-        if (n < 0 || n > MAX_FIELD || n > in.remaining()) {
-            throw new FormatException("a field of " + n + " bytes");
-        }
-        byte[] b = new byte[n];
-        in.get(b);
-        return b;
+        return SnapshotFormat.bytes(in, MAX_FIELD);
     }
 }
