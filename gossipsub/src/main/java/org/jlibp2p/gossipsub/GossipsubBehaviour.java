@@ -108,7 +108,9 @@ public final class GossipsubBehaviour implements Behaviour {
                 ? Math.min(messages, maxPendingChecks) : 0;
         inboundBudget.acquire(bytes);
         try {
-            checkPermits.acquire(permits);
+            if (permits > 0) {
+                checkPermits.acquire(permits);
+            }
         } catch (InterruptedException e) {
             inboundBudget.release(bytes);
             throw e;

@@ -153,8 +153,9 @@ final class PubsubHandler implements ConnectionHandler {
             if (topics.size() > limits.maxTopicsPerPeer()) {
                 throw new RpcLimitException("topics per peer", topics.size(), limits.maxTopicsPerPeer());
             }
-            // RPCs read and not yet handled hold at most the behaviour's budget: past it, reading waits (and the
-            // muxer's flow control slows the peer down); so do its messages' signature checks under way
+            // RPCs read and not yet handled hold at most the behaviour's budget of bytes, and their messages'
+            // signature checks at most its bound: past either, reading waits (and the muxer's flow control slows the
+            // peer down)
             GossipsubBehaviour.Inbound in;
             try {
                 in = behaviour.reserveInbound(Math.max(frame.length, 64), rpc.messages().size());

@@ -15,8 +15,10 @@ import org.jlibp2p.core.multiformats.Varint;
  * bytes are kept; past either, the cache starts over.
  */
 final class RpcEncoder {
-    static final int MAX_ENTRIES = 1024;
-    static final int MAX_BYTES = 8 << 20;
+    // A message goes to its peers within one call into the router, so a few kept are enough; more would only keep
+    // garbage alive through collections.
+    static final int MAX_ENTRIES = 64;
+    static final int MAX_BYTES = 1 << 20;
     /** The tag of {@code RPC.publish}: field 2, length-delimited. */
     private static final int PUBLISH_TAG = (2 << 3) | 2;
     private static final byte[] NONE = new byte[0];
@@ -24,9 +26,24 @@ final class RpcEncoder {
     private final IdentityHashMap<Message, byte[]> encoded = new IdentityHashMap<>();
     private long cachedBytes;
     private long hits;
+    private Rpc lastRpc;
+    private byte[] lastFrame;
 
-    /** {@code rpc} as {@code varint(length) || RpcCodec.encode(rpc)}. */
+    /**
+     * {@code rpc} as {@code varint(length) || RpcCodec.encode(rpc)}. The same RPC object sent again (an IDONTWANT
+     * goes to every mesh peer as one) gets the same frame; frames are only ever read.
+     */
     byte[] frame(Rpc rpc) {
+        if (rpc == lastRpc) {
+            return lastFrame;
+        }
+        byte[] frame = assemble(rpc);
+        lastRpc = rpc;
+        lastFrame = frame;
+        return frame;
+    }
+
+    private byte[] assemble(Rpc rpc) {
         List<Message> messages = rpc.messages();
         byte[] head = rpc.subscriptions().isEmpty() ? NONE : RpcCodec.encode(Rpc.ofSubscriptions(rpc.subscriptions()));
         byte[] tail = rpc.control().isEmpty() ? NONE : RpcCodec.encode(Rpc.ofControl(rpc.control()));
