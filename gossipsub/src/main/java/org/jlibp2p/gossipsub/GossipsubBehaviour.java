@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jlibp2p.core.FormatException;
 import org.jlibp2p.core.multiaddr.Multiaddr;
 import org.jlibp2p.core.multiaddr.Protocol;
@@ -52,11 +53,31 @@ public final class GossipsubBehaviour implements Behaviour {
     private final Map<String, List<Subscription>> subscriptions = new LinkedHashMap<>();
     private final List<Consumer<GossipsubEvent>> listeners = new CopyOnWriteArrayList<>();
     private long droppedRpcs;
+    private final RpcEncoder encoder = new RpcEncoder();
     private final AtomicLong rpcsSent = new AtomicLong();
     private final AtomicLong rpcsReceived = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
     /** Bytes of RPCs read from peers and not yet handled, over all connections. */
     private final java.util.concurrent.Semaphore inboundBudget;
+
+    // Signature checks of inbound messages run on up to one thread per CPU, off the behaviour's thread: a reader
+    // takes a permit for each message of an RPC before handing the RPC on (past the bound it waits, and so does its
+    // peer), and the RPC gives them back once the router has every verdict. The router asks for a check only after
+    // the seen cache: a copy of a message already seen is never checked again. Verdicts go back to the router in
+    // the order it asked for the checks.
+    /** Messages of inbound RPCs that may be waiting for their signature check, by default. */
+    static final int DEFAULT_MAX_PENDING_CHECKS = 1024;
+    private final int maxPendingChecks;
+    private final java.util.concurrent.Semaphore checkPermits;
+    private final int checkThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingCheck> toCheck =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger checkers = new java.util.concurrent.atomic.AtomicInteger();
+    // Confined to the behaviour's thread.
+    private final java.util.ArrayDeque<PendingCheck> checks = new java.util.ArrayDeque<>();
+    private Inbound handling; // the RPC the router is handling, while it does
+    private int checksOffThread;
+    private int peakChecksOffThread;
 
     /** RPC bytes read and not yet handled that the node holds at most: 64 RPCs of the largest size allowed. */
     static int inboundBudget(GossipsubConfig config) {
@@ -64,21 +85,85 @@ public final class GossipsubBehaviour implements Behaviour {
     }
 
     public GossipsubBehaviour(GossipsubConfig config) {
+        this(config, DEFAULT_MAX_PENDING_CHECKS);
+    }
+
+    GossipsubBehaviour(GossipsubConfig config, int maxPendingChecks) {
+        if (maxPendingChecks < 1) {
+            throw new IllegalArgumentException("maxPendingChecks " + maxPendingChecks);
+        }
         this.config = config;
         this.inboundBudget = new java.util.concurrent.Semaphore(inboundBudget(config));
+        this.maxPendingChecks = maxPendingChecks;
+        this.checkPermits = new java.util.concurrent.Semaphore(maxPendingChecks, true);
     }
 
-    void reserveInbound(int bytes) throws InterruptedException {
+    /**
+     * Takes what an inbound RPC of {@code bytes} with {@code messages} messages holds until the router is done with
+     * it: its bytes of the inbound budget and, when messages are signed, a signature check permit per message (at
+     * most the bound). Waits while either is short.
+     */
+    Inbound reserveInbound(int bytes, int messages) throws InterruptedException {
+        int permits = config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+                ? Math.min(messages, maxPendingChecks) : 0;
         inboundBudget.acquire(bytes);
+        try {
+            if (permits > 0) {
+                checkPermits.acquire(permits);
+            }
+        } catch (InterruptedException e) {
+            inboundBudget.release(bytes);
+            throw e;
+        }
+        return new Inbound(bytes, permits);
     }
 
-    void releaseInbound(int bytes) {
-        inboundBudget.release(bytes);
+    /** An inbound RPC's share of the inbound budget and of the signature check permits. */
+    static final class Inbound {
+        final int bytes;
+        final int permits;
+        int checking; // checks of its messages under way off the behaviour's thread
+        boolean handled;
+        boolean released;
+
+        Inbound(int bytes, int permits) {
+            this.bytes = bytes;
+            this.permits = permits;
+        }
+    }
+
+    /** A signature check the router asked for, and its outcome once known. */
+    private static final class PendingCheck {
+        final Supplier<Optional<String>> check;
+        final Consumer<Optional<String>> verdict;
+        final Inbound rpc; // null when checked on the behaviour's thread
+        volatile Optional<String> outcome;
+
+        PendingCheck(Supplier<Optional<String>> check, Consumer<Optional<String>> verdict, Inbound rpc) {
+            this.check = check;
+            this.verdict = verdict;
+            this.rpc = rpc;
+        }
     }
 
     /** Bytes of the inbound RPC budget free now (for tests). */
     int inboundBudgetAvailable() {
         return inboundBudget.availablePermits();
+    }
+
+    /** Signature check permits free now (for tests). */
+    int checkPermitsAvailable() {
+        return checkPermits.availablePermits();
+    }
+
+    /** The most signature checks ever under way off the behaviour's thread at once (for tests). */
+    int peakChecksOffThread() throws InterruptedException {
+        return context.call(() -> peakChecksOffThread);
+    }
+
+    /** Signature checks the router waits for (for tests). */
+    int pendingSignatureChecks() throws InterruptedException {
+        return context.call(router::pendingSignatureChecks);
     }
 
     public GossipsubBehaviour() {
@@ -182,14 +267,111 @@ public final class GossipsubBehaviour implements Behaviour {
         }
     }
 
-    void received(PubsubHandler h, PeerId peer, String protocol, Rpc rpc) {
+    void received(PubsubHandler h, PeerId peer, String protocol, Rpc rpc, Inbound in) {
         try {
             if (byConnection.get(h.context().connection().id()) == h) {
                 addPeer(h, protocol); // the peer's stream may come before ours is negotiated
-                router.handleRpc(peer, rpc);
+                handling = in;
+                try {
+                    router.handleRpc(peer, rpc);
+                } finally {
+                    handling = null;
+                }
             }
         } finally {
+            in.handled = true;
+            done(in);
+        }
+    }
+
+    /** Gives back what {@code in} holds once the router has handled it and every check of it is answered. */
+    private void done(Inbound in) {
+        if (in.handled && in.checking == 0 && !in.released) {
+            in.released = true;
+            inboundBudget.release(in.bytes);
+            checkPermits.release(in.permits);
             rpcsReceived.incrementAndGet();
+        }
+    }
+
+    private void checkSignature(Supplier<Optional<String>> check, Consumer<Optional<String>> verdict) {
+        Inbound in = handling;
+        if (in != null && in.checking < in.permits) {
+            in.checking++;
+            PendingCheck c = new PendingCheck(check, verdict, in);
+            checks.add(c);
+            checksOffThread++;
+            peakChecksOffThread = Math.max(peakChecksOffThread, checksOffThread);
+            toCheck.add(c);
+            if (claimChecker()) {
+                context.spawn("pubsub-signature-checks", this::runChecks);
+            }
+            return;
+        }
+        // a check with no permit (more messages in one RPC than the bound): here, in its turn
+        PendingCheck c = new PendingCheck(check, verdict, null);
+        c.outcome = outcome(check);
+        checks.add(c);
+        if (checks.size() == 1) {
+            answerChecks();
+        }
+    }
+
+    private static Optional<String> outcome(Supplier<Optional<String>> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            return Optional.of("the message's signature could not be checked: " + e);
+        }
+    }
+
+    private boolean claimChecker() {
+        while (true) {
+            int n = checkers.get();
+            if (n >= checkThreads) {
+                return false;
+            }
+            if (checkers.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A checker thread: checks until none is waiting, and has each outcome answered on the behaviour's thread. */
+    private void runChecks() {
+        while (true) {
+            PendingCheck c = toCheck.poll();
+            if (c == null) {
+                checkers.decrementAndGet();
+                if (toCheck.isEmpty() || !claimChecker()) {
+                    return; // none left, or another checker takes what came meanwhile
+                }
+                continue;
+            }
+            c.outcome = outcome(c.check);
+            try {
+                context.execute(this::answerChecks);
+            } catch (IllegalStateException closing) {
+                checkers.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /** Hands the router the verdicts known, in the order it asked for the checks. */
+    private void answerChecks() {
+        PendingCheck c;
+        while ((c = checks.peek()) != null && c.outcome != null) {
+            checks.poll();
+            try {
+                c.verdict.accept(c.outcome);
+            } finally {
+                if (c.rpc != null) {
+                    checksOffThread--;
+                    c.rpc.checking--;
+                    done(c.rpc);
+                }
+            }
         }
     }
 
@@ -201,7 +383,7 @@ public final class GossipsubBehaviour implements Behaviour {
         if (list == null || list.isEmpty()) {
             return;
         }
-        if (list.getFirst().send(RpcCodec.encode(rpc))) {
+        if (list.getFirst().send(encoder.frame(rpc))) {
             rpcsSent.incrementAndGet();
         } else {
             droppedRpcs++;
@@ -269,6 +451,11 @@ public final class GossipsubBehaviour implements Behaviour {
         @Override
         public void runOnRouter(Runnable task) {
             context.execute(task);
+        }
+
+        @Override
+        public void checkSignature(Supplier<Optional<String>> check, Consumer<Optional<String>> verdict) {
+            GossipsubBehaviour.this.checkSignature(check, verdict);
         }
     }
 

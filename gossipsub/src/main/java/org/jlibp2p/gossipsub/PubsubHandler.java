@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jlibp2p.core.io.LengthPrefixed;
 import org.jlibp2p.core.multistream.NoCommonProtocolException;
 import org.jlibp2p.core.peer.PeerId;
 import org.jlibp2p.core.swarm.ConnectionHandler;
@@ -50,14 +49,17 @@ final class PubsubHandler implements ConnectionHandler {
         return context;
     }
 
-    /** Queues an encoded RPC; false (counted) when the queue is full. Never blocks. */
-    boolean send(byte[] rpc) {
+    /**
+     * Queues an RPC framed for the wire (its length prefix and protobuf); false (counted) when the queue is full.
+     * Never blocks.
+     */
+    boolean send(byte[] frame) {
         synchronized (queue) {
             if (closed || queue.size() >= capacity) {
                 dropped.incrementAndGet();
                 return false;
             }
-            queue.add(rpc);
+            queue.add(frame);
             queue.notifyAll();
             return true;
         }
@@ -100,11 +102,11 @@ final class PubsubHandler implements ConnectionHandler {
             context.toBehaviour(() -> behaviour.negotiated(this, protocol));
             OutputStream out = stream.output();
             while (true) {
-                byte[] rpc = take();
-                if (rpc == null) {
+                byte[] frame = take();
+                if (frame == null) {
                     break;
                 }
-                LengthPrefixed.write(out, rpc);
+                out.write(frame);
                 if (queueEmpty()) {
                     out.flush();
                 }
@@ -151,22 +153,17 @@ final class PubsubHandler implements ConnectionHandler {
             if (topics.size() > limits.maxTopicsPerPeer()) {
                 throw new RpcLimitException("topics per peer", topics.size(), limits.maxTopicsPerPeer());
             }
-            // RPCs read and not yet handled hold at most the behaviour's budget: past it, reading waits (and the
-            // muxer's flow control slows the peer down)
-            int cost = Math.max(frame.length, 64);
+            // RPCs read and not yet handled hold at most the behaviour's budget of bytes, and their messages'
+            // signature checks at most its bound: past either, reading waits (and the muxer's flow control slows the
+            // peer down)
+            GossipsubBehaviour.Inbound in;
             try {
-                behaviour.reserveInbound(cost);
+                in = behaviour.reserveInbound(Math.max(frame.length, 64), rpc.messages().size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while waiting for the RPC budget");
             }
-            context.toBehaviour(() -> {
-                try {
-                    behaviour.received(this, peer, protocol, rpc);
-                } finally {
-                    behaviour.releaseInbound(cost);
-                }
-            });
+            context.toBehaviour(() -> behaviour.received(this, peer, protocol, rpc, in));
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.peer.PeerId;
@@ -49,6 +50,16 @@ public final class PubsubRouter {
 
         /** Runs {@code task} on the router's thread (how an asynchronous verdict comes back); any thread. */
         void runOnRouter(Runnable task);
+
+        /**
+         * Runs {@code check}, a received message's signature check (thread-safe, touching nothing of the router),
+         * and hands what it found wrong (empty when the signature verifies) to {@code verdict} on the router's
+         * thread. By default both run at once on the calling thread; a node may run checks on other threads, and
+         * then hands the verdicts back in the order the checks were asked for.
+         */
+        default void checkSignature(Supplier<Optional<String>> check, Consumer<Optional<String>> verdict) {
+            verdict.accept(check.get());
+        }
     }
 
     private static final class PeerState {
@@ -101,6 +112,7 @@ public final class PubsubRouter {
     private final Map<String, List<AsyncValidator>> asyncValidators = new HashMap<>();
     private final Map<PeerId, Rpc.Builder> pending = new LinkedHashMap<>();
     private int pendingValidations;
+    private int pendingSignatureChecks;
     private long ticks;
     private long seqno;
     private final Counters counters = new Counters();
@@ -313,6 +325,11 @@ public final class PubsubRouter {
 
     public int pendingValidations() {
         return pendingValidations;
+    }
+
+    /** Messages whose signature check {@link Output#checkSignature} has not answered yet. */
+    public int pendingSignatureChecks() {
+        return pendingSignatureChecks;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -586,7 +603,30 @@ public final class PubsubRouter {
         if (gossipMode() && m.data().length >= config.idontwantMessageThreshold()) {
             sendIDontWant(id, m.topic(), from);
         }
-        Optional<String> broken = MessageSigning.check(config.signaturePolicy(), m);
+        if (config.signaturePolicy() != SignaturePolicy.STRICT_SIGN) {
+            validate(from, id, m, MessageSigning.check(config.signaturePolicy(), m));
+            return;
+        }
+        // the one costly check (public-key cryptography): the node may run it on another thread
+        pendingSignatureChecks++;
+        boolean[] answered = {false};
+        boolean[] returned = {false};
+        out.checkSignature(() -> MessageSigning.check(SignaturePolicy.STRICT_SIGN, m), broken -> {
+            if (answered[0]) {
+                return; // answered twice: the first answer stands
+            }
+            answered[0] = true;
+            pendingSignatureChecks--;
+            validate(from, id, m, broken);
+            if (returned[0]) {
+                flush(); // answered later, outside the call that received the message
+            }
+        });
+        returned[0] = true;
+    }
+
+    /** A received message past its signature check ({@code broken}: what is wrong with it): on to the validators. */
+    private void validate(PeerId from, MessageId id, Message m, Optional<String> broken) {
         if (broken.isPresent()) {
             finish(from, id, m, ValidationResult.REJECT, broken.get());
             return;

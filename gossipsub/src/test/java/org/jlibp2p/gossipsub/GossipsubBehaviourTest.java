@@ -50,12 +50,19 @@ class GossipsubBehaviourTest {
         h.handleInbound(s.local());
         assertEquals(Set.of(remoteId), b.peers("a"));
         assertTrue(context.emitted().contains(new GossipsubEvent.PeerAdded(remoteId, PubsubRouter.MESHSUB_V12)));
+        assertEquals(List.of("pubsub-signature-checks"), context.pendingTasks(),
+                "the signature is checked off the behaviour's thread");
+        assertEquals(0, sub.buffered(), "nothing is delivered before its signature is checked");
+        assertTrue(b.inboundBudgetAvailable() < GossipsubBehaviour.inboundBudget(b.config()),
+                "the RPC holds its budget while its message is checked");
+        assertEquals(1, context.runSpawned());
         GossipsubEvent.Received r = sub.poll().orElseThrow();
         assertArrayEquals(new byte[] {4, 2}, r.message().data());
         assertEquals(remoteId, r.source());
         assertEquals(1, context.emitted(GossipsubEvent.Received.class).size());
         assertEquals(GossipsubBehaviour.inboundBudget(b.config()), b.inboundBudgetAvailable(),
                 "what was read and handled is given back to the inbound budget");
+        assertEquals(GossipsubBehaviour.DEFAULT_MAX_PENDING_CHECKS, b.checkPermitsAvailable());
         assertEquals(Set.of("a"), b.topics());
         sub.close();
         assertEquals(Set.of(), b.topics(), "the last subscription closed leaves the topic");
