@@ -250,11 +250,6 @@ public final class RoutingTable {
         return size;
     }
 
-    /** The most peers the table can hold: {@code k} in each bucket. */
-    public int capacity() {
-        return k * (KadKey.BITS + 1);
-    }
-
     /**
      * A number that changes whenever a peer enters or leaves the table or its addresses change (not when a peer is
      * only seen again): what a copy of the table compares to know whether it is stale.
