@@ -77,7 +77,7 @@ final class FilesControl {
                         DirectoryImporter.Result r = files.get().addDirectory(p, o);
                         LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(
                                 r.root(), r.bytes(), r.blocks(), r.bytes(), r.bytes(), 0, 0, java.time.Duration.ZERO,
-                                true, r.files(), r.directories())));
+                                true).withTree(r.files(), r.directories())));
                     } else {
                         UnixFsImporter.Result r = files.get().add(p, o);
                         LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(
@@ -127,10 +127,9 @@ final class FilesControl {
             throw broken[0];
         }
         synchronized (client) {
-            FilesCodec.Progress p = progress(g, latest[0], written.bytes(), true);
-            LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(new FilesCodec.Progress(p.cid(), p.size(),
-                    p.blocks(), p.bytesDone(), p.bytesTotal(), p.bytesFetched(), p.peers(), p.elapsed(), true,
-                    written.files(), written.directories())));
+            FilesCodec.Progress finished = progress(g, latest[0], written.bytes(), true)
+                    .withTree(written.files(), written.directories());
+            LengthPrefixed.write(client.output(), FilesCodec.encodeProgress(finished));
         }
     }
 

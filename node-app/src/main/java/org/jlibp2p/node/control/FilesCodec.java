@@ -31,6 +31,12 @@ public final class FilesCodec {
                 int peers, Duration elapsed, boolean done) {
             this(cid, size, blocks, bytesDone, bytesTotal, bytesFetched, peers, elapsed, done, 0, 0);
         }
+
+        /** The same, for a tree of {@code files} files and {@code directories} directories. */
+        public Progress withTree(long files, long directories) {
+            return new Progress(cid, size, blocks, bytesDone, bytesTotal, bytesFetched, peers, elapsed, done, files,
+                    directories);
+        }
     }
 
     static ControlRequest decodeRequest(P2pdProtos.Request req) throws BadRequestException, FormatException {
