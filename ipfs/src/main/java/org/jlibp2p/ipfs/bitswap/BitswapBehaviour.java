@@ -169,6 +169,13 @@ public final class BitswapBehaviour implements Behaviour {
     private void send(PeerId peer, BitswapMessage m) throws IOException {
         try (Stream s = context.openStream(peer, PROTOCOLS)) {
             BitswapCodec.write(s.output(), m);
+            s.output().flush();
+            // Counted once written: a peer that hangs up as soon as it has read (one banning a forger) may make the
+            // end of the stream fail, after it got every block.
+            blocksSent.addAndGet(m.blocks().size());
+            for (Block b : m.blocks()) {
+                bytesSent.addAndGet(b.data().length);
+            }
             s.closeOutput();
         }
     }
@@ -271,9 +278,5 @@ public final class BitswapBehaviour implements Behaviour {
 
     private void flush(PeerId peer, List<Block> blocks, List<BitswapMessage.Presence> presences) throws IOException {
         send(peer, new BitswapMessage(List.of(), false, blocks, presences, 0));
-        blocksSent.addAndGet(blocks.size());
-        for (Block b : blocks) {
-            bytesSent.addAndGet(b.data().length);
-        }
     }
 }
